@@ -1,0 +1,37 @@
+// `npm test`: type check, every mocha test with coverage, and the benchmarks in
+// quick mode (so they keep running). On a Node older than 22.15 (this repo's
+// floor) it provisions Node 24 from the npm registry and runs itself with it.
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNode, MIN_NODE, nodeIsSupported } from './ensure-node.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function run(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
+if (!nodeIsSupported()) {
+  process.stderr.write(`Node ${process.versions.node} is below ${MIN_NODE.join('.')}; running the tests with Node 24 instead.\n`);
+  const node = ensureNode(24);
+  const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH}` };
+  process.exit(run(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], env));
+}
+
+process.stderr.write(`ai-pricetag tests on Node ${process.versions.node}\n`);
+const steps = [
+  ['type check', bin('tsc'), ['-p', 'tsconfig.json']],
+  ['unit and integration tests', bin('c8'), [bin('mocha')]],
+  ['benchmarks (quick mode)', bin('tsx'), ['bench/run.ts', '--quick', '--no-write']],
+];
+for (const [name, cmd, args] of steps) {
+  process.stderr.write(`\n== ${name}\n`);
+  const status = run(cmd, args);
+  if (status !== 0) {
+    process.stderr.write(`\n${name} failed (exit ${status})\n`);
+    process.exit(status);
+  }
+}

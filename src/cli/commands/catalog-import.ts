@@ -1,0 +1,49 @@
+/** `pricetag catalog import --from litellm FILE`: a community price list to our catalog format. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { importLiteLLM } from '../../catalog/import/litellm.js';
+import { validateCatalogValue } from '../../catalog/validate.js';
+import { formatProblem } from '../../catalog/problems.js';
+import { CliError, EXIT, type CliIo } from '../io.js';
+
+export const IMPORT_FORMATS = ['litellm'] as const;
+
+export interface ImportOptions {
+  readonly from: string;
+  readonly out?: string;
+  readonly label?: string;
+  readonly asOf?: string;
+  readonly json?: boolean;
+}
+
+export function catalogImportCommand(file: string, options: ImportOptions, io: CliIo): number {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(options.from)) {
+    throw new CliError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got "${options.from}"`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+    throw new CliError(`${file}: ${reason}`, EXIT.invalid);
+  }
+  const result = importLiteLLM(json, { catalog: options.label, asOf: options.asOf });
+  // An importer bug must not hand the user a catalog that will not load.
+  const check = validateCatalogValue(result.document, options.out ?? '<import>');
+  if (!check.ok) throw new CliError(check.problems.map(formatProblem).join('\n'), EXIT.invalid);
+
+  const text = options.json ? `${JSON.stringify(result.document, null, 2)}\n` : stringify(result.document, { lineWidth: 0 });
+  if (options.out === undefined) io.out(text);
+  else writeFileSync(options.out, text);
+
+  io.err(`converted ${result.document.plans.length} plans from ${file}${options.out ? ` into ${options.out}` : ''}\n`);
+  if (result.skipped.length > 0) {
+    io.err(`not converted (${result.skipped.length} entries):\n`);
+    for (const s of result.skipped) io.err(`  ${s.key}: ${s.reason}\n`);
+  }
+  if (result.dropped.length > 0) {
+    io.err(`prices left out of converted plans (${result.dropped.length}):\n`);
+    for (const d of result.dropped) io.err(`  ${d.key}: ${d.field}: ${d.reason}\n`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,31 @@
+// Public API of ai-pricetag: the pure pricing core and catalog loading.
+export { Pricer, type PriceRequest } from './pricing/pricer.js';
+export { pricePlan } from './pricing/price.js';
+export { PlanIndex, epochDay, type Resolution } from './pricing/plan-index.js';
+export { decimal, parseDecimal, formatDecimal, sumDecimals, type Decimal } from './pricing/decimal.js';
+export {
+  USAGE_UNITS,
+  CATEGORICAL_DIMENSIONS,
+  PRICING_MODELS,
+  UNPRICED_REASONS,
+  IMPLICIT_TIER,
+  type PricingModel,
+  type UnpricedReason,
+} from './pricing/vocabulary.js';
+export type {
+  Usage,
+  Dimensions,
+  Plan,
+  Tier,
+  Charge,
+  Condition,
+  ChargeLine,
+  PriceTag,
+  Unpriced,
+  PriceResult,
+} from './pricing/types.js';
+export { loadCatalogs, validateCatalogFile, DEFAULT_CATALOG_PATH, type CatalogInput, type LoadResult, type LoadOptions } from './catalog/load.js';
+export { validateCatalogText, validateCatalogValue, type ValidationResult } from './catalog/validate.js';
+export { formatProblem, type CatalogProblem } from './catalog/problems.js';
+export type { CatalogDocument, PlanDocument, TierDocument, ChargeDocument } from './catalog/schema.js';
+export { importLiteLLM, type LiteLLMImportOptions, type LiteLLMImportResult } from './catalog/import/litellm.js';
