@@ -3,7 +3,7 @@ import { decimal, dividesExactly } from '../pricing/decimal.js';
 import { classifyPricingModel } from '../pricing/pricing-model.js';
 import { scaledRates } from '../pricing/scaled-rates.js';
 import type { Charge, Condition, Plan, Tier } from '../pricing/types.js';
-import { IMPLICIT_TIER } from '../pricing/vocabulary.js';
+import { DERIVED_QUANTITIES, IMPLICIT_TIER } from '../pricing/vocabulary.js';
 import type { ChargeDocument, CatalogDocument, ConditionDocument, TierDocument } from './schema.js';
 
 function compileCharge(doc: ChargeDocument): Charge {
@@ -21,7 +21,7 @@ function compileCharge(doc: ChargeDocument): Charge {
 
 function compileCondition(name: string, doc: ConditionDocument): Condition {
   if (Array.isArray(doc)) return { kind: 'values', name, values: new Set(doc.map(String)) };
-  if (typeof doc === 'object') return { kind: 'range', name, upto: doc.upto, above: doc.above };
+  if (typeof doc === 'object') return { kind: 'range', name, upto: doc.upto, above: doc.above, sumOf: DERIVED_QUANTITIES[name] };
   return { kind: 'values', name, values: new Set([String(doc)]) };
 }
 

@@ -9,9 +9,12 @@ function conditionHolds(condition: Condition, usage: Usage, dimensions: Dimensio
     const q = usage[name];
     return q !== undefined && condition.values.has(String(q));
   }
-  // A range reads a usage quantity (absent means 0), else a numeric dimension.
+  // A range reads a usage quantity (absent means 0), a derived sum, else a numeric dimension.
   let q = usage[name];
-  if (q === undefined) {
+  if (q === undefined && condition.sumOf !== undefined) {
+    q = 0;
+    for (const part of condition.sumOf) q += usage[part] ?? 0;
+  } else if (q === undefined) {
     const dim = dimensions[name];
     q = dim === undefined ? 0 : Number(dim);
     if (Number.isNaN(q)) return false;

@@ -22,7 +22,14 @@ export interface Charge {
 
 export type Condition =
   | { readonly kind: 'values'; readonly name: string; readonly values: ReadonlySet<string> }
-  | { readonly kind: 'range'; readonly name: string; readonly upto?: number; readonly above?: number };
+  | {
+      readonly kind: 'range';
+      readonly name: string;
+      readonly upto?: number;
+      readonly above?: number;
+      /** For a derived quantity (`prompt_tokens`): the reported quantities it sums. */
+      readonly sumOf?: readonly string[];
+    };
 
 /** Unit rates as integers × 10^-scale, for the exact integer fast path. */
 export interface ScaledRates {

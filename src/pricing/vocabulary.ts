@@ -21,6 +21,15 @@ export const USAGE_UNITS = [
   'request_bytes',
 ] as const;
 
+/**
+ * Quantities a tier condition may test that adapters do not report: sums of
+ * reported ones. Long-context thresholds count the whole prompt, cached or not,
+ * while `input_tokens` excludes cached tokens so they are never billed twice.
+ */
+export const DERIVED_QUANTITIES: Readonly<Record<string, readonly string[]>> = {
+  prompt_tokens: ['input_tokens', 'cached_input_tokens', 'cache_write_tokens'],
+};
+
 /** Categorical request properties a tier may match with exact values only. */
 export const CATEGORICAL_DIMENSIONS = [
   'quality',

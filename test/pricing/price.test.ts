@@ -170,3 +170,27 @@ plans:
     );
   });
 });
+
+describe('derived quantities', function () {
+  it('tests a long-context threshold on the whole prompt (prompt_tokens) while billing each token kind once', function () {
+    const plan = planFromText(`
+catalog: t
+currency: USD
+plans:
+  - id: p
+    provider: anthropic
+    operations: [chat]
+    tiers:
+      - name: standard
+        when: { prompt_tokens: { upto: 200000 } }
+        charges: [{ unit: input_tokens, rate: "3", per: 1000000 }, { unit: cached_input_tokens, rate: "0.3", per: 1000000 }]
+      - name: long-context
+        charges: [{ unit: input_tokens, rate: "6", per: 1000000 }, { unit: cached_input_tokens, rate: "0.6", per: 1000000 }]
+`);
+    const mostlyCached = priced(pricePlan(plan, { input_tokens: 1000, cached_input_tokens: 199_000, cache_write_tokens: 1 }));
+    assert.equal(mostlyCached.tier.name, 'long-context');
+    assert.equal(formatDecimal(mostlyCached.cost), '0.1254');
+    const within = priced(pricePlan(plan, { input_tokens: 1000, cached_input_tokens: 199_000 }));
+    assert.equal(within.tier.name, 'standard');
+  });
+});

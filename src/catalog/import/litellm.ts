@@ -192,6 +192,12 @@ const FIELD_UNITS: Readonly<Record<string, UnitSpec>> = {
   ocr_cost_per_page: each('pages'),
 };
 
+/** Video generation bills seconds of generated video, which LiteLLM calls output_cost_per_second. */
+function specOf(field: string, mode: string): UnitSpec {
+  if (mode === 'video_generation' && field === 'output_cost_per_second') return each('video_seconds');
+  return FIELD_UNITS[field]!;
+}
+
 /** Charge order inside a tier: the order units first appear in FIELD_UNITS, then search. */
 const UNIT_ORDER: readonly string[] = [...new Set([...Object.values(FIELD_UNITS).map((s) => s.unit), 'web_search_requests'])];
 
@@ -222,7 +228,7 @@ function preference(unit: string, mode: string): readonly string[] {
         : ['input_cost_per_second', 'input_cost_per_audio_per_second', 'output_cost_per_second'];
     case 'video_seconds':
       return mode === 'video_generation'
-        ? ['output_cost_per_video_per_second', 'input_cost_per_video_per_second']
+        ? ['output_cost_per_second', 'output_cost_per_video_per_second', 'input_cost_per_video_per_second']
         : ['input_cost_per_video_per_second', 'output_cost_per_video_per_second'];
     case 'requests':
       return ['input_cost_per_query', 'input_cost_per_request'];
@@ -275,6 +281,12 @@ interface Price {
   readonly value: Decimal;
 }
 
+/** A numeric price field as LiteLLM states it: per one unit. */
+interface Field {
+  readonly field: string;
+  readonly value: Decimal;
+}
+
 /** Unit → price: the charges of one tier before formatting. */
 type Rates = Map<string, Price>;
 
@@ -304,10 +316,10 @@ function describeRate(p: Price): string {
 }
 
 /** Resolves fields that price the same unit: one wins by preference, the others are reported. */
-function resolveUnits(fields: readonly { field: string; value: Decimal }[], mode: string, log: EntryLog): Rates {
-  const byUnit = new Map<string, { field: string; value: Decimal }[]>();
+function resolveUnits(fields: readonly Field[], mode: string, log: EntryLog, context: string): Rates {
+  const byUnit = new Map<string, Field[]>();
   for (const f of fields) {
-    const unit = FIELD_UNITS[f.field]!.unit;
+    const unit = specOf(f.field, mode).unit;
     byUnit.set(unit, [...(byUnit.get(unit) ?? []), f]);
   }
   const rates: Rates = new Map();
@@ -320,46 +332,58 @@ function resolveUnits(fields: readonly { field: string; value: Decimal }[], mode
     // A zero rate loses to a non-zero one: LiteLLM's zero on the other side means "not billed there".
     const sorted = [...candidates].sort((a, b) => Number(a.value.eq(0)) - Number(b.value.eq(0)) || rank(a) - rank(b));
     const winner = sorted[0]!;
-    const spec = FIELD_UNITS[winner.field]!;
+    const spec = specOf(winner.field, mode);
     rates.set(unit, { field: winner.field, unit, per: spec.per, value: winner.value });
     for (const loser of sorted.slice(1)) {
       // Nothing is lost when the loser repeats the rate or is zero (LiteLLM's "not billed on this side").
       if (loser.value.eq(winner.value) || loser.value.eq(0)) continue;
-      log.drop(loser.field, `"${unit}" is already charged by ${winner.field}; one quantity cannot carry two rates`);
+      log.drop(context + loser.field, `"${unit}" is already charged by ${winner.field}; one quantity cannot carry two rates`);
     }
   }
   return rates;
 }
 
+const IMAGE_MODES: ReadonlySet<string> = new Set(['image_generation', 'image_edit']);
+
 /**
- * Removes charges that price the same thing twice in another unit, keeping
- * the one LiteLLM uses: the per-image price over the per-pixel one, and the
- * image-token price over the flat per-image fallback.
+ * Removes fields that price the same thing twice in different units, keeping
+ * the one LiteLLM bills: image tokens over the flat per-image fallback, a
+ * per-image price over a per-pixel one. An image model with both an input and
+ * an output per-image price prices input images with the former; `images`
+ * counts generated images, so that one cannot be applied. (With only
+ * input_cost_per_image, LiteLLM's legacy name for the per-generated-image price,
+ * it is kept.)
  */
-function removeDoubleCounts(rates: Rates, log: EntryLog | undefined, context = ''): void {
-  const images = rates.get('images');
-  const pixels = rates.get('pixels');
-  if (images !== undefined && pixels !== undefined && !images.value.eq(0)) {
-    rates.delete('pixels');
-    if (!pixels.value.eq(0)) log?.drop(context + pixels.field, `same image priced twice: ${images.field} takes precedence, as in LiteLLM`);
+function pruneDoubleCounts(fields: readonly Field[], mode: string, log: EntryLog, context: string): Field[] {
+  const nonZero = (name: string): Field | undefined => fields.find((f) => f.field === name && !f.value.eq(0));
+  const remove = new Map<string, string>();
+  const outputImage = nonZero('output_cost_per_image');
+  const inputImage = nonZero('input_cost_per_image');
+  if (IMAGE_MODES.has(mode) && outputImage !== undefined && inputImage !== undefined && !inputImage.value.eq(outputImage.value)) {
+    remove.set('input_cost_per_image', 'price per input image: the images quantity counts generated images');
   }
-  const imageTokens = rates.get('image_output_tokens');
-  const perImage = rates.get('images');
-  if (imageTokens !== undefined && perImage !== undefined && !imageTokens.value.eq(0)) {
-    rates.delete('images');
-    if (!perImage.value.eq(0)) {
-      log?.drop(
-        context + perImage.field,
-        `LiteLLM uses the per-image price only when a response reports no token usage; charging it with ${imageTokens.field} would count each image twice`,
-      );
-    }
+  const imageTokens = nonZero('output_cost_per_image_token');
+  if (imageTokens !== undefined && outputImage !== undefined) {
+    remove.set(
+      'output_cost_per_image',
+      'LiteLLM uses the per-image price only when a response reports no token usage; charged with output_cost_per_image_token it would count each image twice',
+    );
   }
+  if (fields.some((f) => (f.field === 'input_cost_per_image' || f.field === 'output_cost_per_image') && !f.value.eq(0) && !remove.has(f.field))) {
+    for (const name of ['input_cost_per_pixel', 'output_cost_per_pixel']) remove.set(name, 'same image priced twice: the per-image price takes precedence, as in LiteLLM');
+  }
+  return fields.filter((f) => {
+    const reason = remove.get(f.field);
+    if (reason === undefined) return true;
+    if (!f.value.eq(0)) log.drop(context + f.field, reason);
+    return false;
+  });
 }
 
 interface ParsedFields {
-  readonly base: { field: string; value: Decimal }[];
+  readonly base: Field[];
   /** threshold (tokens) → fields priced above it */
-  readonly above: Map<number, { field: string; value: Decimal; name: string }[]>;
+  readonly above: Map<number, (Field & { readonly name: string })[]>;
   reasoning?: Decimal;
 }
 
@@ -446,26 +470,20 @@ function thresholdTiers(
   tiers.push({ name: 'standard', when: { input_tokens: { upto: upto(thresholds[0]!) } }, rates: base });
   thresholds.forEach((t, i) => {
     const rates: Rates = new Map(base);
-    const fields = above.get(t)!;
-    // Same-unit collisions are resolved like the base fields; the report names the real field.
-    const resolved = resolveUnits(
-      fields.map((f) => ({ field: f.field, value: f.value })),
-      mode,
-      new EntryLog(),
-    );
-    for (const f of fields) {
-      const unit = FIELD_UNITS[f.field]!.unit;
-      const winner = resolved.get(unit)!;
-      const baseRate = base.get(unit);
-      if (winner.field !== f.field) {
-        if (!winner.value.eq(f.value)) log.drop(f.name, `"${unit}" above ${kTokens(t)} tokens is already charged by ${winner.field}_above_${kTokens(t)}_tokens`);
-      } else if (baseRate !== undefined && baseRate.field !== f.field) {
-        log.drop(f.name, `"${unit}" is charged by ${baseRate.field}, not by ${f.field}`);
+    const taken = new Map<string, string>();
+    for (const f of above.get(t)!) {
+      const spec = specOf(f.field, mode);
+      const baseRate = base.get(spec.unit);
+      const first = taken.get(spec.unit);
+      if (baseRate !== undefined && baseRate.field !== f.field) {
+        log.drop(f.name, `"${spec.unit}" is charged by ${baseRate.field}, not by ${f.field}`);
+      } else if (first !== undefined) {
+        if (!rates.get(spec.unit)!.value.eq(f.value)) log.drop(f.name, `"${spec.unit}" above ${kTokens(t)} tokens is already charged by ${first}`);
       } else {
-        rates.set(unit, { ...winner, field: f.name });
+        taken.set(spec.unit, f.name);
+        rates.set(spec.unit, { field: f.name, unit: spec.unit, per: spec.per, value: f.value });
       }
     }
-    removeDoubleCounts(rates, undefined);
     const next = thresholds[i + 1];
     tiers.push({ name: `above-${kTokens(t)}`, when: next === undefined ? undefined : { input_tokens: { upto: upto(next) } }, rates });
   });
@@ -488,6 +506,11 @@ function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog): Draft
   }
   const parsed: { start: number; end: number; index: number; range: Obj }[] = [];
   for (const [index, range] of ranges.entries()) {
+    const other = isObj(range) && range.range === undefined ? Object.keys(range).find((n) => n.endsWith('_range')) : undefined;
+    if (other !== undefined) {
+      log.drop('tiered_pricing', `priced by ${other}, which no usage quantity or dimension reports`);
+      return undefined;
+    }
     const bounds = isObj(range) ? range.range : undefined;
     const [start, end] = Array.isArray(bounds) ? bounds : [];
     if (!isObj(range) || typeof start !== 'number' || typeof end !== 'number' || !(start < end) || start < 0) {
@@ -504,7 +527,7 @@ function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog): Draft
     for (const [t, list] of fields.above) {
       for (const f of list) log.drop(context + f.name, `a threshold inside a tiered_pricing range (${kTokens(t)} tokens) is not used by LiteLLM`);
     }
-    const own = resolveUnits(fields.base, mode, log);
+    const own = resolveUnits(pruneDoubleCounts(fields.base, mode, log, context), mode, log, context);
     const rates: Rates = new Map(base);
     for (const [unit, price] of own) rates.set(unit, { ...price, field: context + price.field });
     const input = own.get('input_tokens');
@@ -513,7 +536,6 @@ function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog): Draft
         if (!own.has(unit)) rates.set(unit, { ...input, unit });
       }
     }
-    removeDoubleCounts(rates, log, context);
     checkReasoning(fields.reasoning, rates, log, context);
     const last = i === parsed.length - 1;
     tiers.push({
@@ -621,8 +643,7 @@ function convertEntry(key: string, entry: unknown, options: Required<Pick<LiteLL
   const log = new EntryLog();
   const flatNames = priceNames.filter((n) => n !== 'tiered_pricing' && n !== 'search_context_cost_per_query');
   const fields = parseFields(entry, flatNames, log, '');
-  const base = resolveUnits(fields.base, mode, log);
-  removeDoubleCounts(base, log);
+  const base = resolveUnits(pruneDoubleCounts(fields.base, mode, log, ''), mode, log, '');
   checkReasoning(fields.reasoning, base, log, '');
 
   let tokenTiers: DraftTier[] = [{ name: 'standard', rates: base }];
