@@ -315,6 +315,19 @@ function describeRate(p: Price): string {
   return p.per === 1 ? formatDecimal(p.value) : `${formatPer(p.value, p.per)} per ${p.per}`;
 }
 
+/**
+ * Fields that state the same price under two names, so an equal rate under the
+ * other name loses nothing. (Input and output prices of one unit measure
+ * different things even when equal, e.g. seconds of audio vs response time.)
+ */
+const SAME_MEANING: readonly (readonly string[])[] = [
+  ['cache_read_input_token_cost', 'input_cost_per_token_cache_hit'],
+  ['input_cost_per_second', 'input_cost_per_audio_per_second'],
+  ['input_cost_per_query', 'input_cost_per_request'],
+];
+
+const sameMeaning = (a: string, b: string): boolean => SAME_MEANING.some((g) => g.includes(a) && g.includes(b));
+
 /** Resolves fields that price the same unit: one wins by preference, the others are reported. */
 function resolveUnits(fields: readonly Field[], mode: string, log: EntryLog, context: string): Rates {
   const byUnit = new Map<string, Field[]>();
@@ -335,8 +348,8 @@ function resolveUnits(fields: readonly Field[], mode: string, log: EntryLog, con
     const spec = specOf(winner.field, mode);
     rates.set(unit, { field: winner.field, unit, per: spec.per, value: winner.value });
     for (const loser of sorted.slice(1)) {
-      // Nothing is lost when the loser repeats the rate or is zero (LiteLLM's "not billed on this side").
-      if (loser.value.eq(winner.value) || loser.value.eq(0)) continue;
+      // Nothing is lost when the loser is zero (LiteLLM's "not billed on this side") or an alias repeating the rate.
+      if (loser.value.eq(0) || (loser.value.eq(winner.value) && sameMeaning(loser.field, winner.field))) continue;
       log.drop(context + loser.field, `"${unit}" is already charged by ${winner.field}; one quantity cannot carry two rates`);
     }
   }
@@ -366,11 +379,15 @@ function pruneDoubleCounts(fields: readonly Field[], mode: string, log: EntryLog
   if (imageTokens !== undefined && outputImage !== undefined) {
     remove.set(
       'output_cost_per_image',
-      'LiteLLM uses the per-image price only when a response reports no token usage; charged with output_cost_per_image_token it would count each image twice',
+      'LiteLLM uses the per-image price only when a response reports no token usage; ' +
+        'charged with output_cost_per_image_token it would count each image twice',
     );
   }
-  if (fields.some((f) => (f.field === 'input_cost_per_image' || f.field === 'output_cost_per_image') && !f.value.eq(0) && !remove.has(f.field))) {
-    for (const name of ['input_cost_per_pixel', 'output_cost_per_pixel']) remove.set(name, 'same image priced twice: the per-image price takes precedence, as in LiteLLM');
+  const perImage = fields.some((f) => f.field.endsWith('_cost_per_image') && !f.value.eq(0) && !remove.has(f.field));
+  if (perImage) {
+    for (const name of ['input_cost_per_pixel', 'output_cost_per_pixel']) {
+      remove.set(name, 'same image priced twice: the per-image price takes precedence, as in LiteLLM');
+    }
   }
   return fields.filter((f) => {
     const reason = remove.get(f.field);
@@ -439,23 +456,28 @@ function checkReasoning(reasoning: Decimal | undefined, rates: Rates, log: Entry
   const applied = output === undefined ? 'no output rate' : `output rate ${describeRate(output)}`;
   log.drop(
     `${context}output_cost_per_reasoning_token`,
-    `reasoning tokens are billed as output_tokens (${applied}); LiteLLM's reasoning rate ${formatPer(reasoning, PER_MILLION)} per ${PER_MILLION} differs`,
+    `reasoning tokens are billed as output_tokens (${applied}); ` +
+      `LiteLLM's reasoning rate ${formatPer(reasoning, PER_MILLION)} per ${PER_MILLION} differs`,
   );
 }
 
 const kTokens = (n: number): string => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
 /**
+ * The quantity a prompt-length tier tests. LiteLLM compares its usage's
+ * `prompt_tokens` (uncached + cache reads + cache writes) with a threshold;
+ * our derived `prompt_tokens` is the same sum, while each kind is still billed
+ * once at its own rate. (Audio and image input tokens that an adapter reports
+ * apart from `input_tokens` are not part of the sum; LiteLLM counts them.)
+ */
+const PROMPT_LENGTH = 'prompt_tokens';
+
+/**
  * `*_above_<N>k_tokens` rates as tiers. LiteLLM picks the highest threshold the
  * prompt exceeds and bills every token of the call at that threshold's rates,
- * a field without an above-rate at its base rate. LiteLLM compares the whole
- * prompt (`prompt_tokens`: uncached + cache reads + cache writes) with the
- * threshold; our tiers can only test one reported quantity, and `input_tokens`
- * counts uncached tokens only, so a call whose prompt crosses the threshold
- * mostly through cached tokens is priced at the standard rates. This matches
- * the catalog convention (DESIGN.md, gemini-2.5-pro example) and is exact for
- * calls without caching. LiteLLM bills xAI's higher tier once the prompt
- * reaches the threshold (>=), every other provider's once it exceeds it (>).
+ * a field without an above-rate at its base rate (not the rate of a lower
+ * threshold). LiteLLM bills xAI's higher tier once the prompt reaches the
+ * threshold (>=), every other provider's once it exceeds it (>).
  */
 function thresholdTiers(
   base: Rates,
@@ -467,7 +489,7 @@ function thresholdTiers(
   const thresholds = [...above.keys()].sort((a, b) => a - b);
   const tiers: DraftTier[] = [];
   const upto = (t: number): number => (inclusive ? t - 1 : t);
-  tiers.push({ name: 'standard', when: { input_tokens: { upto: upto(thresholds[0]!) } }, rates: base });
+  tiers.push({ name: 'standard', when: { [PROMPT_LENGTH]: { upto: upto(thresholds[0]!) } }, rates: base });
   thresholds.forEach((t, i) => {
     const rates: Rates = new Map(base);
     const taken = new Map<string, string>();
@@ -478,14 +500,16 @@ function thresholdTiers(
       if (baseRate !== undefined && baseRate.field !== f.field) {
         log.drop(f.name, `"${spec.unit}" is charged by ${baseRate.field}, not by ${f.field}`);
       } else if (first !== undefined) {
-        if (!rates.get(spec.unit)!.value.eq(f.value)) log.drop(f.name, `"${spec.unit}" above ${kTokens(t)} tokens is already charged by ${first}`);
+        if (!rates.get(spec.unit)!.value.eq(f.value)) {
+          log.drop(f.name, `"${spec.unit}" above ${kTokens(t)} tokens is already charged by ${first}`);
+        }
       } else {
         taken.set(spec.unit, f.name);
         rates.set(spec.unit, { field: f.name, unit: spec.unit, per: spec.per, value: f.value });
       }
     }
     const next = thresholds[i + 1];
-    tiers.push({ name: `above-${kTokens(t)}`, when: next === undefined ? undefined : { input_tokens: { upto: upto(next) } }, rates });
+    tiers.push({ name: `above-${kTokens(t)}`, when: next === undefined ? undefined : { [PROMPT_LENGTH]: { upto: upto(next) } }, rates });
   });
   return tiers;
 }
@@ -495,8 +519,8 @@ function thresholdTiers(
  * tokens (start < tokens <= end), bills the whole call at its rates and falls
  * back to the last range above the highest end; inside a range, cache reads
  * and writes without their own rate cost the range's input rate and a missing
- * output rate is the entry's. The prompt is measured as `input_tokens`, with
- * the caveat described at thresholdTiers.
+ * output rate is the entry's. The prompt is measured as for thresholds
+ * (PROMPT_LENGTH).
  */
 function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog): DraftTier[] | undefined {
   const ranges = entry.tiered_pricing;
@@ -525,7 +549,9 @@ function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog): Draft
     const context = `tiered_pricing[${index}].`;
     const fields = parseFields(range, Object.keys(range).filter((n) => n !== 'range'), log, context);
     for (const [t, list] of fields.above) {
-      for (const f of list) log.drop(context + f.name, `a threshold inside a tiered_pricing range (${kTokens(t)} tokens) is not used by LiteLLM`);
+      for (const f of list) {
+        log.drop(context + f.name, `a threshold inside a tiered_pricing range (${kTokens(t)} tokens) is not used by LiteLLM`);
+      }
     }
     const own = resolveUnits(pruneDoubleCounts(fields.base, mode, log, context), mode, log, context);
     const rates: Rates = new Map(base);
@@ -540,14 +566,14 @@ function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog): Draft
     const last = i === parsed.length - 1;
     tiers.push({
       name: last && parsed.length > 1 ? `above-${kTokens(start)}` : last ? 'standard' : `upto-${kTokens(end)}`,
-      when: last ? undefined : { input_tokens: { upto: end } },
+      when: last ? undefined : { [PROMPT_LENGTH]: { upto: end } },
       rates,
     });
   });
   return tiers;
 }
 
-const SEARCH_SIZES = ['low', 'medium', 'high'] as const;
+const SEARCH_SIZES: readonly string[] = ['low', 'medium', 'high'];
 
 interface SearchCharge {
   readonly name: string;
@@ -582,15 +608,21 @@ function searchCharges(value: unknown, litellmProvider: string, log: EntryLog): 
     sizes.push({ size, value: price });
   }
   if (sizes.length === 0) return [];
-  sizes.sort((a, b) => SEARCH_SIZES.indexOf(a.size as never) - SEARCH_SIZES.indexOf(b.size as never));
+  sizes.sort((a, b) => SEARCH_SIZES.indexOf(a.size) - SEARCH_SIZES.indexOf(b.size));
   if (sizes.every((s) => s.value.eq(sizes[0]!.value))) {
     return [{ name: 'search', price: { field, unit: 'web_search_requests', per: 1, value: sizes[0]!.value } }];
   }
   const preferred = litellmProvider === 'perplexity' ? 'low' : 'medium';
   const fallback = sizes.find((s) => s.size === preferred) ?? sizes[sizes.length - 1]!;
-  const charge = (s: { size: string; value: Decimal }): Price => ({ field: `${field}.search_context_size_${s.size}`, unit: 'requests', per: 1, value: s.value });
+  const charge = (s: { size: string; value: Decimal }): Price => ({
+    field: `${field}.search_context_size_${s.size}`,
+    unit: 'requests',
+    per: 1,
+    value: s.value,
+  });
+  const sized = sizes.filter((s) => s !== fallback);
   return [
-    ...sizes.filter((s) => s !== fallback).map((s) => ({ name: `search-${s.size}`, when: { search_context_size: s.size }, price: charge(s) })),
+    ...sized.map((s) => ({ name: `search-${s.size}`, when: { search_context_size: s.size }, price: charge(s) })),
     { name: `search-${fallback.size}`, price: charge(fallback) },
   ];
 }
@@ -598,7 +630,9 @@ function searchCharges(value: unknown, litellmProvider: string, log: EntryLog): 
 function toCharges(rates: Rates): ChargeDocument[] {
   return [...rates.values()]
     .sort((a, b) => unitRank(a.unit) - unitRank(b.unit))
-    .map((p) => (p.per === 1 ? { unit: p.unit, rate: formatDecimal(p.value) } : { unit: p.unit, rate: formatPer(p.value, p.per), per: p.per }));
+    .map((p): ChargeDocument =>
+      p.per === 1 ? { unit: p.unit, rate: formatDecimal(p.value) } : { unit: p.unit, rate: formatPer(p.value, p.per), per: p.per },
+    );
 }
 
 /** Every tier charges the same units: a unit priced only in some tiers costs 0 in the others, as in LiteLLM. */
@@ -631,7 +665,12 @@ function tierDoc(name: string, when: Record<string, ConditionDocument> | undefin
 
 type Conversion = { readonly plan: PlanDocument; readonly dropped: EntryLog['dropped'] } | { readonly skipped: string };
 
-function convertEntry(key: string, entry: unknown, options: Required<Pick<LiteLLMImportOptions, 'source'>> & LiteLLMImportOptions): Conversion {
+interface ResolvedOptions {
+  readonly asOf?: string;
+  readonly source: string;
+}
+
+function convertEntry(key: string, entry: unknown, options: ResolvedOptions): Conversion {
   if (!isObj(entry)) return { skipped: 'not an object' };
   const priceNames = Object.keys(entry).filter((n) => isPriceField(n) && entry[n] !== null && entry[n] !== undefined);
   if (priceNames.length === 0) return { skipped: 'no prices' };
@@ -703,7 +742,7 @@ export function importLiteLLM(json: unknown, options: LiteLLMImportOptions = {})
   }
   const catalog = options.catalog ?? DEFAULT_IMPORT_LABEL;
   if (catalog === '') throw new RangeError('catalog label must not be empty');
-  const resolved = { ...options, source: options.source ?? LITELLM_SOURCE };
+  const resolved: ResolvedOptions = { asOf: options.asOf, source: options.source ?? LITELLM_SOURCE };
 
   const plans: PlanDocument[] = [];
   const skipped: SkippedEntry[] = [];

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { importLiteLLM } from '../../catalog/import/litellm.js';
 import { validateCatalogValue } from '../../catalog/validate.js';
 import { formatProblem } from '../../catalog/problems.js';
+import { isCalendarDate } from '../../catalog/schema.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 
 export const IMPORT_FORMATS = ['litellm'] as const;
@@ -20,12 +21,17 @@ export function catalogImportCommand(file: string, options: ImportOptions, io: C
   if (!(IMPORT_FORMATS as readonly string[]).includes(options.from)) {
     throw new CliError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got "${options.from}"`);
   }
+  if (options.asOf !== undefined && !isCalendarDate(options.asOf)) throw new CliError(`--as-of must be a date YYYY-MM-DD, got "${options.asOf}"`);
+  if (options.label !== undefined && options.label.trim() === '') throw new CliError('--label must not be empty');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
     throw new CliError(`${file}: ${reason}`, EXIT.invalid);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new CliError(`${file}: not a LiteLLM price list (expected a JSON object of model entries)`, EXIT.invalid);
   }
   const result = importLiteLLM(json, { catalog: options.label, asOf: options.asOf });
   // An importer bug must not hand the user a catalog that will not load.
