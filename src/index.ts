@@ -28,4 +28,4 @@ export { loadCatalogs, validateCatalogFile, DEFAULT_CATALOG_PATH, type CatalogIn
 export { validateCatalogText, validateCatalogValue, type ValidationResult } from './catalog/validate.js';
 export { formatProblem, type CatalogProblem } from './catalog/problems.js';
 export type { CatalogDocument, PlanDocument, TierDocument, ChargeDocument } from './catalog/schema.js';
-export { importLiteLLM, type LiteLLMImportOptions, type LiteLLMImportResult } from './catalog/import/litellm.js';
+export { importLiteLLM, type LiteLLMImportOptions, type LiteLLMImportResult } from './catalog/import/litellm/index.js';

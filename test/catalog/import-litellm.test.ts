@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { importLiteLLM, LITELLM_SOURCE, type LiteLLMImportResult } from '../../src/catalog/import/litellm.js';
+import { importLiteLLM, LITELLM_SOURCE, type LiteLLMImportResult } from '../../src/catalog/import/litellm/index.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import type { ChargeDocument, PlanDocument } from '../../src/catalog/schema.js';
 import { validateCatalogValue } from '../../src/catalog/validate.js';

@@ -1,7 +1,7 @@
 /** `pricetag catalog import --from litellm FILE`: a community price list to our catalog format. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { importLiteLLM } from '../../catalog/import/litellm.js';
+import { importLiteLLM } from '../../catalog/import/litellm/index.js';
 import { validateCatalogValue } from '../../catalog/validate.js';
 import { formatProblem } from '../../catalog/problems.js';
 import { isCalendarDate } from '../../catalog/schema.js';
