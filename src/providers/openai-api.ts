@@ -1,0 +1,292 @@
+/**
+ * The OpenAI REST API's billable calls, shared by OpenAI itself, Azure OpenAI
+ * and OpenAI-compatible providers. Token normalisation: OpenAI's
+ * `prompt_tokens` / `input_tokens` include cached (and audio) tokens, so the
+ * billed `input_tokens` is the remainder; the semantic-convention input count
+ * keeps the whole.
+ */
+import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from '../capture/fields.js';
+import type { Dimensions } from '../pricing/types.js';
+import { count, minus, modelName, parseJson, record, text, usage } from './read.js';
+import type { CallFacts, CallOutcome, CallReader, PriceItem, Route, SemconvUsage } from './types.js';
+
+type Json = Record<string, unknown>;
+
+/** Chat Completions usage, as JSON and as the final stream chunk carry it. */
+export function chatUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
+  const u = record(raw);
+  if (u === undefined) return undefined;
+  const prompt = count(u.prompt_tokens);
+  const completion = count(u.completion_tokens);
+  if (prompt === undefined && completion === undefined) return undefined;
+  const pd = record(u.prompt_tokens_details);
+  const cd = record(u.completion_tokens_details);
+  const cached = count(pd?.cached_tokens);
+  const audioIn = count(pd?.audio_tokens);
+  const audioOut = count(cd?.audio_tokens);
+  return {
+    usage: usage({
+      input_tokens: minus(minus(prompt, cached), audioIn),
+      cached_input_tokens: cached,
+      audio_input_tokens: audioIn,
+      output_tokens: minus(completion, audioOut),
+      audio_output_tokens: audioOut,
+    }),
+    semconv: { inputTokens: prompt, outputTokens: completion, cacheReadInputTokens: cached },
+  };
+}
+
+/** Responses API (and image and transcription token) usage: input_tokens include cached ones. */
+export function responsesUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
+  const u = record(raw);
+  if (u === undefined) return undefined;
+  const input = count(u.input_tokens);
+  const output = count(u.output_tokens);
+  if (input === undefined && output === undefined) return undefined;
+  const cached = count(record(u.input_tokens_details)?.cached_tokens);
+  return {
+    usage: usage({ input_tokens: minus(input, cached), cached_input_tokens: cached, output_tokens: output }),
+    semconv: { inputTokens: input, outputTokens: output, cacheReadInputTokens: cached },
+  };
+}
+
+function serviceTier(value: unknown): Dimensions | undefined {
+  const tier = text(value);
+  return tier === undefined ? undefined : { service_tier: tier };
+}
+
+/** Facts of a call whose usage (or its absence) is known. */
+function facts(item: Omit<PriceItem, 'usage'>, read: ReturnType<typeof chatUsage>, responseModel: string | undefined, extra?: PriceItem[]): CallFacts {
+  if (read === undefined) return { responseModel, items: [], noUsage: true };
+  return { responseModel, items: [{ ...item, usage: read.usage }, ...(extra ?? [])], semconv: read.semconv };
+}
+
+const CHAT_REQUEST: readonly FieldSpec[] = [value('model'), value('stream'), value('service_tier')];
+const CHAT_RESPONSE: readonly FieldSpec[] = [value('model'), value('usage'), value('service_tier')];
+
+/** Models of a deployment-addressed API (Azure) come from the path; `fallbackModel` is that name. */
+export interface RouteOptions {
+  readonly pathModel?: string;
+}
+
+function requestModel(request: Extracted, options: RouteOptions): string | undefined {
+  return modelName(first(request, 'model')) ?? options.pathModel;
+}
+
+export function chatCompletionsRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'chat',
+    requestFields: CHAT_REQUEST,
+    begin(request): CallReader {
+      const model = requestModel(request, options);
+      const requestedTier = first(request, 'service_tier');
+      // Stream state: the model from the first chunk, usage from the chunk that has it.
+      let streamModel: string | undefined;
+      let streamUsage: unknown;
+      let streamTier: unknown;
+      return {
+        requestModel: model,
+        responseFields: CHAT_RESPONSE,
+        onEvent(_event, data) {
+          // Only chunks that can carry what we need are parsed: the first, and those with usage.
+          if (streamModel !== undefined && !data.includes('"usage":{')) return;
+          const chunk = record(parseJson(data));
+          if (chunk === undefined) return;
+          streamModel ??= modelName(chunk.model);
+          if (record(chunk.usage) !== undefined) streamUsage = chunk.usage;
+          if (chunk.service_tier !== undefined) streamTier = chunk.service_tier;
+        },
+        finish(outcome: CallOutcome): CallFacts {
+          const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
+          const read = chatUsage(first(outcome.response, 'usage') ?? streamUsage);
+          const tier = serviceTier(first(outcome.response, 'service_tier') ?? streamTier ?? requestedTier);
+          return facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel);
+        },
+      };
+    },
+  };
+}
+
+/** Responses API: usage in the body, or in the `response.completed` (or incomplete/failed) event. */
+export function responsesRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'chat',
+    requestFields: CHAT_REQUEST,
+    begin(request): CallReader {
+      const model = requestModel(request, options);
+      let final: Json | undefined;
+      return {
+        requestModel: model,
+        responseFields: [value('model'), value('usage'), value('service_tier'), value('output.*.type')],
+        onEvent(event, data) {
+          if (event !== 'response.completed' && event !== 'response.incomplete' && event !== 'response.failed') return;
+          final = record(record(parseJson(data))?.response);
+        },
+        finish(outcome): CallFacts {
+          const body = outcome.response;
+          const responseModel = modelName(first(body, 'model') ?? final?.model);
+          const read = responsesUsage(first(body, 'usage') ?? final?.usage);
+          const outputTypes = body.get('output.*.type') ?? (Array.isArray(final?.output) ? final.output.map((o) => record(o)?.type) : []);
+          const searches = outputTypes.filter((t) => t === 'web_search_call').length;
+          const tier = serviceTier(first(body, 'service_tier') ?? final?.service_tier);
+          const tool: PriceItem[] = searches > 0 ? [{ operation: 'web_search', model: responseModel ?? model, usage: { web_search_requests: searches } }] : [];
+          return facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel, tool);
+        },
+      };
+    },
+  };
+}
+
+export function embeddingsRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'embeddings',
+    requestFields: [value('model')],
+    begin(request): CallReader {
+      const model = requestModel(request, options);
+      return {
+        requestModel: model,
+        responseFields: [value('model'), value('usage')],
+        finish(outcome): CallFacts {
+          const responseModel = modelName(first(outcome.response, 'model'));
+          const u = record(first(outcome.response, 'usage'));
+          const prompt = count(u?.prompt_tokens);
+          if (prompt === undefined) return { responseModel, items: [], noUsage: true };
+          return {
+            responseModel,
+            items: [{ operation: 'embeddings', model: responseModel ?? model, fallbackModel: model, usage: { input_tokens: prompt } }],
+            semconv: { inputTokens: prompt },
+          };
+        },
+      };
+    },
+  };
+}
+
+/** Default quality and size per image model, as the API documents them, so a tier can be chosen. */
+const IMAGE_DEFAULTS: Readonly<Record<string, { quality: string; size: string }>> = {
+  'dall-e-3': { quality: 'standard', size: '1024x1024' },
+  'dall-e-2': { quality: 'standard', size: '1024x1024' },
+};
+
+export function imagesRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'image_generation',
+    requestFields: [value('model'), value('n'), value('quality'), value('size')],
+    begin(request): CallReader {
+      const model = requestModel(request, options) ?? 'dall-e-2';
+      const requested = count(first(request, 'n')) ?? 1;
+      return {
+        requestModel: model,
+        responseFields: [countField('data.*'), value('usage'), value('quality'), value('size')],
+        finish(outcome): CallFacts {
+          const body = outcome.response;
+          const generated = body.has('data.*') ? sumOf(body, 'data.*') : outcome.status < 400 && !outcome.aborted ? requested : undefined;
+          if (generated === undefined) return { items: [], noUsage: true };
+          const defaults = IMAGE_DEFAULTS[model];
+          const quality = text(first(body, 'quality')) ?? text(first(request, 'quality')) ?? defaults?.quality;
+          const size = text(first(body, 'size')) ?? text(first(request, 'size')) ?? defaults?.size;
+          const tokens = responsesUsage(first(body, 'usage'));
+          const dimensions: Record<string, string> = {};
+          if (quality !== undefined) dimensions.quality = quality;
+          if (size !== undefined) dimensions.size = size;
+          return {
+            items: [{ operation: 'image_generation', model, usage: { images: generated, ...tokens?.usage }, dimensions }],
+            semconv: tokens?.semconv,
+            extraUsage: { images: generated },
+          };
+        },
+      };
+    },
+  };
+}
+
+/** Transcription: the request is multipart (fields by name); seconds or tokens come back in `usage`. */
+export function transcriptionRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'audio_transcription',
+    requestFields: [value('model')],
+    begin(request): CallReader {
+      const model = requestModel(request, options);
+      return {
+        requestModel: model,
+        responseFields: [value('usage'), value('duration')],
+        finish(outcome): CallFacts {
+          const u = record(first(outcome.response, 'usage'));
+          const seconds = count(u?.seconds) ?? count(first(outcome.response, 'duration'));
+          const tokens = u?.type === 'tokens' ? responsesUsage(u) : undefined;
+          if (seconds === undefined && tokens === undefined) return { items: [], noUsage: true };
+          const used = { ...(seconds === undefined ? {} : { seconds }), ...tokens?.usage };
+          return {
+            items: [{ operation: 'audio_transcription', model, usage: used }],
+            semconv: tokens?.semconv,
+            extraUsage: seconds === undefined ? undefined : { seconds },
+          };
+        },
+      };
+    },
+  };
+}
+
+/** Speech: billed by input characters, known from the request alone. */
+export function speechRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'audio_speech',
+    requestFields: [value('model'), { path: 'input', mode: 'chars' }],
+    begin(request): CallReader {
+      const model = requestModel(request, options);
+      const characters = last(request, 'input');
+      return {
+        requestModel: model,
+        responseFields: [],
+        finish(): CallFacts {
+          if (typeof characters !== 'number') return { items: [], noUsage: true };
+          return { items: [{ operation: 'audio_speech', model, usage: { characters } }], extraUsage: { characters } };
+        },
+      };
+    },
+  };
+}
+
+export function moderationRoute(options: RouteOptions = {}): Route {
+  return {
+    operation: 'moderation',
+    requestFields: [value('model')],
+    begin(request): CallReader {
+      const model = requestModel(request, options);
+      return {
+        requestModel: model,
+        responseFields: [value('model')],
+        finish(outcome): CallFacts {
+          const responseModel = modelName(first(outcome.response, 'model'));
+          return { responseModel, items: [{ operation: 'moderation', model: responseModel ?? model, usage: { requests: 1 } }] };
+        },
+      };
+    },
+  };
+}
+
+/** The billable routes by POST path relative to the API root (`/v1` for OpenAI). */
+export function openAiRoute(path: string, options: RouteOptions = {}): Route | undefined {
+  switch (path) {
+    case '/chat/completions':
+      return chatCompletionsRoute(options);
+    case '/responses':
+      return responsesRoute(options);
+    case '/embeddings':
+      return embeddingsRoute(options);
+    case '/images/generations':
+    case '/images/edits':
+    case '/images/variations':
+      return imagesRoute(options);
+    case '/audio/transcriptions':
+    case '/audio/translations':
+      return transcriptionRoute(options);
+    case '/audio/speech':
+      return speechRoute(options);
+    case '/moderations':
+      return moderationRoute(options);
+    default:
+      return undefined;
+  }
+}
+

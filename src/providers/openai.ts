@@ -1,0 +1,11 @@
+/** OpenAI (api.openai.com/v1 and any endpoint configured as `openai`). */
+import { openAiRoute } from './openai-api.js';
+import type { ProviderAdapter } from './types.js';
+
+export const openAiAdapter: ProviderAdapter = {
+  provider: 'openai',
+  baseUrls: ['https://api.openai.com/v1'],
+  route(head) {
+    return head.method === 'POST' ? openAiRoute(head.path) : undefined;
+  },
+};

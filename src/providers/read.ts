@@ -1,0 +1,60 @@
+/**
+ * Defensive readers for provider responses: a usage number must be a finite,
+ * non-negative count, a model name a short printable string. Anything else is
+ * treated as absent, so a hostile or broken response cannot inflate a bill or
+ * a label set.
+ */
+
+/** Longest model name kept; longer ones are cut (labels and span names stay small). */
+export const MODEL_NAME_LIMIT = 128;
+
+/** Counts above this are not believed (no API bills a quadrillion units for one call). */
+export const COUNT_LIMIT = 1e15;
+
+export function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= COUNT_LIMIT ? value : undefined;
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function modelName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // Control characters never belong in a model name; they would corrupt span names and exports.
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (clean === '') return undefined;
+  return clean.length > MODEL_NAME_LIMIT ? clean.slice(0, MODEL_NAME_LIMIT) : clean;
+}
+
+export function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A usage map without absent entries. */
+export function usage(entries: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** a − b, never below zero (providers sometimes report a part larger than its whole). */
+export function minus(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return undefined;
+  return Math.max(0, a - (b ?? 0));
+}
+
+/** A request flag as JSON gives it. */
+export function flag(value: unknown): boolean {
+  return value === true;
+}
+
+/** Parses one event's JSON data; undefined when it is not JSON. */
+export function parseJson(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}

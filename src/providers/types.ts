@@ -1,0 +1,95 @@
+/**
+ * The contract between capture and the provider adapters. Capture knows HTTP
+ * and bytes; an adapter knows one provider's API: which calls are billable,
+ * which request and response fields carry the model, usage and dimensions,
+ * and how to read its stream events. Adapters are pure and never see headers
+ * beyond those they ask for, nor any prompt or completion text they do not
+ * measure.
+ */
+import type { Dimensions, Usage } from '../pricing/types.js';
+import type { Extracted, FieldSpec } from '../capture/fields.js';
+
+/** What is known of a request before its body: enough to recognise it. */
+export interface RequestHead {
+  readonly method: string;
+  /** Lower-case host, with `:port` when not the scheme's default. */
+  readonly host: string;
+  /** Path relative to the endpoint's base URL, without the query, starting with `/`. */
+  readonly path: string;
+  /** The raw query string without `?` (empty when none). */
+  readonly query: string;
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined;
+}
+
+/** One billable quantity set of a call; most calls have one, a few (tool use, batch APIs) several. */
+export interface PriceItem {
+  readonly operation: string;
+  /** Model to price with; plans without models ignore it. */
+  readonly model?: string;
+  /** Tried when `model` is unknown to the catalog (e.g. the request's Azure deployment name). */
+  readonly fallbackModel?: string;
+  readonly usage: Usage;
+  readonly dimensions?: Dimensions;
+}
+
+/** Token counts as the GenAI semantic conventions define them (input includes cached). */
+export interface SemconvUsage {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cacheReadInputTokens?: number;
+  readonly cacheCreationInputTokens?: number;
+}
+
+/** What one finished call amounts to, as the adapter reads it. */
+export interface CallFacts {
+  readonly responseModel?: string;
+  /** Billable items, the call's own first. Empty with `noUsage` when usage could not be read. */
+  readonly items: readonly PriceItem[];
+  /** True when the response did not say what was used (e.g. a stream without usage). */
+  readonly noUsage?: boolean;
+  readonly semconv?: SemconvUsage;
+  /** A charge the response itself reports; it wins over ours and is compared with it. */
+  readonly providerCost?: { readonly amount: string; readonly currency: string };
+  /** Non-token usage worth putting on the span as `ai.usage.<name>`. */
+  readonly extraUsage?: Usage;
+}
+
+export interface CallOutcome {
+  readonly status: number;
+  /** Fields extracted from a JSON response body (empty for streams and unread bodies). */
+  readonly response: Extracted;
+  /** The body ended early: client abort, network error, or the process gave up waiting. */
+  readonly aborted: boolean;
+}
+
+/** Per-call state of an adapter: created once the request body's fields are known. */
+export interface CallReader {
+  /** Model asked for in the request (or the URL), for the span name. */
+  readonly requestModel?: string;
+  /** Response fields to extract from a JSON body. */
+  readonly responseFields: readonly FieldSpec[];
+  /** One server-sent event of a streamed response (`event` is `message` when unnamed). */
+  onEvent?(event: string, data: string): void;
+  finish(outcome: CallOutcome): CallFacts;
+}
+
+/** A recognised API of a provider. */
+export interface Route {
+  readonly operation: string;
+  /** Request body fields the reader needs. */
+  readonly requestFields: readonly FieldSpec[];
+  /** Starts reading a call; `request` is empty when the body could not be read. */
+  begin(request: Extracted, head: RequestHead): CallReader;
+}
+
+export interface ProviderAdapter {
+  /** gen_ai.provider.name of the calls it recognises, and the catalog's provider. */
+  readonly provider: string;
+  /** Base URLs of the public API, as the official clients use them (`https://api.openai.com/v1`). */
+  readonly baseUrls: readonly string[];
+  /** Hosts matched by suffix (regional or per-resource hosts such as `.openai.azure.com`). */
+  readonly hostSuffixes?: readonly string[];
+  /** The billable API a request is, or undefined to leave it alone. */
+  route(head: RequestHead): Route | undefined;
+}
