@@ -48,6 +48,12 @@ export interface CallFacts {
   readonly items: readonly PriceItem[];
   /** True when the response did not say what was used (e.g. a stream without usage). */
   readonly noUsage?: boolean;
+  /**
+   * True when every item is a part of the call's own charge (Vision features, Comprehend batch
+   * documents) rather than the call's item followed by extras: the call then costs the sum of
+   * its priced parts.
+   */
+  readonly itemsAreParts?: boolean;
   readonly semconv?: SemconvUsage;
   /** A charge the response itself reports; it wins over ours and is compared with it. */
   readonly providerCost?: { readonly amount: string; readonly currency: string };
@@ -61,12 +67,16 @@ export interface CallOutcome {
   readonly response: Extracted;
   /** The body ended early: client abort, network error, or the process gave up waiting. */
   readonly aborted: boolean;
+  /** Bytes of request body sent (custom routes can bill them as `request_bytes`). */
+  readonly requestBytes?: number;
 }
 
 /** Per-call state of an adapter: created once the request body's fields are known. */
 export interface CallReader {
   /** Model asked for in the request (or the URL), for the span name. */
   readonly requestModel?: string;
+  /** The operation, when only the body tells it (Azure AI Language's `kind`); else the route's. */
+  readonly operation?: string;
   /** Response fields to extract from a JSON body. */
   readonly responseFields: readonly FieldSpec[];
   /** One server-sent event of a streamed response (`event` is `message` when unnamed). */
@@ -90,6 +100,8 @@ export interface ProviderAdapter {
   readonly baseUrls: readonly string[];
   /** Hosts matched by suffix (regional or per-resource hosts such as `.openai.azure.com`). */
   readonly hostSuffixes?: readonly string[];
+  /** When the catalog has no plan for this provider, price with this provider's plans (Azure OpenAI bills OpenAI's list prices). */
+  readonly pricedAs?: string;
   /** The billable API a request is, or undefined to leave it alone. */
   route(head: RequestHead): Route | undefined;
 }

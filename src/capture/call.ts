@@ -1,0 +1,243 @@
+/**
+ * One recognised AI call from request to finished record, fed by whichever
+ * transport observed it. Every entry point is guarded: a fault in here is
+ * reported to `onInternalError` and the call is recorded as unpriced
+ * (`error`), while the host's request goes on untouched.
+ */
+import type { Context } from '@opentelemetry/api';
+import type { CallFacts, CallReader } from '../providers/types.js';
+import type { Recognition } from '../providers/registry.js';
+import { ZERO } from '../pricing/decimal.js';
+import { NOTHING_EXTRACTED } from './fields.js';
+import { requestBodyReader, responseBodyReader, responseKind, type BodyReader, type ResponseReader } from './body-readers.js';
+import type { CallRecord, CallStart, Outcome } from './call-record.js';
+import { priceFacts, type PricingContext } from './price-call.js';
+
+/** The telemetry side of one call: a span (or nothing) that outlives the transport events. */
+export interface CallHandle {
+  /** Context to run the transport in, so spans it starts are children of the call's. */
+  readonly context: Context;
+  /** The request body told the model (or the operation) after the call started. */
+  identified(start: Readonly<CallStart>): void;
+  end(record: CallRecord): void;
+}
+
+export interface CallObserver {
+  begin(start: CallStart, parent: Context): CallHandle;
+}
+
+export interface CallDeps {
+  readonly observer: CallObserver;
+  readonly pricing: (provider: string, pricedAs: string | undefined) => PricingContext;
+  readonly onInternalError: (error: unknown, where: string) => void;
+  /** Called once when the call is finished, to stop tracking it. */
+  readonly onSettled: (call: Call) => void;
+}
+
+export type Header = (name: string) => string | undefined;
+
+export class Call {
+  readonly handle: CallHandle;
+  private readonly start: CallStart;
+  private readonly startedAt = performance.now();
+  /** Last time bytes moved, for the idle sweep. */
+  lastActivity = this.startedAt;
+
+  private readonly requestReader: BodyReader;
+  private reader: CallReader | undefined;
+  private responseReader: ResponseReader | undefined;
+  private status: number | undefined;
+  private requestBytes = 0;
+  private failure: { errorType: string; aborted: boolean } | undefined;
+  private broken = false;
+  private finished = false;
+
+  constructor(
+    private readonly recognition: Recognition,
+    private readonly deps: CallDeps,
+    parent: Context,
+    serverAddress: string,
+    serverPort: number | undefined,
+    contentType: string | undefined,
+  ) {
+    this.start = { provider: recognition.adapter.provider, operation: recognition.route.operation, serverAddress, serverPort };
+    this.requestReader = requestBodyReader(contentType, recognition.route.requestFields);
+    this.handle = deps.observer.begin(this.start, parent);
+  }
+
+  get context(): Context {
+    return this.handle.context;
+  }
+
+  private guard(where: string, fn: () => void): void {
+    if (this.finished) return;
+    try {
+      fn();
+    } catch (error) {
+      this.broken = true;
+      this.deps.onInternalError(error, where);
+      this.finish();
+    }
+  }
+
+  /** A chunk of the request body as sent. */
+  requestBody(chunk: Uint8Array | string): void {
+    this.guard('request body', () => {
+      this.lastActivity = performance.now();
+      if (this.reader !== undefined) return;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      this.requestBytes += bytes.length;
+      this.requestReader.write(bytes);
+    });
+  }
+
+  /** The request body is complete (or will not be seen): the adapter can start reading the call. */
+  requestDone(): void {
+    this.guard('request end', () => this.begin());
+  }
+
+  private begin(): CallReader {
+    if (this.reader !== undefined) return this.reader;
+    this.requestReader.end();
+    const extracted = this.requestReader.result();
+    const reader = this.recognition.route.begin(extracted, this.recognition.head);
+    this.reader = reader;
+    if (reader.requestModel !== undefined || reader.operation !== undefined) {
+      if (reader.requestModel !== undefined) this.start.requestModel = reader.requestModel;
+      if (reader.operation !== undefined) this.start.operation = reader.operation;
+      this.handle.identified(this.start);
+    }
+    return reader;
+  }
+
+  /** Response status and headers arrived. */
+  response(status: number, header: Header): void {
+    this.guard('response headers', () => {
+      this.lastActivity = performance.now();
+      const reader = this.begin();
+      this.status = status;
+      // A new response replaces one before it (a redirect hop).
+      const kind = responseKind(header('content-type'));
+      const onEvent = reader.onEvent?.bind(reader);
+      this.responseReader = responseBodyReader(
+        kind,
+        header('content-encoding'),
+        status < 400 ? reader.responseFields : [],
+        onEvent === undefined ? undefined : (event, data) => this.guard('stream event', () => onEvent(event, data)),
+        () => this.finish(),
+      );
+    });
+  }
+
+  responseBody(chunk: Uint8Array): void {
+    this.guard('response body', () => {
+      this.lastActivity = performance.now();
+      this.responseReader?.write(chunk);
+    });
+  }
+
+  /** The response body ended; the call finishes once its reader has drained. */
+  responseDone(): void {
+    this.guard('response end', () => {
+      if (this.responseReader === undefined) this.finish();
+      else this.responseReader.end();
+    });
+  }
+
+  /** The call failed or was abandoned before its response completed (aborted once a response had started). */
+  fail(error: unknown): void {
+    this.guard('failure', () => {
+      this.failure ??= { errorType: errorTypeOf(error), aborted: this.responseReader !== undefined };
+      if (this.responseReader === undefined) this.finish();
+      else this.responseReader.end();
+    });
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    let record: CallRecord;
+    try {
+      record = this.record();
+    } catch (error) {
+      this.deps.onInternalError(error, 'pricing');
+      record = this.brokenRecord();
+    }
+    try {
+      this.handle.end(record);
+    } catch (error) {
+      this.deps.onInternalError(error, 'recording');
+    }
+    this.deps.onSettled(this);
+  }
+
+  private outcome(): Outcome {
+    return this.failure !== undefined || this.status === undefined || this.status >= 400 ? 'error' : 'success';
+  }
+
+  private durationSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  private brokenRecord(): CallRecord {
+    return { ...this.start, status: this.status, outcome: this.outcome(), aborted: this.failure?.aborted ?? false, items: [], unpricedReason: 'error', durationSeconds: this.durationSeconds() };
+  }
+
+  private record(): CallRecord {
+    if (this.broken || this.reader === undefined) {
+      if (this.reader === undefined && this.failure !== undefined && !this.broken) {
+        // Failed before any response: nothing to read, nothing billed.
+        return this.failedBeforeResponse();
+      }
+      return this.brokenRecord();
+    }
+    const outcome = this.outcome();
+    const aborted = this.failure?.aborted ?? false;
+    const readOk = this.responseReader?.ok ?? true;
+    const facts: CallFacts = this.reader.finish({
+      status: this.status ?? 0,
+      response: this.responseReader?.result() ?? NOTHING_EXTRACTED,
+      aborted: aborted || !readOk,
+      requestBytes: this.requestBytes,
+    });
+    const { adapter } = this.recognition;
+    const priced = priceFacts(this.deps.pricing(adapter.provider, adapter.pricedAs), facts, outcome);
+    const errorType = this.failure?.errorType ?? (outcome === 'error' && this.status !== undefined ? String(this.status) : undefined);
+    return {
+      ...this.start,
+      responseModel: facts.responseModel,
+      status: this.status,
+      outcome,
+      errorType,
+      aborted,
+      ...priced,
+      semconv: facts.semconv,
+      extraUsage: facts.extraUsage,
+      durationSeconds: this.durationSeconds(),
+    };
+  }
+
+  private failedBeforeResponse(): CallRecord {
+    const { adapter } = this.recognition;
+    const ctx = this.deps.pricing(adapter.provider, adapter.pricedAs);
+    return {
+      ...this.start,
+      outcome: 'error',
+      errorType: this.failure!.errorType,
+      aborted: this.failure!.aborted,
+      items: [],
+      cost: { amount: ZERO, currency: ctx.defaultCurrency, source: 'catalog' },
+      durationSeconds: this.durationSeconds(),
+    };
+  }
+}
+
+/** `error.type` of a transport error: its code (ECONNRESET, UND_ERR_SOCKET) or name (AbortError). */
+export function errorTypeOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { code?: unknown; name?: unknown };
+    if (typeof e.code === 'string' && e.code !== '') return e.code;
+    if (typeof e.name === 'string' && e.name !== '') return e.name;
+  }
+  return typeof error === 'string' && error !== '' ? error : '_OTHER';
+}

@@ -1,0 +1,290 @@
+/**
+ * Capture of `fetch` (Node's bundled undici, and any undici that publishes the
+ * same diagnostics channels).
+ *
+ * - The global `fetch` is wrapped only to start the call's span before undici
+ *   does anything, so an HTTP span from OpenTelemetry's undici instrumentation
+ *   becomes its child; unrecognised calls go straight through.
+ * - Everything else is observed on undici's diagnostics channels, keyed by
+ *   undici's request object (response events run in whatever async context
+ *   the socket has, so the context is read only at `create`).
+ * - Body bytes: undici ≥ 7.16 publishes them (`bodyChunkSent`,
+ *   `bodyChunkReceived`); older undici (Node 22) does not, so for recognised
+ *   requests only the instance's own `onBodySent`/`onData` are wrapped,
+ *   passing arguments, `this` and return values through unchanged.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import { context, createContextKey, type Context } from '@opentelemetry/api';
+import type { ProviderRegistry, Recognition } from '../providers/registry.js';
+import type { Call, Header } from './call.js';
+
+/** undici from which body chunks are published on diagnostics channels. */
+const BODY_CHANNELS_SINCE = [7, 16] as const;
+
+export function undiciPublishesBodies(version = process.versions.undici): boolean {
+  const [major = 0, minor = 0] = (version ?? '').split('.').map(Number);
+  return major > BODY_CHANNELS_SINCE[0] || (major === BODY_CHANNELS_SINCE[0] && minor >= BODY_CHANNELS_SINCE[1]);
+}
+
+/** The call a wrapped `fetch` started, for the `create` event that follows in its async context. */
+const FETCH_CALL = createContextKey('ai-pricetag fetch call');
+
+export interface CaptureHost {
+  readonly registry: ProviderRegistry;
+  /** Starts a call for a recognised request; undefined when calls are not being captured. */
+  startCall(recognition: Recognition, parent: Context, url: URL, contentType: string | undefined): Call | undefined;
+  onInternalError(error: unknown, where: string): void;
+}
+
+interface UndiciRequest {
+  origin?: unknown;
+  path?: unknown;
+  method?: unknown;
+  headers?: unknown;
+  onData?: (chunk: Uint8Array) => unknown;
+  onBodySent?: (chunk: Uint8Array) => unknown;
+}
+
+interface FetchCallState {
+  readonly call: Call;
+  readonly host: string;
+  readonly path: string;
+  /** The request body was read from `init.body`; transport chunks are not needed. */
+  readonly bodyKnown: boolean;
+  bound: boolean;
+}
+
+type Fetch = typeof globalThis.fetch;
+
+/** A header from undici's flat `[name, value, …]` list (strings or Buffers) or raw header text. */
+export function undiciHeader(headers: unknown): Header {
+  return (name: string) => {
+    if (Array.isArray(headers)) {
+      for (let i = 0; i + 1 < headers.length; i += 2) {
+        if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+      }
+      return undefined;
+    }
+    if (typeof headers === 'string') {
+      for (const line of headers.split('\r\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
+      }
+    }
+    return undefined;
+  };
+}
+
+function initHeader(headers: unknown): Header {
+  if (headers === undefined || headers === null) return () => undefined;
+  if (typeof (headers as Headers).get === 'function') return (name) => (headers as Headers).get(name) ?? undefined;
+  if (Array.isArray(headers)) {
+    return (name) => {
+      for (const pair of headers) if (Array.isArray(pair) && String(pair[0]).toLowerCase() === name) return String(pair[1]);
+      return undefined;
+    };
+  }
+  const record = headers as Record<string, unknown>;
+  return (name) => {
+    for (const key of Object.keys(record)) if (key.toLowerCase() === name) return String(record[key]);
+    return undefined;
+  };
+}
+
+/** Request bodies readable without consuming anything: strings and byte buffers. */
+function bodyBytes(body: unknown): Uint8Array | string | undefined {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof URLSearchParams) return body.toString();
+  return undefined;
+}
+
+/**
+ * `host[:port]` of an absolute URL, lower-cased, by string scanning: the
+ * check every fetch pays, so no URL object is built for traffic we ignore.
+ */
+export function hostOf(href: string): string | undefined {
+  const scheme = href.indexOf('://');
+  if (scheme === -1) return undefined;
+  let end = href.length;
+  for (let i = scheme + 3; i < href.length; i++) {
+    const c = href.charCodeAt(i);
+    if (c === 0x2f || c === 0x3f || c === 0x23) {
+      end = i;
+      break;
+    }
+  }
+  let authority = href.slice(scheme + 3, end);
+  const at = authority.lastIndexOf('@');
+  if (at !== -1) authority = authority.slice(at + 1);
+  const lower = authority.toLowerCase();
+  // Default ports are not part of a URL's host.
+  if (lower.endsWith(':443') && href.startsWith('https')) return lower.slice(0, -4);
+  if (lower.endsWith(':80') && href.startsWith('http:')) return lower.slice(0, -3);
+  return lower;
+}
+
+export class UndiciCapture {
+  private original: Fetch | undefined;
+  private readonly byRequest = new WeakMap<object, Call>();
+  private readonly publishesBodies = undiciPublishesBodies();
+  private readonly subscriptions: [string, (message: unknown) => void][] = [];
+
+  constructor(private readonly host: CaptureHost) {}
+
+  enable(): void {
+    if (this.original !== undefined || typeof globalThis.fetch !== 'function') return;
+    const original = globalThis.fetch;
+    this.original = original;
+    const capture = this;
+    const wrapped = function fetch(this: unknown, input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]): ReturnType<Fetch> {
+      const state = capture.startFromFetch(input, init);
+      if (state === undefined) return original.call(this, input, init);
+      const ctx = state.call.context.setValue(FETCH_CALL, state);
+      const pending = context.with(ctx, () => original.call(this, input, init));
+      // Observe a rejection that no channel reports (bad URL, abort before dispatch); the caller gets
+      // a promise settling the same way, so an unhandled rejection stays unhandled.
+      return pending.then(undefined, (error: unknown) => {
+        if (!state.bound) state.call.fail(error);
+        throw error;
+      });
+    } as Fetch;
+    globalThis.fetch = wrapped;
+
+    this.on('undici:request:create', (m) => this.onCreate(m));
+    this.on('undici:request:headers', (m) => this.onHeaders(m));
+    this.on('undici:request:trailers', (m) => this.callOf(m)?.responseDone());
+    this.on('undici:request:error', (m) => this.onError(m));
+    if (this.publishesBodies) {
+      this.on('undici:request:bodyChunkSent', (m) => this.onBodyChunk(m, 'sent'));
+      this.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
+      this.on('undici:request:bodyChunkReceived', (m) => this.onBodyChunk(m, 'received'));
+    } else {
+      this.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
+    }
+  }
+
+  disable(): void {
+    if (this.original !== undefined) {
+      globalThis.fetch = this.original;
+      this.original = undefined;
+    }
+    for (const [name, fn] of this.subscriptions) diagnostics.unsubscribe(name, fn);
+    this.subscriptions.length = 0;
+  }
+
+  private on(name: string, handler: (message: unknown) => void): void {
+    const guarded = (message: unknown) => {
+      try {
+        handler(message);
+      } catch (error) {
+        this.host.onInternalError(error, name);
+      }
+    };
+    diagnostics.subscribe(name, guarded);
+    this.subscriptions.push([name, guarded]);
+  }
+
+  private callOf(message: unknown): Call | undefined {
+    const request = (message as { request?: object } | null)?.request;
+    return request === undefined ? undefined : this.byRequest.get(request);
+  }
+
+  /** Recognises a fetch by its arguments; undefined (and no further work) for other traffic. */
+  private startFromFetch(input: Parameters<Fetch>[0], init: Parameters<Fetch>[1]): FetchCallState | undefined {
+    try {
+      const isRequest = typeof input === 'object' && input !== null && !(input instanceof URL);
+      const href = isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input);
+      const quickHost = hostOf(href);
+      if (quickHost === undefined || !this.host.registry.knowsHost(quickHost)) return undefined;
+      const url = new URL(href);
+      const hostKey = url.host.toLowerCase();
+      const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
+      const headers = init?.headers !== undefined ? initHeader(init.headers) : isRequest ? initHeader((input as Request).headers) : initHeader(undefined);
+      const recognition = this.host.registry.recognize(method, hostKey, `${url.pathname}${url.search}`, headers);
+      if (recognition === undefined) return undefined;
+      const call = this.host.startCall(recognition, context.active(), url, headers('content-type'));
+      if (call === undefined) return undefined;
+      const body = init?.body !== undefined && init.body !== null ? bodyBytes(init.body) : undefined;
+      if (body !== undefined) {
+        call.requestBody(body);
+        call.requestDone();
+      } else if (init?.body === undefined && !isRequest) {
+        call.requestDone();
+      }
+      return { call, host: hostKey, path: url.pathname, bodyKnown: body !== undefined, bound: false };
+    } catch (error) {
+      this.host.onInternalError(error, 'fetch');
+      return undefined;
+    }
+  }
+
+  private onCreate(message: unknown): void {
+    const request = (message as { request?: UndiciRequest }).request;
+    if (request === undefined || typeof request.origin !== 'string' && !(request.origin instanceof URL)) return;
+    const url = new URL(String(request.path ?? '/'), String(request.origin));
+    const hostKey = url.host.toLowerCase();
+    if (!this.host.registry.knowsHost(hostKey)) return;
+
+    const state = context.active().getValue(FETCH_CALL) as FetchCallState | undefined;
+    let call: Call | undefined;
+    let bodyKnown = false;
+    // Our wrapper's call, if this is its request (not, say, a token fetch made inside it).
+    if (state !== undefined && !state.bound && state.host === hostKey && state.path === url.pathname) {
+      state.bound = true;
+      call = state.call;
+      bodyKnown = state.bodyKnown;
+    } else {
+      // A fetch that did not go through the wrapper (a fetch reference taken before we started).
+      const header = undiciHeader(request.headers);
+      const recognition = this.host.registry.recognize(String(request.method ?? 'GET'), hostKey, `${url.pathname}${url.search}`, header);
+      if (recognition === undefined) return;
+      call = this.host.startCall(recognition, context.active(), url, header('content-type'));
+      if (call === undefined) return;
+    }
+    this.byRequest.set(request, call);
+    if (!this.publishesBodies) this.tapInstance(request, call, bodyKnown);
+  }
+
+  /** Older undici: observe this one request's body chunks through its own methods. */
+  private tapInstance(request: UndiciRequest, call: Call, bodyKnown: boolean): void {
+    const onData = request.onData;
+    if (typeof onData === 'function') {
+      request.onData = function (this: unknown, chunk: Uint8Array) {
+        call.responseBody(chunk);
+        return onData.call(this, chunk);
+      };
+    }
+    const onBodySent = request.onBodySent;
+    if (!bodyKnown && typeof onBodySent === 'function') {
+      request.onBodySent = function (this: unknown, chunk: Uint8Array) {
+        call.requestBody(chunk);
+        return onBodySent.call(this, chunk);
+      };
+    }
+  }
+
+  private onBodyChunk(message: unknown, direction: 'sent' | 'received'): void {
+    const call = this.callOf(message);
+    const chunk = (message as { chunk?: unknown }).chunk;
+    if (call === undefined || !(chunk instanceof Uint8Array)) return;
+    if (direction === 'received') call.responseBody(chunk);
+    else call.requestBody(chunk);
+  }
+
+  private onHeaders(message: unknown): void {
+    const call = this.callOf(message);
+    if (call === undefined) return;
+    const response = (message as { response?: { statusCode?: unknown; headers?: unknown } }).response;
+    call.requestDone();
+    call.response(Number(response?.statusCode ?? 0), undiciHeader(response?.headers));
+  }
+
+  private onError(message: unknown): void {
+    const call = this.callOf(message);
+    if (call === undefined) return;
+    call.fail((message as { error?: unknown }).error);
+  }
+}

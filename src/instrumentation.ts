@@ -1,0 +1,234 @@
+/**
+ * PricetagInstrumentation: recognises every outbound AI call (fetch/undici,
+ * http/https and so axios and the official SDKs), prices it from the catalog
+ * and puts the price on the call's span.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import type { Context } from '@opentelemetry/api';
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { loadCatalogs, validateCatalogFile, type CatalogInput } from './catalog/load.js';
+import { formatProblem } from './catalog/problems.js';
+import { validateCatalogValue } from './catalog/validate.js';
+import { Call, type CallDeps } from './capture/call.js';
+import { HttpCapture } from './capture/http.js';
+import type { PricingContext } from './capture/price-call.js';
+import { UndiciCapture, type CaptureHost } from './capture/undici.js';
+import { withEnvironment } from './config/env.js';
+import { PlanIndex } from './pricing/plan-index.js';
+import { Pricer } from './pricing/pricer.js';
+import { customAdapters } from './providers/custom-routes.js';
+import { BUILT_IN_ADAPTERS } from './providers/index.js';
+import { ProviderRegistry, type Recognition } from './providers/registry.js';
+import { CallSpans, type RecordListener } from './telemetry/call-spans.js';
+import type { PricetagInstrumentationConfig } from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+/** One instrumentation captures per process, so no call is priced twice. */
+const ACTIVE = Symbol.for('ai-pricetag.active-instrumentation');
+type Global = typeof globalThis & { [ACTIVE]?: PricetagInstrumentation };
+
+export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
+const SWEEP_INTERVAL_MS = 15_000;
+
+const HTTP_FUNCTIONS = ['request', 'get'] as const;
+
+interface Runtime {
+  readonly pricer: Pricer;
+  readonly catalogLabels: readonly string[];
+  readonly registry: ProviderRegistry;
+  readonly pricing: Map<string, PricingContext>;
+  readonly defaultCurrency: string;
+}
+
+export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrumentationConfig> {
+  // `declare`d: enable() runs inside the base constructor, before field initialisers would.
+  declare private runtime: Runtime | undefined;
+  declare private undici: UndiciCapture | undefined;
+  declare private httpCapture: HttpCapture | undefined;
+  declare private active: Set<Call> | undefined;
+  declare private sweeper: NodeJS.Timeout | undefined;
+  declare private listeners: RecordListener[] | undefined;
+  declare private internalErrorCount: number | undefined;
+  declare private spans: CallSpans | undefined;
+
+  constructor(config: PricetagInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, withEnvironment(config));
+  }
+
+  protected init(): [] {
+    // http and https are built in: they are wrapped directly in enable(), not on require.
+    return [];
+  }
+
+  override setConfig(config: PricetagInstrumentationConfig = {}): void {
+    super.setConfig(withEnvironment(config));
+    if (this.runtime !== undefined) this.runtime = this.buildRuntime();
+  }
+
+  /** Adds a consumer of every finished call (the metrics recorder uses this). */
+  addRecordListener(listener: RecordListener): void {
+    (this.listeners ??= []).push(listener);
+  }
+
+  /** The pricer built from the configured catalogs. */
+  get pricer(): Pricer {
+    return (this.runtime ??= this.buildRuntime()).pricer;
+  }
+
+  /** Version labels of the catalogs in use, built-in first. */
+  get catalogLabels(): readonly string[] {
+    return (this.runtime ??= this.buildRuntime()).catalogLabels;
+  }
+
+  /** Faults caught inside ai-pricetag since start (each also logged through the diag logger). */
+  get internalErrors(): number {
+    return this.internalErrorCount ?? 0;
+  }
+
+  /** Calls started and not yet finished. */
+  get inFlight(): number {
+    return this.active?.size ?? 0;
+  }
+
+  override enable(): void {
+    if (this.isEnabled()) return;
+    const global = globalThis as Global;
+    if (global[ACTIVE] !== undefined && global[ACTIVE] !== this) {
+      this._diag.warn('another PricetagInstrumentation is already enabled in this process; this one stays inactive so calls are priced once');
+      return;
+    }
+    super.enable();
+    global[ACTIVE] = this;
+    this.runtime ??= this.buildRuntime();
+    this.active ??= new Set();
+    const host = this.captureHost();
+    this.undici = new UndiciCapture(host);
+    this.undici.enable();
+    this.httpCapture = new HttpCapture(host);
+    this.httpCapture.enable();
+    this.wrapHttpModules(this.httpCapture);
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  override disable(): void {
+    if (!this.isEnabled()) return;
+    super.disable();
+    this.undici?.disable();
+    this.httpCapture?.disable();
+    for (const module of [http, https]) for (const name of HTTP_FUNCTIONS) this._unwrap(module, name);
+    syncBuiltinESMExports();
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    const global = globalThis as Global;
+    if (global[ACTIVE] === this) delete global[ACTIVE];
+  }
+
+  private wrapHttpModules(capture: HttpCapture): void {
+    // Loading them through require first lets instrumentations enabled before us (the http
+    // instrumentation) patch them now; wrapping after them makes our span the outer one.
+    const require = createRequire(import.meta.url);
+    require('node:http');
+    require('node:https');
+    this._wrap(http, 'request', (original) => capture.wrap(original as never, 'http:') as typeof http.request);
+    this._wrap(http, 'get', (original) => capture.wrap(original as never, 'http:') as typeof http.get);
+    this._wrap(https, 'request', (original) => capture.wrap(original as never, 'https:') as typeof https.request);
+    this._wrap(https, 'get', (original) => capture.wrap(original as never, 'https:') as typeof https.get);
+    // ESM named imports (`import { request } from 'node:http'`) see the wrapped functions too.
+    syncBuiltinESMExports();
+  }
+
+  private captureHost(): CaptureHost {
+    const self = this;
+    return {
+      // Read per request: setConfig() may have rebuilt the registry.
+      get registry() {
+        return self.runtime!.registry;
+      },
+      startCall: (recognition, parent, url, contentType) => this.startCall(recognition, parent, url, contentType),
+      onInternalError: (error, where) => this.internalError(error, where),
+    };
+  }
+
+  private startCall(recognition: Recognition, parent: Context, url: URL, contentType: string | undefined): Call | undefined {
+    if (!this.isEnabled()) return undefined;
+    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    const call = new Call(recognition, this.callDeps(), parent, url.hostname, port, contentType);
+    this.active!.add(call);
+    return call;
+  }
+
+  private callDeps(): CallDeps {
+    this.spans ??= new CallSpans(
+      () => this.tracer,
+      () => this.getConfig(),
+      [(record, parent) => this.listeners?.forEach((listener) => listener(record, parent))],
+      (error, hook) => this._diag.error(`${hook} threw: ${error.message}`),
+    );
+    return {
+      observer: this.spans,
+      pricing: (provider, pricedAs) => this.pricingContext(provider, pricedAs),
+      onInternalError: (error, where) => this.internalError(error, where),
+      onSettled: (call) => this.active?.delete(call),
+    };
+  }
+
+  private pricingContext(provider: string, pricedAs: string | undefined): PricingContext {
+    const runtime = this.runtime!;
+    const key = `${provider}\u0000${pricedAs ?? ''}`;
+    let ctx = runtime.pricing.get(key);
+    if (ctx === undefined) {
+      const shadows = new Map(Object.entries(this.getConfig().shadowPlans ?? {}));
+      ctx = { pricer: runtime.pricer, provider, pricedAs, shadowPlans: shadows, defaultCurrency: runtime.defaultCurrency };
+      runtime.pricing.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  private internalError(error: unknown, where: string): void {
+    this.internalErrorCount = (this.internalErrorCount ?? 0) + 1;
+    // The message only: errors here never carry request or response content.
+    this._diag.error(`internal error in ${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  }
+
+  /** Closes calls whose response stopped moving (a body the application never read). */
+  private sweep(): void {
+    const timeout = this.getConfig().callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    const now = performance.now();
+    for (const call of this.active ?? []) {
+      if (now - call.lastActivity > timeout) call.fail(Object.assign(new Error('no progress within callTimeoutMs'), { name: 'Timeout' }));
+    }
+  }
+
+  private buildRuntime(): Runtime {
+    const config = this.getConfig();
+    const usable: CatalogInput[] = [];
+    for (const input of config.catalogs ?? []) {
+      const check = typeof input === 'string' ? validateCatalogFile(input) : validateCatalogValue(input.document, input.name ?? '<catalog object>');
+      if (check.ok) usable.push(input);
+      else this._diag.error(`catalog left out, its prices are not used:\n${check.problems.map(formatProblem).join('\n')}`);
+    }
+    const loaded = loadCatalogs(usable, { includeDefault: config.noDefaultCatalog !== true });
+    let pricer: Pricer;
+    let labels: string[];
+    if (loaded.ok) {
+      pricer = loaded.pricer;
+      labels = loaded.catalogs.map((c) => c.label);
+    } else {
+      this._diag.error(`no catalog could be loaded; calls are recorded unpriced:\n${loaded.problems.map(formatProblem).join('\n')}`);
+      pricer = new Pricer(new PlanIndex([]));
+      labels = [];
+    }
+    let registry: ProviderRegistry;
+    const adapters = [...customAdapters(config.routes ?? []), ...BUILT_IN_ADAPTERS];
+    try {
+      registry = new ProviderRegistry(adapters, config.endpoints ?? []);
+    } catch (error) {
+      this._diag.error(`endpoints ignored: ${(error as Error).message}`);
+      registry = new ProviderRegistry(adapters);
+    }
+    const firstPlan = pricer.index.plans()[0];
+    return { pricer, catalogLabels: labels, registry, pricing: new Map(), defaultCurrency: firstPlan?.currency ?? 'USD' };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Anthropic Messages API (api.anthropic.com and any endpoint configured as
+ * `anthropic`). Token normalisation: Anthropic's `input_tokens` already leave
+ * out cache reads and cache writes, which come as their own counts, so the
+ * billed quantities map one to one; the semantic-convention input count is
+ * their sum. Server-side web searches are a fee of their own.
+ */
+import { first, value } from '../capture/fields.js';
+import type { Dimensions } from '../pricing/types.js';
+import { count, modelName, parseJson, record, text, usage } from './read.js';
+import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
+
+/** Usage as observed so far; a later report of a field replaces an earlier one. */
+interface Observed {
+  input?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  output?: number;
+  webSearches?: number;
+  serviceTier?: string;
+}
+
+/**
+ * Folds one `usage` object in. Stream counts are cumulative and newer API
+ * versions repeat the input and cache fields in `message_delta`, so the latest
+ * value present of each field wins; an absent or unbelievable one keeps the last.
+ */
+function observe(into: Observed, raw: unknown): void {
+  const u = record(raw);
+  if (u === undefined) return;
+  into.input = count(u.input_tokens) ?? into.input;
+  into.cacheRead = count(u.cache_read_input_tokens) ?? into.cacheRead;
+  into.cacheWrite = count(u.cache_creation_input_tokens) ?? into.cacheWrite;
+  into.output = count(u.output_tokens) ?? into.output;
+  into.webSearches = count(record(u.server_tool_use)?.web_search_requests) ?? into.webSearches;
+  into.serviceTier = text(u.service_tier) ?? into.serviceTier;
+}
+
+function facts(observed: Observed, responseModel: string | undefined, requestModel: string | undefined): CallFacts {
+  const { input, cacheRead, cacheWrite, output, webSearches, serviceTier } = observed;
+  if (input === undefined && cacheRead === undefined && cacheWrite === undefined && output === undefined) {
+    return { responseModel, items: [], noUsage: true };
+  }
+  const model = responseModel ?? requestModel;
+  const dimensions: Dimensions | undefined = serviceTier === undefined ? undefined : { service_tier: serviceTier };
+  const items: PriceItem[] = [
+    {
+      operation: 'chat',
+      model,
+      fallbackModel: requestModel,
+      usage: usage({ input_tokens: input, cached_input_tokens: cacheRead, cache_write_tokens: cacheWrite, output_tokens: output }),
+      dimensions,
+    },
+  ];
+  if (webSearches !== undefined && webSearches > 0) items.push({ operation: 'web_search', model, usage: { web_search_requests: webSearches } });
+  return {
+    responseModel,
+    items,
+    semconv: {
+      inputTokens: input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheWrite ?? 0),
+      outputTokens: output,
+      cacheReadInputTokens: cacheRead,
+      cacheCreationInputTokens: cacheWrite,
+    },
+  };
+}
+
+/** POST /v1/messages: usage in the body, or in `message_start` then `message_delta` events. */
+export function messagesRoute(): Route {
+  return {
+    operation: 'chat',
+    requestFields: [value('model')],
+    begin(request): CallReader {
+      const model = modelName(first(request, 'model'));
+      const observed: Observed = {};
+      let streamModel: string | undefined;
+      return {
+        requestModel: model,
+        responseFields: [value('model'), value('usage')],
+        onEvent(event, data) {
+          // Only these two events carry the model and usage; content deltas are never parsed.
+          if (event === 'message_start') {
+            const message = record(record(parseJson(data))?.message);
+            streamModel ??= modelName(message?.model);
+            observe(observed, message?.usage);
+          } else if (event === 'message_delta') {
+            observe(observed, record(parseJson(data))?.usage);
+          }
+        },
+        finish(outcome): CallFacts {
+          // A stream cut short is priced as far as it was observed.
+          observe(observed, first(outcome.response, 'usage'));
+          return facts(observed, modelName(first(outcome.response, 'model')) ?? streamModel, model);
+        },
+      };
+    },
+  };
+}
+
+export const anthropicAdapter: ProviderAdapter = {
+  provider: 'anthropic',
+  baseUrls: ['https://api.anthropic.com'],
+  route(head) {
+    // /v1/messages/count_tokens is free; message batches report their usage only in the results.
+    return head.method === 'POST' && head.path === '/v1/messages' ? messagesRoute() : undefined;
+  },
+};

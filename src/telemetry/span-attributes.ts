@@ -1,0 +1,55 @@
+/** The span attributes of a finished call, from its record: one place decides what a span shows. */
+import type { Attributes } from '@opentelemetry/api';
+import type { CallRecord } from '../capture/call-record.js';
+import { isTokenUnit } from '../pricing/vocabulary.js';
+import * as A from './semconv.js';
+
+/** Attributes known when the call starts (also used as the span's start attributes). */
+export function startAttributes(record: Pick<CallRecord, 'provider' | 'operation' | 'serverAddress' | 'serverPort' | 'requestModel'>): Attributes {
+  const attrs: Attributes = {
+    [A.ATTR_GEN_AI_OPERATION_NAME]: record.operation,
+    [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,
+    [A.ATTR_SERVER_ADDRESS]: record.serverAddress,
+  };
+  if (record.serverPort !== undefined) attrs[A.ATTR_SERVER_PORT] = record.serverPort;
+  if (record.requestModel !== undefined) attrs[A.ATTR_GEN_AI_REQUEST_MODEL] = record.requestModel;
+  return attrs;
+}
+
+export function spanName(operation: string, model: string | undefined): string {
+  return model === undefined ? operation : `${operation} ${model}`;
+}
+
+export function endAttributes(record: CallRecord): Attributes {
+  const attrs: Attributes = startAttributes(record);
+  if (record.responseModel !== undefined) attrs[A.ATTR_GEN_AI_RESPONSE_MODEL] = record.responseModel;
+  const u = record.semconv;
+  if (u?.inputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = u.inputTokens;
+  if (u?.outputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = u.outputTokens;
+  if (u?.cacheReadInputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = u.cacheReadInputTokens;
+  if (u?.cacheCreationInputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = u.cacheCreationInputTokens;
+
+  const main = record.main;
+  if (main?.result.priced) {
+    const { plan, tier } = main.result;
+    attrs[A.ATTR_AI_PRICING_PLAN] = plan.id;
+    attrs[A.ATTR_AI_PRICING_MODEL] = tier.pricingModel;
+    attrs[A.ATTR_AI_PRICING_TIER] = tier.name;
+    attrs[A.ATTR_AI_PRICING_CATALOG] = plan.catalog;
+  }
+  // Non-token quantities (characters, images, seconds…); tokens have their semconv attributes.
+  const usage = { ...main?.item.usage, ...record.extraUsage };
+  for (const [unit, quantity] of Object.entries(usage)) {
+    if (!isTokenUnit(unit) && unit !== 'requests') attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = quantity;
+  }
+  if (record.cost !== undefined) {
+    attrs[A.ATTR_AI_COST_AMOUNT] = Number(record.cost.amount.toFixed());
+    attrs[A.ATTR_AI_COST_CURRENCY] = record.cost.currency;
+    attrs[A.ATTR_AI_COST_SOURCE] = record.cost.source;
+    if (record.cost.catalogAmount !== undefined) attrs[A.ATTR_AI_COST_CATALOG_AMOUNT] = Number(record.cost.catalogAmount.toFixed());
+  }
+  if (record.unpricedReason !== undefined) attrs[A.ATTR_AI_PRICING_UNPRICED_REASON] = record.unpricedReason;
+  if (record.errorType !== undefined) attrs[A.ATTR_ERROR_TYPE] = record.errorType;
+  if (record.aborted) attrs[A.ATTR_AI_CALL_ABORTED] = true;
+  return attrs;
+}

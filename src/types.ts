@@ -1,0 +1,44 @@
+/** The public configuration of PricetagInstrumentation. Every field is optional. */
+import type { Span } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { CatalogInput } from './catalog/load.js';
+import type { CallRecord, CallStart } from './capture/call-record.js';
+import type { CustomRoute } from './providers/custom-routes.js';
+import type { Endpoint } from './providers/registry.js';
+
+export type { CallRecord, CallStart, CatalogInput, CustomRoute, Endpoint };
+
+/** Called when an AI call's span starts; may add attributes. */
+export type PricetagStartHook = (span: Span, call: Readonly<CallStart>) => void;
+/** Called with the priced call just before its span ends. */
+export type PricetagEndHook = (span: Span, record: CallRecord) => void;
+
+export interface AttributionConfig {
+  /** Baggage keys whose values become metric labels (dots become underscores). @default [] */
+  readonly baggageKeys?: readonly string[];
+  /** Attributes of the active span whose values become metric labels. @default [] */
+  readonly spanAttributes?: readonly string[];
+  /** Distinct values kept per label; later values are recorded as `other`. @default 50 */
+  readonly maxValuesPerLabel?: number;
+}
+
+export interface PricetagInstrumentationConfig extends InstrumentationConfig {
+  /** Catalog files (YAML/JSON paths) or documents, layered over the built-in catalog in order. @default PRICETAG_CATALOGS or [] */
+  catalogs?: readonly CatalogInput[];
+  /** Leave the built-in default catalog out. @default false (PRICETAG_DEFAULT_CATALOG=false) */
+  noDefaultCatalog?: boolean;
+  /** Base URLs at which calls are recognised as a provider's (proxies, gateways, emulators). @default PRICETAG_ENDPOINTS or [] */
+  endpoints?: readonly Endpoint[];
+  /** Custom HTTP APIs to price. @default [] */
+  routes?: readonly CustomRoute[];
+  /** Which baggage keys or span attributes become metric labels. @default none */
+  attribution?: AttributionConfig;
+  /** Plan id → alternative plan ids every call of that plan is also priced under. @default {} */
+  shadowPlans?: Readonly<Record<string, readonly string[]>>;
+  /** Hook run when a call's span starts. */
+  startHook?: PricetagStartHook;
+  /** Hook run with the priced call before its span ends. */
+  endHook?: PricetagEndHook;
+  /** A call whose response stops moving for this long is finished as aborted. @default 600000 (PRICETAG_CALL_TIMEOUT_MS) */
+  callTimeoutMs?: number;
+}

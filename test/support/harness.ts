@@ -1,0 +1,86 @@
+// One instrumented test process: a tracer with an in-memory exporter, a replay server standing in
+// for every provider, and one PricetagInstrumentation whose endpoints point at that server.
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { PricetagInstrumentation } from '../../src/instrumentation.js';
+import type { CallRecord } from '../../src/capture/call-record.js';
+import { ReplayServer } from './replay-server.js';
+
+/** Endpoint base path per provider on the replay server (the official base URL's path). */
+export const ENDPOINT_PATHS: Readonly<Record<string, string>> = {
+  openai: '/openai/v1',
+  anthropic: '/anthropic',
+  google: '/gemini',
+  'azure-openai': '/azure',
+  mistral: '/mistral/v1',
+  perplexity: '/perplexity',
+  'google-cloud-vision': '/vision',
+  'google-cloud-translate': '/translate',
+  deepl: '/deepl',
+  tavily: '/tavily',
+  exa: '/exa',
+};
+
+export interface Harness {
+  readonly server: ReplayServer;
+  readonly exporter: InMemorySpanExporter;
+  readonly instrumentation: PricetagInstrumentation;
+  readonly records: CallRecord[];
+  /** Base URL of a provider on the replay server. */
+  baseUrl(provider: string): string;
+  /** Clears spans, records and the server's log. */
+  reset(): void;
+  /** Waits until no call is in flight, then returns the finished AI spans. */
+  aiSpans(): Promise<ReadableSpan[]>;
+}
+
+let shared: Promise<Harness> | undefined;
+
+export function harness(): Promise<Harness> {
+  shared ??= create();
+  return shared;
+}
+
+async function create(): Promise<Harness> {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  trace.setGlobalTracerProvider(provider);
+  const server = await new ReplayServer().start();
+  const baseUrl = (p: string) => `${server.origin}${ENDPOINT_PATHS[p] ?? `/${p}`}`;
+  const present = (await import('../../src/providers/index.js')).BUILT_IN_ADAPTERS.map((a) => a.provider);
+  const instrumentation = new PricetagInstrumentation({
+    endpoints: Object.keys(ENDPOINT_PATHS)
+      .filter((p) => present.includes(p))
+      .map((p) => ({ provider: p, baseUrl: baseUrl(p) })),
+  });
+  instrumentation.setTracerProvider(provider);
+  const records: CallRecord[] = [];
+  instrumentation.addRecordListener((r) => records.push(r));
+  return {
+    server,
+    exporter,
+    instrumentation,
+    records,
+    baseUrl,
+    reset() {
+      exporter.reset();
+      records.length = 0;
+      server.received.length = 0;
+    },
+    async aiSpans() {
+      for (let i = 0; i < 200 && instrumentation.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      return exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'ai-pricetag');
+    },
+  };
+}
+
+/** Stops the shared server and instrumentation (root afterAll hook). */
+export async function releaseHarness(): Promise<void> {
+  if (shared === undefined) return;
+  const h = await shared;
+  shared = undefined;
+  h.instrumentation.disable();
+  await h.server.stop();
+}

@@ -1,0 +1,107 @@
+// A local provider stand-in (127.0.0.1, port 0) that replays recorded exchanges in their real
+// wire format, optionally compressed and cut into awkward chunks, and logs what it received.
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import type { Fixture } from './fixtures.js';
+
+export interface ReplayOptions {
+  /** Content-Encoding to apply to the body. */
+  readonly encoding?: 'gzip' | 'br' | 'deflate';
+  /** Write the body in pieces of this many bytes (1 = every byte boundary). */
+  readonly chunkSize?: number;
+  /** Pause between pieces, ms. */
+  readonly delayMs?: number;
+  /** Destroy the connection after this many body bytes. */
+  readonly dropAfter?: number;
+}
+
+export interface Received {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+type Handler = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void | Promise<void>;
+
+export class ReplayServer {
+  readonly received: Received[] = [];
+  private handler: Handler = (_req, _body, res) => {
+    res.writeHead(404).end();
+  };
+  private readonly server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(parts);
+      this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+      void Promise.resolve(this.handler(req, body, res)).catch(() => res.destroy());
+    });
+  });
+
+  async start(): Promise<this> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return this;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  /** Serves this fixture's response to every request until changed. */
+  serve(fixture: Fixture, options: ReplayOptions = {}): Buffer {
+    const body = bodyBytes(fixture);
+    this.handler = (_req, _reqBody, res) => respond(res, fixture.response.status, fixture.response.headers, body, options);
+    return body;
+  }
+
+  /** Serves raw bytes with the given status and headers. */
+  serveBytes(status: number, headers: Record<string, string>, body: Buffer, options: ReplayOptions = {}): void {
+    this.handler = (_req, _reqBody, res) => respond(res, status, headers, body, options);
+  }
+
+  handle(handler: Handler): void {
+    this.handler = handler;
+  }
+}
+
+/** The response body exactly as the provider sends it: SSE text as is, JSON serialised. */
+export function bodyBytes(fixture: Fixture): Buffer {
+  const { body } = fixture.response;
+  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+}
+
+function compress(body: Buffer, encoding: ReplayOptions['encoding']): Buffer {
+  if (encoding === 'gzip') return zlib.gzipSync(body);
+  if (encoding === 'br') return zlib.brotliCompressSync(body);
+  if (encoding === 'deflate') return zlib.deflateSync(body);
+  return body;
+}
+
+async function respond(res: http.ServerResponse, status: number, headers: Record<string, string>, body: Buffer, options: ReplayOptions): Promise<void> {
+  const wire = compress(body, options.encoding);
+  const out: Record<string, string> = { ...headers };
+  delete out['content-length'];
+  delete out['transfer-encoding'];
+  if (options.encoding !== undefined) out['content-encoding'] = options.encoding;
+  res.writeHead(status, out);
+  const size = options.chunkSize ?? wire.length;
+  for (let i = 0; i < wire.length; i += Math.max(1, size)) {
+    if (options.dropAfter !== undefined && i >= options.dropAfter) {
+      res.destroy();
+      return;
+    }
+    res.write(wire.subarray(i, i + Math.max(1, size)));
+    if (options.delayMs !== undefined) await new Promise((r) => setTimeout(r, options.delayMs));
+    else if (size < wire.length) await new Promise((r) => setImmediate(r));
+  }
+  res.end();
+}
