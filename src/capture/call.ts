@@ -43,7 +43,7 @@ export class Call {
   /** Last time bytes moved, for the idle sweep. */
   lastActivity = this.startedAt;
 
-  private readonly requestReader: BodyReader;
+  private requestReader: BodyReader | undefined;
   private reader: CallReader | undefined;
   private responseReader: ResponseReader | undefined;
   private status: number | undefined;
@@ -58,11 +58,19 @@ export class Call {
     parent: Context,
     serverAddress: string,
     serverPort: number | undefined,
-    contentType: string | undefined,
+    private requestContentType: string | undefined,
   ) {
     this.start = { provider: recognition.adapter.provider, operation: recognition.route.operation, serverAddress, serverPort };
-    this.requestReader = requestBodyReader(contentType, recognition.route.requestFields);
     this.handle = deps.observer.begin(this.start, parent);
+  }
+
+  /** The transport knows the body's type better (fetch sets it for FormData bodies). */
+  setRequestContentType(contentType: string | undefined): void {
+    if (this.requestReader === undefined && contentType !== undefined) this.requestContentType = contentType;
+  }
+
+  private requestBodyReader(): BodyReader {
+    return (this.requestReader ??= requestBodyReader(this.requestContentType, this.recognition.route.requestFields));
   }
 
   get context(): Context {
@@ -87,7 +95,7 @@ export class Call {
       if (this.reader !== undefined) return;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       this.requestBytes += bytes.length;
-      this.requestReader.write(bytes);
+      this.requestBodyReader().write(bytes);
     });
   }
 
@@ -98,8 +106,9 @@ export class Call {
 
   private begin(): CallReader {
     if (this.reader !== undefined) return this.reader;
-    this.requestReader.end();
-    const extracted = this.requestReader.result();
+    const body = this.requestBodyReader();
+    body.end();
+    const extracted = body.result();
     const reader = this.recognition.route.begin(extracted, this.recognition.head);
     this.reader = reader;
     if (reader.requestModel !== undefined || reader.operation !== undefined) {
@@ -171,8 +180,9 @@ export class Call {
     this.deps.onSettled(this);
   }
 
+  /** Failed: no response, or an error status. A 2xx response cut short was still billed. */
   private outcome(): Outcome {
-    return this.failure !== undefined || this.status === undefined || this.status >= 400 ? 'error' : 'success';
+    return this.status === undefined || this.status >= 400 ? 'error' : 'success';
   }
 
   private durationSeconds(): number {
@@ -192,17 +202,20 @@ export class Call {
       return this.brokenRecord();
     }
     const outcome = this.outcome();
-    const aborted = this.failure?.aborted ?? false;
+    const cutShort = this.failure?.aborted ?? false;
     const readOk = this.responseReader?.ok ?? true;
     const facts: CallFacts = this.reader.finish({
       status: this.status ?? 0,
       response: this.responseReader?.result() ?? NOTHING_EXTRACTED,
-      aborted: aborted || !readOk,
+      aborted: cutShort || !readOk,
       requestBytes: this.requestBytes,
     });
+    // A body cancelled after its final event (the SDKs do this after [DONE]) is not an abort.
+    const aborted = cutShort && facts.complete !== true;
     const { adapter } = this.recognition;
     const priced = priceFacts(this.deps.pricing(adapter.provider, adapter.pricedAs), facts, outcome);
-    const errorType = this.failure?.errorType ?? (outcome === 'error' && this.status !== undefined ? String(this.status) : undefined);
+    const errorType =
+      outcome === 'error' ? (this.failure?.errorType ?? (this.status !== undefined ? String(this.status) : undefined)) : aborted ? this.failure?.errorType : undefined;
     return {
       ...this.start,
       responseModel: facts.responseModel,

@@ -245,6 +245,7 @@ export class UndiciCapture {
       if (call === undefined) return;
     }
     this.byRequest.set(request, call);
+    if (!bodyKnown) call.setRequestContentType(undiciHeader(request.headers)('content-type'));
     if (!this.publishesBodies) this.tapInstance(request, call, bodyKnown);
   }
 

@@ -67,7 +67,8 @@ function comprehendRoute(operation: string, batch: boolean): Route {
         finish(): CallFacts {
           if (documents.length === 0) return { items: [], noUsage: true };
           const items: PriceItem[] = documents.map((characters) => ({ operation, usage: { characters } }));
-          return { items, extraUsage: { characters: documents.reduce((a, b) => a + b, 0) } };
+          // Each document is billed on its own, minimum included: the call costs their sum.
+          return { items, itemsAreParts: true, extraUsage: { characters: documents.reduce((a, b) => a + b, 0) } };
         },
       };
     },

@@ -75,7 +75,8 @@ export function textRecords(lengths: readonly unknown[]): number | undefined {
 function facts(operations: readonly string[], records: number | undefined): CallFacts {
   if (records === undefined || operations.length === 0) return { items: [], noUsage: true };
   const items: PriceItem[] = operations.map((operation) => ({ operation, usage: { text_records: records } }));
-  return { items, extraUsage: { text_records: records } };
+  // A job's tasks are billed on their own: the call costs their sum.
+  return { items, itemsAreParts: items.length > 1, extraUsage: { text_records: records } };
 }
 
 const DOCUMENTS = 'analysisInput.documents.*.text';
@@ -89,6 +90,7 @@ function analyzeTextRoute(): Route {
       const operation = kindOperation(request.get('kind')?.[0]);
       const records = textRecords(request.get(DOCUMENTS) ?? []);
       return {
+        operation,
         responseFields: [],
         finish: (): CallFacts => facts(operation === undefined ? [] : [operation], records),
       };

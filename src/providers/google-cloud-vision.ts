@@ -40,7 +40,8 @@ function itemsOf(perRequest: readonly { features: Set<string>; images: number }[
 function facts(perRequest: readonly { features: Set<string>; images: number }[], extra: Record<string, number>): CallFacts {
   const items = itemsOf(perRequest);
   if (items.length === 0) return { items: [], noUsage: true };
-  return { items, extraUsage: extra };
+  // Each feature is billed on its own: the call costs their sum.
+  return { items, itemsAreParts: true, extraUsage: extra };
 }
 
 /** images:annotate (and its async batch form): each request entry is one image. */

@@ -84,10 +84,15 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
       let streamModel: string | undefined;
       let streamUsage: unknown;
       let streamTier: unknown;
+      let done = false;
       return {
         requestModel: model,
         responseFields: CHAT_RESPONSE,
         onEvent(_event, data) {
+          if (data === '[DONE]') {
+            done = true;
+            return;
+          }
           // Only chunks that can carry what we need are parsed: the first, and those with usage.
           if (streamModel !== undefined && !data.includes('"usage":{')) return;
           const chunk = record(parseJson(data));
@@ -100,7 +105,8 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
           const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
           const read = chatUsage(first(outcome.response, 'usage') ?? streamUsage);
           const tier = serviceTier(first(outcome.response, 'service_tier') ?? streamTier ?? requestedTier);
-          return facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel);
+          const result = facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel);
+          return done || streamUsage !== undefined ? { ...result, complete: true } : result;
         },
       };
     },
@@ -130,7 +136,8 @@ export function responsesRoute(options: RouteOptions = {}): Route {
           const searches = outputTypes.filter((t) => t === 'web_search_call').length;
           const tier = serviceTier(first(body, 'service_tier') ?? final?.service_tier);
           const tool: PriceItem[] = searches > 0 ? [{ operation: 'web_search', model: responseModel ?? model, usage: { web_search_requests: searches } }] : [];
-          return facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel, tool);
+          const result = facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel, tool);
+          return final !== undefined ? { ...result, complete: true } : result;
         },
       };
     },

@@ -57,6 +57,11 @@ export interface CallFacts {
   readonly semconv?: SemconvUsage;
   /** A charge the response itself reports; it wins over ours and is compared with it. */
   readonly providerCost?: { readonly amount: string; readonly currency: string };
+  /**
+   * The stream reached its final event ([DONE], message_stop, response.completed): a client that
+   * cancels the body after it (as the official SDKs do) has not cut the call short.
+   */
+  readonly complete?: boolean;
   /** Non-token usage worth putting on the span as `ai.usage.<name>`. */
   readonly extraUsage?: Usage;
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { anthropicAdapter } from '../../src/providers/anthropic.js';
 import type { CallReader } from '../../src/providers/types.js';
-import { loadFixture, priceWithDefaultCatalog, replay, requestHead } from '../support/fixtures.js';
+import { loadFixture, priceWithDefaultCatalog, replay, requestHead, usageFacts } from '../support/fixtures.js';
 
 const BASE = 'https://api.anthropic.com';
 const run = (name: string, options?: { events?: number }) => replay(anthropicAdapter, loadFixture('anthropic', name), BASE, options);
@@ -115,7 +115,7 @@ describe('Anthropic adapter', function () {
       // A content event that happens to look like usage changes nothing.
       event(reader, 'content_block_delta', { type: 'content_block_delta', usage: { input_tokens: 999999 } });
       reader.onEvent!('message_delta', 'not json');
-      assert.deepEqual(finishStream(reader), { responseModel: undefined, items: [], noUsage: true });
+      assert.deepEqual(usageFacts(finishStream(reader)), { responseModel: undefined, items: [], noUsage: true });
     });
 
     it('ignores hostile numbers and cleans the model name', function () {
@@ -135,7 +135,7 @@ describe('Anthropic adapter', function () {
 
   it('says noUsage for a 429 error body', function () {
     const { facts } = run('rate-limit');
-    assert.deepEqual(facts, { responseModel: undefined, items: [], noUsage: true });
+    assert.deepEqual(usageFacts(facts), { responseModel: undefined, items: [], noUsage: true });
   });
 
   it('leaves count_tokens, batches and other methods alone', function () {

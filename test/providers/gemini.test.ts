@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { geminiAdapter } from '../../src/providers/gemini.js';
-import { loadFixture, priceWithDefaultCatalog, replay, requestHead } from '../support/fixtures.js';
+import { loadFixture, priceWithDefaultCatalog, replay, requestHead, usageFacts } from '../support/fixtures.js';
 
 const BASE = 'https://generativelanguage.googleapis.com';
 const run = (name: string, options?: { events?: number }) => replay(geminiAdapter, loadFixture('gemini', name), BASE, options);
@@ -88,13 +88,13 @@ describe('Gemini adapter', function () {
 
     it('embedContent without usageMetadata: noUsage', function () {
       const { facts } = run('embed-content-no-usage');
-      assert.deepEqual(facts, { items: [], noUsage: true });
+      assert.deepEqual(usageFacts(facts), { items: [], noUsage: true });
     });
   });
 
   it('says noUsage for a 429 RESOURCE_EXHAUSTED error', function () {
     const { facts } = run('rate-limit');
-    assert.deepEqual(facts, { responseModel: undefined, items: [], noUsage: true });
+    assert.deepEqual(usageFacts(facts), { responseModel: undefined, items: [], noUsage: true });
   });
 
   it('ignores hostile numbers and cleans the model name', function () {
@@ -108,7 +108,7 @@ describe('Gemini adapter', function () {
         ['usageMetadata', [{ promptTokenCount: -3, candidatesTokenCount: 1e300, thoughtsTokenCount: 'NaN', cachedContentTokenCount: 5 }]],
       ]),
     });
-    assert.deepEqual(facts, { responseModel: 'gemini-2.5-flash', items: [], noUsage: true });
+    assert.deepEqual(usageFacts(facts), { responseModel: 'gemini-2.5-flash', items: [], noUsage: true });
   });
 
   describe('routes', function () {

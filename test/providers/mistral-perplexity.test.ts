@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mistralAdapter } from '../../src/providers/mistral.js';
 import { perplexityAdapter } from '../../src/providers/perplexity.js';
-import { loadFixture, priceWithDefaultCatalog, replay, requestHead } from '../support/fixtures.js';
+import { loadFixture, priceWithDefaultCatalog, replay, requestHead, usageFacts } from '../support/fixtures.js';
 
 describe('Mistral adapter', function () {
   const BASE = 'https://api.mistral.ai/v1';
@@ -27,7 +27,7 @@ describe('Mistral adapter', function () {
 
   it('stream: usage from the last chunk, sent without stream_options', function () {
     const { facts } = run('chat-stream');
-    assert.deepEqual(facts, {
+    assert.deepEqual(usageFacts(facts), {
       responseModel: 'mistral-small-latest',
       items: [{ operation: 'chat', model: 'mistral-small-latest', fallbackModel: 'mistral-small-latest', usage: { input_tokens: 10, output_tokens: 5 }, dimensions: undefined }],
       semconv: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: undefined },
@@ -41,7 +41,7 @@ describe('Mistral adapter', function () {
   });
 
   it('says noUsage for a 429 error body', function () {
-    assert.deepEqual(run('rate-limit').facts, { responseModel: undefined, items: [], noUsage: true });
+    assert.deepEqual(usageFacts(run('rate-limit').facts), { responseModel: undefined, items: [], noUsage: true });
   });
 
   it('routes FIM and agent completions as chat, and leaves the rest alone', function () {
@@ -70,7 +70,7 @@ describe('Perplexity adapter', function () {
     const { route, reader, facts } = run('chat-medium-context');
     assert.equal(route.operation, 'chat');
     assert.equal(reader.requestModel, 'sonar');
-    assert.deepEqual(facts, {
+    assert.deepEqual(usageFacts(facts), {
       responseModel: 'sonar',
       items: [
         {
@@ -123,7 +123,7 @@ describe('Perplexity adapter', function () {
 
   it('stream cut before the usage chunk: noUsage', function () {
     const { facts } = run('chat-stream', { events: 2 });
-    assert.deepEqual(facts, { responseModel: undefined, items: [], noUsage: true });
+    assert.deepEqual(usageFacts(facts), { responseModel: undefined, items: [], noUsage: true });
   });
 
   it('keeps the provider cost exact and drops one that is not a non-negative decimal', function () {
@@ -139,24 +139,24 @@ describe('Perplexity adapter', function () {
     const head = requestHead('/chat/completions');
     const reader = perplexityAdapter.route(head)!.begin(new Map(), head);
     reader.onEvent!('message', JSON.stringify({ model: 'sonar\n', usage: { prompt_tokens: -1, completion_tokens: 1e300, search_context_size: 42 } }));
-    assert.deepEqual(reader.finish({ status: 200, aborted: false, response: new Map() }), { responseModel: 'sonar', items: [], noUsage: true });
+    assert.deepEqual(usageFacts(reader.finish({ status: 200, aborted: false, response: new Map() })), { responseModel: 'sonar', items: [], noUsage: true });
   });
 
   it('Search API: one request at the flat fee', function () {
     const { route, facts } = run('search');
     assert.equal(route.operation, 'search');
-    assert.deepEqual(facts, { items: [{ operation: 'search', usage: { requests: 1 } }] });
+    assert.deepEqual(usageFacts(facts), { items: [{ operation: 'search', usage: { requests: 1 } }] });
     assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), { plan: 'perplexity/search-api', tier: 'standard', cost: '0.005' });
   });
 
   it('Search API refused: noUsage', function () {
     const head = requestHead('/search');
     const reader = perplexityAdapter.route(head)!.begin(new Map(), head);
-    assert.deepEqual(reader.finish({ status: 429, aborted: false, response: new Map() }), { items: [], noUsage: true });
+    assert.deepEqual(usageFacts(reader.finish({ status: 429, aborted: false, response: new Map() })), { items: [], noUsage: true });
   });
 
   it('says noUsage for a 429 chat error body', function () {
-    assert.deepEqual(run('rate-limit').facts, { responseModel: undefined, items: [], noUsage: true });
+    assert.deepEqual(usageFacts(run('rate-limit').facts), { responseModel: undefined, items: [], noUsage: true });
   });
 
   it('routes /chat/completions with or without /v1, and leaves the rest alone', function () {

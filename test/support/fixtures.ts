@@ -86,6 +86,13 @@ export function replay(adapter: ProviderAdapter, fixture: Fixture, baseUrl: stri
   return { route, reader, facts: reader.finish({ status, response: new Map(), aborted: options.events !== undefined }) };
 }
 
+const USAGE_KEYS = ['responseModel', 'items', 'noUsage', 'semconv', 'providerCost', 'extraUsage'] as const;
+
+/** What the facts say was used (the keys present of these), for exact comparison whatever else facts carry. */
+export function usageFacts(facts: CallFacts): Partial<CallFacts> {
+  return Object.fromEntries(USAGE_KEYS.filter((k) => k in facts).map((k) => [k, facts[k]]));
+}
+
 let defaultPricer: Pricer | undefined;
 
 /** Prices an item with the built-in default catalog, as the instrumentation would. */
