@@ -74,6 +74,7 @@ export function messagesRoute(): Route {
       const model = modelName(first(request, 'model'));
       const observed: Observed = {};
       let streamModel: string | undefined;
+      let stopped = false;
       return {
         requestModel: model,
         responseFields: [value('model'), value('usage')],
@@ -85,12 +86,15 @@ export function messagesRoute(): Route {
             observe(observed, message?.usage);
           } else if (event === 'message_delta') {
             observe(observed, record(parseJson(data))?.usage);
+          } else if (event === 'message_stop') {
+            stopped = true;
           }
         },
         finish(outcome): CallFacts {
           // A stream cut short is priced as far as it was observed.
           observe(observed, first(outcome.response, 'usage'));
-          return facts(observed, modelName(first(outcome.response, 'model')) ?? streamModel, model);
+          const result = facts(observed, modelName(first(outcome.response, 'model')) ?? streamModel, model);
+          return stopped ? { ...result, complete: true } : result;
         },
       };
     },

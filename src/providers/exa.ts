@@ -9,18 +9,12 @@
  * - `/answer`: one request; streamed answers are read for a `costDollars` event.
  */
 import { chars, count as countField, first, sumOf, value, type Extracted } from '../capture/fields.js';
-import { formatDecimal, parseDecimal } from '../pricing/decimal.js';
-import { parseJson, record, text } from './read.js';
+import { dollars, parseJson, record, text } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 
 const COST = 'costDollars.total';
 
 /** A reported dollar cost as an exact decimal string, or undefined when it is not a non-negative number. */
-export function dollars(raw: unknown): { amount: string; currency: string } | undefined {
-  const d = parseDecimal(raw);
-  return d === undefined ? undefined : { amount: formatDecimal(d), currency: 'USD' };
-}
-
 /** Search types are short lower-case words; anything else is not a label we keep. */
 function searchType(raw: unknown): string | undefined {
   const t = text(raw);

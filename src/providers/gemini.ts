@@ -7,14 +7,10 @@
  * `output_tokens` = candidates + thoughts.
  */
 import { extractFields, last, value, type Extracted } from '../capture/fields.js';
-import { count, minus, modelName, parseJson, record, usage } from './read.js';
+import { count, minus, modelName, parseJson, plus, record, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route, SemconvUsage } from './types.js';
 
 /** a + b where either may be absent; absent only when both are. */
-function plus(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : a + (b ?? 0);
-}
-
 /** `usageMetadata` of generateContent, as the body and every stream chunk carry it (cumulative). */
 export function geminiUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
   const u = record(raw);
@@ -65,12 +61,14 @@ export function generateContentRoute(pathModel: string | undefined, head: Reques
       // Every SSE chunk repeats the cumulative usage: keep the latest text and parse it once, at the end.
       let usageChunk: string | undefined;
       let groundingChunk: string | undefined;
+      let finished = false;
       return {
         requestModel: pathModel,
         responseFields: [value(prefix + USAGE), value(prefix + MODEL), value(prefix + SEARCH_QUERIES)],
         onEvent(_event, data) {
           if (data.includes('"usageMetadata"')) usageChunk = data;
           if (data.includes('"webSearchQueries"')) groundingChunk = data;
+          if (data.includes('"finishReason"')) finished = true;
         },
         finish(outcome): CallFacts {
           const body = reported(outcome.response, prefix);
@@ -83,7 +81,7 @@ export function generateContentRoute(pathModel: string | undefined, head: Reques
           const searches = Array.isArray(queries) ? queries.length : 0;
           const items: PriceItem[] = [{ operation: 'chat', model, fallbackModel: pathModel, usage: read.usage }];
           if (searches > 0) items.push({ operation: 'web_search', model, usage: { web_search_requests: searches } });
-          return { responseModel, items, semconv: read.semconv };
+          return { responseModel, items, semconv: read.semconv, ...(finished ? { complete: true } : {}) };
         },
       };
     },

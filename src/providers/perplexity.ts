@@ -6,17 +6,15 @@
  * flat fee per request.
  */
 import { first, value } from '../capture/fields.js';
-import { formatDecimal, parseDecimal } from '../pricing/decimal.js';
 import { chatUsage } from './openai-api.js';
-import { modelName, parseJson, record, text } from './read.js';
+import { dollars, modelName, parseJson, record, text } from './read.js';
 import type { CallFacts, CallReader, ProviderAdapter, Route } from './types.js';
 
 /** Perplexity's default when a request does not set `web_search_options.search_context_size`. */
 export const DEFAULT_SEARCH_CONTEXT_SIZE = 'low';
 
 function providerCost(u: Record<string, unknown>): CallFacts['providerCost'] {
-  const total = parseDecimal(record(u.cost)?.total_cost);
-  return total === undefined ? undefined : { amount: formatDecimal(total), currency: 'USD' };
+  return dollars(record(u.cost)?.total_cost);
 }
 
 /** A chunk carrying a usage object, however its JSON is spaced (text content cannot match: its quotes are escaped). */
@@ -51,6 +49,8 @@ export function sonarChatRoute(): Route {
             items: [{ operation: 'chat', model: responseModel ?? model, fallbackModel: model, usage: read.usage, dimensions: { search_context_size: size } }],
             semconv: read.semconv,
             providerCost: providerCost(raw),
+            // The usage chunk is the stream's last word.
+            ...(usageChunk !== undefined ? { complete: true } : {}),
           };
         },
       };

@@ -1,3 +1,5 @@
+import { formatDecimal, parseDecimal } from '../pricing/decimal.js';
+
 /**
  * Defensive readers for provider responses: a usage number must be a finite,
  * non-negative count, a model name a short printable string. Anything else is
@@ -43,6 +45,17 @@ export function usage(entries: Record<string, number | undefined>): Record<strin
 export function minus(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return undefined;
   return Math.max(0, a - (b ?? 0));
+}
+
+/** a + b where either may be absent (absent only when both are). */
+export function plus(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : a + (b ?? 0);
+}
+
+/** A cost the provider reports in US dollars, as an exact decimal string; undefined if not a decimal. */
+export function dollars(raw: unknown): { amount: string; currency: string } | undefined {
+  const d = parseDecimal(raw);
+  return d === undefined ? undefined : { amount: formatDecimal(d), currency: 'USD' };
 }
 
 /** A request flag as JSON gives it. */

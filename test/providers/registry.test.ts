@@ -1,0 +1,283 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { hostOf } from '../../src/capture/undici.js';
+import { BUILT_IN_ADAPTERS } from '../../src/providers/index.js';
+import { hostAndPath, ProviderRegistry, type Endpoint } from '../../src/providers/registry.js';
+import type { ProviderAdapter } from '../../src/providers/types.js';
+
+const headers =
+  (h: Record<string, string> = {}) =>
+  (name: string): string | undefined =>
+    h[name];
+
+function recognize(registry: ProviderRegistry, method: string, host: string, pathAndQuery: string, h: Record<string, string> = {}) {
+  const r = registry.recognize(method, host, pathAndQuery, headers(h));
+  return r === undefined
+    ? undefined
+    : { provider: r.adapter.provider, operation: r.route.operation, method: r.head.method, host: r.head.host, path: r.head.path, query: r.head.query };
+}
+
+const builtIn = (endpoints: readonly Endpoint[] = []) => new ProviderRegistry(BUILT_IN_ADAPTERS, endpoints);
+
+describe('ProviderRegistry', function () {
+  describe('official hosts', function () {
+    const registry = builtIn();
+
+    it('recognises an OpenAI chat completion, path relative to /v1', function () {
+      assert.deepEqual(recognize(registry, 'post', 'api.openai.com', '/v1/chat/completions'), {
+        provider: 'openai',
+        operation: 'chat',
+        method: 'POST',
+        host: 'api.openai.com',
+        path: '/chat/completions',
+        query: '',
+      });
+    });
+
+    it('recognises other providers by their own hosts', function () {
+      assert.equal(recognize(registry, 'POST', 'api.anthropic.com', '/v1/messages')?.provider, 'anthropic');
+      assert.equal(recognize(registry, 'POST', 'api.mistral.ai', '/v1/chat/completions')?.provider, 'mistral');
+      assert.equal(recognize(registry, 'POST', 'api-free.deepl.com', '/v2/translate')?.provider, 'deepl');
+      assert.equal(recognize(registry, 'POST', 'api.deepl.com', '/v2/translate')?.provider, 'deepl');
+    });
+
+    it('leaves alone other methods, paths outside the base and unknown paths', function () {
+      assert.equal(recognize(registry, 'GET', 'api.openai.com', '/v1/chat/completions'), undefined);
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v2/chat/completions'), undefined);
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1chat/completions'), undefined);
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1'), undefined);
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1/models'), undefined);
+      assert.equal(recognize(registry, 'POST', 'example.com', '/v1/chat/completions'), undefined);
+    });
+
+    it('splits the query string off the path', function () {
+      const r = recognize(registry, 'POST', 'api.openai.com', '/v1/chat/completions?foo=1&bar=%20x');
+      assert.equal(r?.path, '/chat/completions');
+      assert.equal(r?.query, 'foo=1&bar=%20x');
+      const empty = recognize(registry, 'POST', 'api.openai.com', '/v1/embeddings?');
+      assert.deepEqual([empty?.path, empty?.query], ['/embeddings', '']);
+      const questionInQuery = recognize(registry, 'POST', 'api.openai.com', '/v1/embeddings?a=?b');
+      assert.deepEqual([questionInQuery?.path, questionInQuery?.query], ['/embeddings', 'a=?b']);
+    });
+  });
+
+  describe('configured endpoints', function () {
+    it('recognises calls under the base URL with the path relative to it', function () {
+      const registry = builtIn([{ provider: 'openai', baseUrl: 'http://127.0.0.1:8080/v1' }]);
+      assert.equal(registry.knowsHost('127.0.0.1:8080'), true);
+      assert.deepEqual(recognize(registry, 'POST', '127.0.0.1:8080', '/v1/chat/completions?x=1'), {
+        provider: 'openai',
+        operation: 'chat',
+        method: 'POST',
+        host: '127.0.0.1:8080',
+        path: '/chat/completions',
+        query: 'x=1',
+      });
+      assert.equal(recognize(registry, 'POST', '127.0.0.1:8080', '/chat/completions'), undefined);
+      assert.equal(recognize(registry, 'POST', '127.0.0.1:8080', '/v10/chat/completions'), undefined);
+      assert.equal(recognize(registry, 'POST', '127.0.0.1:8081', '/v1/chat/completions'), undefined);
+    });
+
+    it('ignores a trailing slash and letter case in the base URL, and default ports', function () {
+      const registry = builtIn([
+        { provider: 'openai', baseUrl: 'HTTP://GateWay.Local:80/proxy/openai/v1/' },
+        { provider: 'anthropic', baseUrl: 'https://gateway.local:443/proxy/anthropic' },
+      ]);
+      assert.equal(registry.knowsHost('gateway.local'), true);
+      assert.equal(recognize(registry, 'POST', 'gateway.local', '/proxy/openai/v1/embeddings')?.path, '/embeddings');
+      assert.equal(recognize(registry, 'POST', 'gateway.local', '/proxy/anthropic/v1/messages')?.provider, 'anthropic');
+    });
+
+    it('recognises a base URL without a path', function () {
+      const registry = builtIn([{ provider: 'aws-comprehend', baseUrl: 'http://localhost:4566' }]);
+      const r = recognize(registry, 'POST', 'localhost:4566', '/', { 'x-amz-target': 'Comprehend_20171127.DetectSentiment' });
+      assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws-comprehend', 'sentiment', '/']);
+    });
+
+    it('lets an endpoint win over a built-in base URL on the same host', function () {
+      const registry = builtIn([{ provider: 'mistral', baseUrl: 'https://api.openai.com/v1' }]);
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1/chat/completions')?.provider, 'mistral');
+      // A path the endpoint's adapter does not know still reaches the built-in one.
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1/responses')?.provider, 'openai');
+    });
+
+    it('tries longer base paths first, whatever the configuration order', function () {
+      const longer: Endpoint = { provider: 'openai', baseUrl: 'http://gw.local/openai/deployments/d' };
+      const shorter: Endpoint = { provider: 'azure-openai', baseUrl: 'http://gw.local' };
+      for (const endpoints of [
+        [longer, shorter],
+        [shorter, longer],
+      ]) {
+        const registry = builtIn(endpoints);
+        const r = recognize(registry, 'POST', 'gw.local', '/openai/deployments/d/chat/completions');
+        assert.deepEqual([r?.provider, r?.path], ['openai', '/chat/completions'], JSON.stringify(endpoints));
+        const other = recognize(registry, 'POST', 'gw.local', '/openai/deployments/e/chat/completions');
+        assert.deepEqual([other?.provider, other?.path], ['azure-openai', '/openai/deployments/e/chat/completions']);
+      }
+    });
+
+    it('tries longer base paths first among adapters of its own too', function () {
+      const catchAll = (provider: string): ProviderAdapter => ({
+        provider,
+        baseUrls: [],
+        route: () => ({ operation: 'any', requestFields: [], begin: () => ({ responseFields: [], finish: () => ({ items: [] }) }) }),
+      });
+      const registry = new ProviderRegistry(
+        [catchAll('short'), catchAll('long')],
+        [
+          { provider: 'short', baseUrl: 'http://h.local/a' },
+          { provider: 'long', baseUrl: 'http://h.local/a/b' },
+        ],
+      );
+      assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/b/c'), { provider: 'long', operation: 'any', method: 'POST', host: 'h.local', path: '/c', query: '' });
+      assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/bc')?.provider, 'short');
+      assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/b')?.path, '/');
+      assert.equal(recognize(registry, 'POST', 'h.local', '/ab'), undefined);
+    });
+
+    it('throws for an endpoint naming no adapter, or not a URL', function () {
+      assert.throws(() => builtIn([{ provider: 'nope', baseUrl: 'http://x.local' }]), /nope/);
+      assert.throws(() => builtIn([{ provider: 'openai', baseUrl: 'not a url' }]), /not a URL/);
+    });
+  });
+
+  describe('host suffix adapters', function () {
+    const registry = builtIn();
+
+    it('recognises an Azure OpenAI deployment on a per-resource host', function () {
+      const r = recognize(registry, 'POST', 'myres.openai.azure.com', '/openai/deployments/d/chat/completions?api-version=2024-10-21');
+      assert.deepEqual(r, {
+        provider: 'azure-openai',
+        operation: 'chat',
+        method: 'POST',
+        host: 'myres.openai.azure.com',
+        path: '/openai/deployments/d/chat/completions',
+        query: 'api-version=2024-10-21',
+      });
+      assert.equal(recognize(registry, 'POST', 'myres.openai.azure.com:8443', '/openai/deployments/d/embeddings')?.provider, 'azure-openai');
+    });
+
+    it('recognises Comprehend by its host and x-amz-target', function () {
+      const target = { 'x-amz-target': 'Comprehend_20171127.DetectSentiment' };
+      const r = recognize(registry, 'POST', 'comprehend.us-east-1.amazonaws.com', '/', target);
+      assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws-comprehend', 'sentiment', '/']);
+      assert.equal(recognize(registry, 'POST', 'comprehend.us-east-1.amazonaws.com', '/'), undefined);
+      assert.equal(recognize(registry, 'POST', 's3.us-east-1.amazonaws.com', '/', target), undefined);
+      const translate = recognize(registry, 'POST', 'translate.eu-west-1.amazonaws.com', '/', { 'x-amz-target': 'AWSShineFrontendService_20170701.TranslateText' });
+      assert.equal(translate?.provider, 'aws-translate');
+    });
+
+    it('knows no unrelated host', function () {
+      for (const host of ['example.com', 'api.openai.com.evil.com', 'openai.azure.com', 'xopenai.azure.com', 'notamazonaws.com', 'amazonaws.com', 'api.openai.com:8443', 'localhost', '[::1]:8080', '']) {
+        assert.equal(registry.knowsHost(host), false, host);
+      }
+    });
+
+    it('knows official hosts and suffix hosts, with or without a port', function () {
+      for (const host of [
+        'api.openai.com',
+        'api.anthropic.com',
+        'generativelanguage.googleapis.com',
+        'myres.openai.azure.com',
+        'myres.openai.azure.com:8443',
+        'comprehend.us-east-1.amazonaws.com',
+        'comprehend.us-east-1.amazonaws.com:443',
+        'lang.cognitiveservices.azure.com',
+      ]) {
+        assert.equal(registry.knowsHost(host), true, host);
+      }
+    });
+
+    it('knows an IPv6 endpoint host', function () {
+      const v6 = builtIn([{ provider: 'openai', baseUrl: 'http://[::1]:8080/v1' }]);
+      assert.equal(v6.knowsHost('[::1]:8080'), true);
+      assert.equal(v6.knowsHost('[::1]'), false);
+      assert.equal(recognize(v6, 'POST', '[::1]:8080', '/v1/chat/completions')?.provider, 'openai');
+    });
+  });
+});
+
+describe('hostAndPath', function () {
+  it('gives the lower-case host without default ports and the path without trailing slashes', function () {
+    assert.deepEqual(hostAndPath('https://API.OpenAI.com:443/v1/'), { host: 'api.openai.com', path: '/v1' });
+    assert.deepEqual(hostAndPath('http://h:8080'), { host: 'h:8080', path: '' });
+    assert.deepEqual(hostAndPath('http://h//'), { host: 'h', path: '' });
+    assert.equal(hostAndPath('::'), undefined);
+  });
+});
+
+describe('hostOf (undici quick host)', function () {
+  const viaUrl = (href: string): string => new URL(href).host.toLowerCase();
+
+  it('agrees with URL on typical URLs', function () {
+    for (const href of [
+      'https://api.openai.com/v1/chat/completions',
+      'https://API.OpenAI.com:443/v1',
+      'http://localhost:80/x',
+      'http://localhost:443/x',
+      'https://localhost:80/x',
+      'http://user:pa:ss@Host.Example:8080/p?q=a@b#frag',
+      'http://a@b@host.example/',
+      'https://[2001:DB8::1]:443/x',
+      'http://[::1]:8080?x=1',
+      'https://h.example#/path',
+      'https://h.example?a=/b',
+      'http://h.example',
+    ]) {
+      assert.equal(hostOf(href), viaUrl(href), href);
+    }
+    assert.equal(hostOf('no scheme here'), undefined);
+  });
+
+  it('agrees with URL for generated URLs with userinfo, ports, IPv6, query and fragment (property)', function () {
+    const mixCase = (s: string, mask: readonly boolean[]) => [...s].map((c, i) => (mask[i % Math.max(1, mask.length)] ? c.toUpperCase() : c)).join('');
+    const host = fc.oneof(
+      fc.tuple(fc.domain(), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })).map(([d, mask]) => mixCase(d, mask)),
+      fc.ipV4(),
+      // IPv6 in the canonical form URL serialises (other spellings: see the next test).
+      fc.ipV6().map((ip) => new URL(`http://[${ip}]/`).host),
+      fc.constantFrom('localhost', 'LOCALHOST'),
+    );
+    const port = fc.oneof(fc.constant(''), fc.constantFrom(':80', ':443', ':8080'), fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`));
+    const userinfo = fc.oneof(
+      fc.constant(''),
+      fc.stringMatching(/^[A-Za-z0-9\-._~!$&'()*+,;=:@]{0,12}$/).map((u) => `${u}@`),
+    );
+    const url = fc
+      .tuple(
+        fc.constantFrom('http', 'https'),
+        userinfo,
+        host,
+        port,
+        fc.oneof(fc.constant(''), fc.webPath()),
+        fc.oneof(fc.constant(''), fc.webQueryParameters().map((q) => `?${q}`)),
+        fc.oneof(fc.constant(''), fc.webFragments().map((f) => `#${f}`)),
+      )
+      .map(([scheme, u, h, p, path, q, f]) => `${scheme}://${u}${h}${p}${path}${q}${f}`);
+    fc.assert(
+      fc.property(url, (href) => {
+        let expected: string;
+        try {
+          expected = viaUrl(href);
+        } catch {
+          return; // not a URL at all (e.g. a generated label URL rejects)
+        }
+        assert.equal(hostOf(href), expected, href);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with URL on spellings URL normalises (scheme case, port spelling, IPv6 form)', function () {
+    const hrefs = [
+      'HTTPS://api.openai.com:443/v1/chat/completions',
+      'Http://api.openai.com:80/v1',
+      'https://api.openai.com:0443/v1',
+      'https://api.openai.com:/v1',
+      'http://[0:0:0:0:0:0:0:1]:8080/v1',
+      'http://[::FFFF:127.0.0.1]/',
+    ];
+    const mismatches = hrefs.filter((href) => hostOf(href) !== viaUrl(href)).map((href) => `${href}: hostOf ${hostOf(href)}, URL ${viaUrl(href)}`);
+    assert.deepEqual(mismatches, []);
+  });
+});
