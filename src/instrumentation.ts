@@ -3,16 +3,16 @@
  * http/https and so axios and the official SDKs), prices it from the catalog
  * and puts the price on the call's span.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
+import type http from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
 import type { Context } from '@opentelemetry/api';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { loadCatalogs, validateCatalogFile, type CatalogInput } from './catalog/load.js';
 import { formatProblem } from './catalog/problems.js';
 import { validateCatalogValue } from './catalog/validate.js';
 import { Call, type CallDeps } from './capture/call.js';
 import { HttpCapture } from './capture/http.js';
+import { unwrapFunction, wrapFunction } from './capture/module-wrap.js';
 import type { PricingContext } from './capture/price-call.js';
 import { UndiciCapture, type CaptureHost } from './capture/undici.js';
 import { withEnvironment } from './config/env.js';
@@ -57,9 +57,40 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     super(PACKAGE_NAME, PACKAGE_VERSION, withEnvironment(config));
   }
 
-  protected init(): [] {
-    // http and https are built in: they are wrapped directly in enable(), not on require.
-    return [];
+  protected init(): InstrumentationNodeModuleDefinition[] {
+    // Patched when required, in registration order with other instrumentations: listed after
+    // HttpInstrumentation, our wrapper is the outer one and the HTTP span becomes our child.
+    return (['http', 'https'] as const).map(
+      (name) =>
+        new InstrumentationNodeModuleDefinition(
+          name,
+          ['*'],
+          (exports: typeof http) => this.patchHttp(exports, `${name}:`),
+          (exports: typeof http) => this.unpatchHttp(exports),
+        ),
+    );
+  }
+
+  private patchHttp(exports: typeof http, protocol: 'http:' | 'https:'): typeof http {
+    const instrumentation = this;
+    for (const name of HTTP_FUNCTIONS) {
+      wrapFunction(exports, name, (original) => {
+        const request = original as (...args: unknown[]) => http.ClientRequest;
+        // The capture is looked up per call: disable() and enable() replace it.
+        return function (this: unknown, ...args: unknown[]) {
+          const capture = instrumentation.isEnabled() ? instrumentation.httpCapture : undefined;
+          return capture === undefined ? request.apply(this, args) : capture.request(request, this, args, protocol);
+        } as typeof original;
+      });
+    }
+    // ESM named imports (`import { request } from 'node:http'`) see the wrapped functions too.
+    syncBuiltinESMExports();
+    return exports;
+  }
+
+  private unpatchHttp(exports: typeof http): void {
+    for (const name of HTTP_FUNCTIONS) unwrapFunction(exports, name);
+    syncBuiltinESMExports();
   }
 
   override setConfig(config: PricetagInstrumentationConfig = {}): void {
@@ -108,7 +139,6 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     this.undici.enable();
     this.httpCapture = new HttpCapture(host);
     this.httpCapture.enable();
-    this.wrapHttpModules(this.httpCapture);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -118,25 +148,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     super.disable();
     this.undici?.disable();
     this.httpCapture?.disable();
-    for (const module of [http, https]) for (const name of HTTP_FUNCTIONS) this._unwrap(module, name);
-    syncBuiltinESMExports();
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     const global = globalThis as Global;
     if (global[ACTIVE] === this) delete global[ACTIVE];
-  }
-
-  private wrapHttpModules(capture: HttpCapture): void {
-    // Loading them through require first lets instrumentations enabled before us (the http
-    // instrumentation) patch them now; wrapping after them makes our span the outer one.
-    const require = createRequire(import.meta.url);
-    require('node:http');
-    require('node:https');
-    this._wrap(http, 'request', (original) => capture.wrap(original as never, 'http:') as typeof http.request);
-    this._wrap(http, 'get', (original) => capture.wrap(original as never, 'http:') as typeof http.get);
-    this._wrap(https, 'request', (original) => capture.wrap(original as never, 'https:') as typeof https.request);
-    this._wrap(https, 'get', (original) => capture.wrap(original as never, 'https:') as typeof https.get);
-    // ESM named imports (`import { request } from 'node:http'`) see the wrapped functions too.
-    syncBuiltinESMExports();
   }
 
   private captureHost(): CaptureHost {

@@ -125,17 +125,14 @@ export class HttpCapture {
     this.subscriptions.push([name, guarded]);
   }
 
-  /** A wrapper for `http.request`/`get` (or `https.…`) that starts recognised calls. */
-  wrap(original: RequestFn, defaultProtocol: 'http:' | 'https:'): RequestFn {
-    const capture = this;
-    return function request(this: unknown, ...args: unknown[]): ClientRequest {
-      const state = capture.start(args, defaultProtocol);
-      if (state === undefined) return original.apply(this, args);
-      const req = context.with(state.call.context.setValue(HTTP_CALL, state), () => original.apply(this, args));
-      // Where no `created` channel met the request, attach now (before any write or response).
-      if (!state.bound) capture.attach(req, state.call);
-      return req;
-    };
+  /** One call of a wrapped `http.request`/`get` (or `https.…`): starts recognised calls, passes the rest. */
+  request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {
+    const state = this.start(args, defaultProtocol);
+    if (state === undefined) return original.apply(thisArg, args);
+    const req = context.with(state.call.context.setValue(HTTP_CALL, state), () => original.apply(thisArg, args));
+    // Where no `created` channel met the request, attach now (before any write or response).
+    if (!state.bound) this.attach(req, state.call);
+    return req;
   }
 
   private start(args: readonly unknown[], defaultProtocol: string): HttpCallState | undefined {

@@ -166,7 +166,7 @@ describe('decodingSink', function () {
         fc.constantFrom('gzip', 'br', 'deflate', 'gzip, br', 'br, deflate', 'identity'),
         fc.array(fc.nat(), { maxLength: 20 }),
         async (payload, header, rawCuts) => {
-          let encoded = Buffer.from(payload);
+          let encoded: Buffer = Buffer.from(payload);
           for (const e of header.split(',').map((s) => s.trim())) if (e !== 'identity') encoded = encoders[e]!(encoded);
           const result = await decode(header, encoded, rawCuts.map((c) => c % (encoded.length + 1)));
           assert.ok(result.ok);

@@ -109,7 +109,9 @@ describe('capture across transports', function () {
   });
 
   it('leaves calls it does not price alone: other paths, other hosts', async function () {
-    h.server.handle((_req, _body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}'));
+    h.server.handle((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}');
+    });
     await (await fetch(`${h.baseUrl('openai')}/models`)).text();
     await (await fetch(`${h.server.origin}/health`)).text();
     await httpPost(`${h.server.origin}/v1/chat/completions`, { model: 'gpt-4o-mini' });

@@ -1,5 +1,6 @@
 // One instrumented test process: a tracer with an in-memory exporter, a replay server standing in
 // for every provider, and one PricetagInstrumentation whose endpoints point at that server.
+import { createRequire } from 'node:module';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -56,6 +57,10 @@ async function create(): Promise<Harness> {
       .map((p) => ({ provider: p, baseUrl: baseUrl(p) })),
   });
   instrumentation.setTracerProvider(provider);
+  // As in a CommonJS application: the first require after the instrumentation patches http and https.
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
   const records: CallRecord[] = [];
   instrumentation.addRecordListener((r) => records.push(r));
   return {
