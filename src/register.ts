@@ -1,0 +1,55 @@
+/**
+ * Zero-code entry: `node --import ai-pricetag/register app.js`.
+ *
+ * Starts the OpenTelemetry Node SDK with PricetagInstrumentation, configured
+ * from the environment (PRICETAG_* and the standard OTEL_* variables; see
+ * docs/configuration.md). Defaults chosen for a service that has no collector:
+ * metrics are served for Prometheus to pull (OTEL_METRICS_EXPORTER=prometheus,
+ * port 9464), traces are exported only when an OTLP endpoint or
+ * OTEL_TRACES_EXPORTER is set.
+ */
+import { register } from 'node:module';
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { PricetagInstrumentation } from './instrumentation.js';
+
+// ESM imports of http/https reach the instrumentation through this loader hook.
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+const env = process.env;
+env.OTEL_METRICS_EXPORTER ??= 'prometheus';
+if (env.OTEL_TRACES_EXPORTER === undefined && env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined && env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) {
+  env.OTEL_TRACES_EXPORTER = 'none';
+}
+if (env.OTEL_LOG_LEVEL !== undefined) {
+  const level = DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel] ?? DiagLogLevel.INFO;
+  diag.setLogger(new DiagConsoleLogger(), level);
+}
+
+export const instrumentation = new PricetagInstrumentation();
+export const sdk = new NodeSDK({ instrumentations: [instrumentation] });
+sdk.start();
+
+/** Longest wait for buffered telemetry to flush when the process is told to stop. */
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+let stopping: Promise<void> | undefined;
+const shutdown = (): Promise<void> => {
+  stopping ??= Promise.race([
+    sdk.shutdown().catch((error: unknown) => diag.error('ai-pricetag: SDK shutdown failed', error)),
+    new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()),
+  ]);
+  return stopping;
+};
+process.once('beforeExit', () => void shutdown());
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    // Where the application has its own handler it decides what happens; otherwise the
+    // signal's default (exit) follows once telemetry is flushed.
+    if (process.listenerCount(signal) > 0) {
+      void shutdown();
+      return;
+    }
+    void shutdown().finally(() => process.kill(process.pid, signal));
+  });
+}
