@@ -18,8 +18,8 @@ function createDecoder(encoding: string): Decoder | undefined {
     case 'x-gzip':
       return zlib.createGunzip();
     case 'deflate':
-      // Servers send zlib-wrapped or raw deflate under this name; Unzip detects which.
-      return zlib.createUnzip() as unknown as zlib.Inflate;
+      // Zlib-wrapped, as the name means; raw deflate (sent by some servers) is told apart by its first bytes.
+      return zlib.createInflate();
     case 'br':
       return zlib.createBrotliDecompress();
     case 'zstd': {
@@ -63,42 +63,60 @@ export function decodingSink(header: string | undefined, next: ByteSink, onDone:
       },
     };
   }
-  // Undo the encodings from the last applied to the first.
-  const decoders = encodings.reverse().map((e) => createDecoder(e));
-  if (decoders.some((d) => d === undefined)) {
+  if (encodings.some((e) => createDecoder(e) === undefined)) {
     return { write: () => undefined, end: () => onDone(false) };
   }
-  const chain = decoders as Decoder[];
+  // Undo the encodings from the last applied to the first. The outermost decoder is made on the
+  // first bytes, when a deflate body can be told to be zlib-wrapped or raw.
+  const outer = encodings[encodings.length - 1]!;
+  const inner = encodings.slice(0, -1).reverse().map((e) => createDecoder(e)!);
+  let chain: Decoder[] | undefined;
+  let early: Uint8Array | undefined;
+  let received = false;
   let failed = false;
   let finished = false;
   const finish = (ok: boolean) => {
     if (finished) return;
     finished = true;
-    for (const d of chain) d.destroy();
+    for (const d of chain ?? []) d.destroy();
     onDone(ok);
   };
-  for (let k = 0; k < chain.length; k++) {
-    const decoder = chain[k]!;
-    const after = chain[k + 1];
-    decoder.on('error', () => {
-      failed = true;
-      finish(false);
-    });
-    if (after === undefined) {
-      decoder.on('data', (c: Buffer) => next.write(c));
-      decoder.on('end', () => {
-        next.end();
-        finish(true);
+  const build = (first: Uint8Array): Decoder[] => {
+    const head = outer === 'deflate' && !isZlibHeader(first) ? zlib.createInflateRaw() : createDecoder(outer)!;
+    const decoders = [head, ...inner];
+    for (let k = 0; k < decoders.length; k++) {
+      const decoder = decoders[k]!;
+      const after = decoders[k + 1];
+      decoder.on('error', () => {
+        failed = true;
+        finish(false);
       });
-    } else {
-      decoder.on('data', (c: Buffer) => after.write(c));
-      decoder.on('end', () => after.end());
+      if (after === undefined) {
+        decoder.on('data', (c: Buffer) => next.write(c));
+        decoder.on('end', () => {
+          next.end();
+          finish(true);
+        });
+      } else {
+        decoder.on('data', (c: Buffer) => after.write(c));
+        decoder.on('end', () => after.end());
+      }
     }
-  }
-  const head = chain[0]!;
+    return decoders;
+  };
   return {
     write(chunk) {
-      if (failed || finished) return;
+      if (failed || finished || chunk.length === 0) return;
+      received = true;
+      if (chain === undefined) {
+        // Two bytes tell a zlib header from raw deflate; a one-byte first chunk waits for the next.
+        early = early === undefined ? chunk : Buffer.concat([early, chunk]);
+        if (outer === 'deflate' && early.length < 2) return;
+        chain = build(early);
+        chunk = early;
+        early = undefined;
+      }
+      const head = chain[0]!;
       if (head.writableLength > PENDING_LIMIT) {
         failed = true;
         finish(false);
@@ -108,7 +126,24 @@ export function decodingSink(header: string | undefined, next: ByteSink, onDone:
     },
     end() {
       if (failed || finished) return;
-      head.end();
+      // An empty body (a 204, a HEAD) has nothing to decode.
+      if (chain === undefined && early !== undefined) {
+        // A body of one byte: decode it as it is (and fail, as it must).
+        chain = build(early);
+        chain[0]!.write(early);
+        early = undefined;
+      }
+      if (!received || chain === undefined) {
+        next.end();
+        finish(true);
+        return;
+      }
+      chain[0]!.end();
     },
   };
+}
+
+/** RFC 1950 header: compression method 8 and a header checksum divisible by 31. */
+function isZlibHeader(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
 }

@@ -69,9 +69,20 @@ export function codePoints(text: string): number {
 }
 
 /** Reference extraction from an already parsed value (small bodies, tests). */
+/** The specs without repeats: a field asked for twice is still read once. */
+export function distinctSpecs(specs: readonly FieldSpec[]): FieldSpec[] {
+  const seen = new Set<string>();
+  return specs.filter((s) => {
+    const key = `${s.mode}\u0000${s.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function extractFields(root: unknown, specs: readonly FieldSpec[]): Extracted {
   const out = new Map<string, unknown[]>();
-  for (const spec of specs) {
+  for (const spec of distinctSpecs(specs)) {
     const found: unknown[] = [];
     const walk = (node: unknown, rest: readonly string[]): void => {
       if (rest.length === 0) {
@@ -94,7 +105,8 @@ export function extractFields(root: unknown, specs: readonly FieldSpec[]): Extra
       }
     };
     walk(root, splitPath(spec.path));
-    if (found.length > 0) out.set(spec.path, found);
+    // As the streaming scanner does: values found for one path under several specs are listed together.
+    if (found.length > 0) out.set(spec.path, [...(out.get(spec.path) ?? []), ...found]);
   }
   return out;
 }

@@ -9,7 +9,7 @@
  * are kept (each capped at VALUE_LIMIT bytes). Malformed input never throws:
  * the scanner stops and reports what it had found.
  */
-import { splitPath, VALUE_LIMIT, type Extracted, type FieldSpec } from './fields.js';
+import { distinctSpecs, splitPath, VALUE_LIMIT, type Extracted, type FieldSpec } from './fields.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -78,7 +78,8 @@ export class JsonFieldScanner {
   // Bare scalars (numbers, true/false/null) in progress.
   private inScalar = false;
 
-  constructor(specs: readonly FieldSpec[]) {
+  constructor(fields: readonly FieldSpec[]) {
+    const specs = distinctSpecs(fields);
     this.paths = specs.map((s) => s.path);
     this.segments = specs.map((s) => splitPath(s.path));
     this.modes = specs.map((s) => s.mode);

@@ -35,9 +35,9 @@ export class SseReader {
 
   end(): void {
     if (this.abandoned) return;
-    const rest = this.decoder.decode();
-    if (rest !== '') this.parser.feed(rest);
-    // A last event without its blank line still counts (servers that close right after it).
-    this.parser.reset({ consume: true });
+    // A last event without its blank line still counts (servers that close right after it):
+    // the line breaks it lacks are added. A stream that ended with them gains an empty line only.
+    this.parser.feed(`${this.decoder.decode()}\n\n`);
+    this.parser.reset();
   }
 }

@@ -104,26 +104,41 @@ function bodyBytes(body: unknown): Uint8Array | string | undefined {
 /**
  * `host[:port]` of an absolute URL, lower-cased, by string scanning: the
  * check every fetch pays, so no URL object is built for traffic we ignore.
+ * Undefined for spellings only URL parsing can normalise (upper-case schemes,
+ * IPv6 literals, odd ports, non-ASCII or escaped hosts); the caller parses those.
  */
 export function hostOf(href: string): string | undefined {
-  const scheme = href.indexOf('://');
-  if (scheme === -1) return undefined;
+  const https = href.startsWith('https://');
+  if (!https && !href.startsWith('http://')) return undefined;
+  const start = https ? 8 : 7;
   let end = href.length;
-  for (let i = scheme + 3; i < href.length; i++) {
+  for (let i = start; i < href.length; i++) {
     const c = href.charCodeAt(i);
-    if (c === 0x2f || c === 0x3f || c === 0x23) {
+    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) {
       end = i;
       break;
     }
   }
-  let authority = href.slice(scheme + 3, end);
+  let authority = href.slice(start, end);
   const at = authority.lastIndexOf('@');
   if (at !== -1) authority = authority.slice(at + 1);
   const lower = authority.toLowerCase();
+  if (!/^[a-z0-9.-]+(:[1-9][0-9]{0,4})?$/.test(lower)) return undefined;
   // Default ports are not part of a URL's host.
-  if (lower.endsWith(':443') && href.startsWith('https')) return lower.slice(0, -4);
-  if (lower.endsWith(':80') && href.startsWith('http:')) return lower.slice(0, -3);
+  if (https && lower.endsWith(':443')) return lower.slice(0, -4);
+  if (!https && lower.endsWith(':80')) return lower.slice(0, -3);
   return lower;
+}
+
+/** The host key of a URL: the quick scan, or URL parsing where the scan declines. */
+export function hostKeyOf(href: string): string | undefined {
+  const quick = hostOf(href);
+  if (quick !== undefined) return quick;
+  try {
+    return new URL(href).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 export class UndiciCapture {
@@ -197,7 +212,7 @@ export class UndiciCapture {
     try {
       const isRequest = typeof input === 'object' && input !== null && !(input instanceof URL);
       const href = isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input);
-      const quickHost = hostOf(href);
+      const quickHost = hostKeyOf(href);
       if (quickHost === undefined || !this.host.registry.knowsHost(quickHost)) return undefined;
       const url = new URL(href);
       const hostKey = url.host.toLowerCase();

@@ -52,13 +52,32 @@ function resolve(source: ValueSource, request: ReadonlyMap<string, readonly unkn
   if ('header' in source) return head.header(source.header.toLowerCase());
   if ('requestBytes' in source) return outcome?.requestBytes;
   const side = 'request' in source ? request : outcome?.response;
-  if (side === undefined) return undefined;
   const path = 'request' in source ? source.request : source.response;
+  // A field that was not found is unknown, not zero: the call must not come out free.
+  if (side === undefined || !side.has(path)) return undefined;
   return (source.measure ?? 'value') === 'value' ? first(side, path) : sumOf(side, path);
+}
+
+/** A quantity from JSON or text: a plain decimal number only ('' and '0x10' are not quantities). */
+function quantity(raw: unknown): number | undefined {
+  if (typeof raw === 'string') return /^\s*\d+(\.\d+)?\s*$/.test(raw) ? count(Number(raw)) : undefined;
+  return count(raw);
 }
 
 function routeOf(config: CustomRoute): Route {
   const sources = [...Object.values(config.usage ?? {}), ...Object.values(config.dimensions ?? {}), ...(typeof config.model === 'object' ? [config.model] : [])];
+  for (const side of ['request', 'response'] as const) {
+    const modes = new Map<string, string>();
+    for (const s of sources) {
+      const field = spec(s, side);
+      if (field === undefined) continue;
+      const seen = modes.get(field.path);
+      if (seen !== undefined && seen !== field.mode) {
+        throw new Error(`route ${config.host}${config.path}: ${side} field "${field.path}" is read both as ${seen} and as ${field.mode}; use one measure per field`);
+      }
+      modes.set(field.path, field.mode);
+    }
+  }
   const requestFields = sources.map((s) => spec(s, 'request')).filter((s): s is FieldSpec => s !== undefined);
   const responseFields = sources.map((s) => spec(s, 'response')).filter((s): s is FieldSpec => s !== undefined);
   return {
@@ -72,8 +91,7 @@ function routeOf(config: CustomRoute): Route {
         finish(outcome): CallFacts {
           const usage: Record<string, number> = {};
           for (const [unit, source] of Object.entries(config.usage ?? {})) {
-            const raw = resolve(source, request, outcome, head);
-            const n = count(typeof raw === 'string' ? Number(raw) : raw);
+            const n = quantity(resolve(source, request, outcome, head));
             if (n !== undefined) usage[unit] = n;
           }
           const dimensions: Record<string, string> = {};
@@ -89,17 +107,18 @@ function routeOf(config: CustomRoute): Route {
   };
 }
 
-/** One adapter per host; its routes are tried in configuration order. */
+/** One adapter per host and provider; its routes are tried in configuration order. */
 export function customAdapters(routes: readonly CustomRoute[]): ProviderAdapter[] {
-  const byHost = new Map<string, { config: CustomRoute; pattern: RegExp; route: Route }[]>();
+  const groups = new Map<string, { host: string; provider: string; routes: { config: CustomRoute; pattern: RegExp; route: Route }[] }>();
   for (const config of routes) {
     const host = config.host.toLowerCase();
-    const list = byHost.get(host) ?? [];
-    list.push({ config, pattern: pathPattern(config.path), route: routeOf(config) });
-    byHost.set(host, list);
+    const key = `${host}\u0000${config.provider}`;
+    const group = groups.get(key) ?? { host, provider: config.provider, routes: [] };
+    group.routes.push({ config, pattern: pathPattern(config.path), route: routeOf(config) });
+    groups.set(key, group);
   }
-  return [...byHost].map(([host, list]) => ({
-    provider: list[0]!.config.provider,
+  return [...groups.values()].map(({ host, provider, routes: list }) => ({
+    provider,
     baseUrls: [`http://${host}`],
     route(head) {
       const hit = list.find((r) => (r.config.method ?? 'POST').toUpperCase() === head.method && r.pattern.test(head.path));

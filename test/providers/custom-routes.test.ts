@@ -225,7 +225,8 @@ describe('custom routes', function () {
     assert.deepEqual([translate?.adapter.provider, translate?.route.operation], ['acme-translate', 'translation']);
   });
 
-  it('measures one request field two ways (characters and a document count)', function () {
+  it('refuses a route that reads one request field two ways, naming the field', function () {
+    // Extracted values are keyed by path, so one path cannot carry both measures.
     const route: CustomRoute = {
       host: 'api.example.com',
       path: '/v1/classify',
@@ -236,16 +237,25 @@ describe('custom routes', function () {
         text_records: { request: 'documents.*.text', measure: 'count' },
       },
     };
+    assert.throws(() => customAdapters([route]), /request field "documents\.\*\.text" is read both as chars and as count; use one measure per field/);
+  });
+
+  it('reads the same field twice under one measure only once', function () {
+    const route: CustomRoute = {
+      host: 'api.example.com',
+      path: '/v1/classify',
+      provider: 'acme',
+      operation: 'classification',
+      usage: { characters: { request: 'documents.*.text', measure: 'chars' } },
+      dimensions: { size: { request: 'documents.*.text', measure: 'chars' } },
+    };
     const body = { documents: [{ text: 'hello' }, { text: 'wörld 🎉' }] };
     const r = routeFor([route], head('/v1/classify'))!;
-    const expected = { characters: 12, text_records: 2 };
-    // The reference extraction (small bodies) …
-    assert.deepEqual(drive(r, head('/v1/classify'), body, {}).facts.items[0]?.usage, expected, 'via extractFields');
-    // … and the streaming scanner capture uses must agree.
     const scanner = new JsonFieldScanner(r.requestFields);
     scanner.write(Buffer.from(JSON.stringify(body)));
     const facts = r.begin(scanner.result(), head('/v1/classify')).finish({ status: 200, response: new Map(), aborted: false });
-    assert.deepEqual(facts.items[0]?.usage, expected, 'via JsonFieldScanner');
+    assert.deepEqual(facts.items[0]?.usage, { characters: 12 });
+    assert.deepEqual(drive(r, head('/v1/classify'), body, {}).facts.items[0]?.usage, { characters: 12 }, 'the reference extraction agrees');
   });
 
   describe('priced by a layered catalog', function () {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { hostOf } from '../../src/capture/undici.js';
+import { hostKeyOf, hostOf } from '../../src/capture/undici.js';
 import { BUILT_IN_ADAPTERS } from '../../src/providers/index.js';
 import { hostAndPath, ProviderRegistry, type Endpoint } from '../../src/providers/registry.js';
 import type { ProviderAdapter } from '../../src/providers/types.js';
@@ -206,8 +206,17 @@ describe('hostAndPath', function () {
   });
 });
 
-describe('hostOf (undici quick host)', function () {
+describe('hostKeyOf / hostOf (the host check of every fetch)', function () {
   const viaUrl = (href: string): string => new URL(href).host.toLowerCase();
+
+  it('scans the common spellings itself and declines the rest rather than guess', function () {
+    assert.equal(hostOf('https://api.openai.com/v1/chat/completions'), 'api.openai.com');
+    assert.equal(hostOf('http://127.0.0.1:8080/v1'), '127.0.0.1:8080');
+    assert.equal(hostOf('https://API.OpenAI.com:443/v1'), 'api.openai.com');
+    for (const odd of ['HTTPS://api.openai.com/v1', 'http://[::1]:8080/', 'https://h.example:0443/', 'https://h.example:/', 'https://bücher.example/', 'https://h%2Eexample/']) {
+      assert.equal(hostOf(odd), undefined, odd);
+    }
+  });
 
   it('agrees with URL on typical URLs', function () {
     for (const href of [
@@ -224,9 +233,9 @@ describe('hostOf (undici quick host)', function () {
       'https://h.example?a=/b',
       'http://h.example',
     ]) {
-      assert.equal(hostOf(href), viaUrl(href), href);
+      assert.equal(hostKeyOf(href), viaUrl(href), href);
     }
-    assert.equal(hostOf('no scheme here'), undefined);
+    assert.equal(hostKeyOf('no scheme here'), undefined);
   });
 
   it('agrees with URL for generated URLs with userinfo, ports, IPv6, query and fragment (property)', function () {
@@ -262,7 +271,7 @@ describe('hostOf (undici quick host)', function () {
         } catch {
           return; // not a URL at all (e.g. a generated label URL rejects)
         }
-        assert.equal(hostOf(href), expected, href);
+        assert.equal(hostKeyOf(href), expected, href);
       }),
       { numRuns: 2000 },
     );
@@ -277,7 +286,7 @@ describe('hostOf (undici quick host)', function () {
       'http://[0:0:0:0:0:0:0:1]:8080/v1',
       'http://[::FFFF:127.0.0.1]/',
     ];
-    const mismatches = hrefs.filter((href) => hostOf(href) !== viaUrl(href)).map((href) => `${href}: hostOf ${hostOf(href)}, URL ${viaUrl(href)}`);
+    const mismatches = hrefs.filter((href) => hostKeyOf(href) !== viaUrl(href)).map((href) => `${href}: hostOf ${hostKeyOf(href)}, URL ${viaUrl(href)}`);
     assert.deepEqual(mismatches, []);
   });
 });
