@@ -3,7 +3,7 @@
  * bytes as they pass and never throw: the worst a broken body can do is leave
  * the call's usage unknown.
  */
-import { NOTHING_EXTRACTED, type Extracted, type FieldSpec } from './fields.js';
+import { NOTHING_EXTRACTED, type Extracted, type FieldSpec } from '../providers/fields.js';
 import { decodingSink, type ByteSink } from './decompress.js';
 import { boundaryOf, multipartReader, urlEncodedReader, type FieldReader } from './form-fields.js';
 import { JsonFieldScanner } from './json-scanner.js';

@@ -8,7 +8,7 @@ import type { Context } from '@opentelemetry/api';
 import type { CallFacts, CallReader } from '../providers/types.js';
 import type { Recognition } from '../providers/registry.js';
 import { ZERO } from '../pricing/decimal.js';
-import { NOTHING_EXTRACTED } from './fields.js';
+import { NOTHING_EXTRACTED } from '../providers/fields.js';
 import { requestBodyReader, responseBodyReader, responseKind, type BodyReader, type ResponseReader } from './body-readers.js';
 import type { CallRecord, CallStart, Outcome } from './call-record.js';
 import { priceFacts, type PricingContext } from './price-call.js';

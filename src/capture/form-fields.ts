@@ -5,7 +5,7 @@
  * field names; repeated fields give several values. Only small text fields are
  * kept; file parts stream past without being held.
  */
-import { codePoints, type Extracted, type FieldSpec, VALUE_LIMIT } from './fields.js';
+import { codePoints, type Extracted, type FieldSpec, VALUE_LIMIT } from '../providers/fields.js';
 
 /** Part headers longer than this are not a form part we can read. */
 const HEADER_LIMIT = 8 * 1024;

@@ -9,7 +9,7 @@
  * are kept (each capped at VALUE_LIMIT bytes). Malformed input never throws:
  * the scanner stops and reports what it had found.
  */
-import { distinctSpecs, splitPath, VALUE_LIMIT, type Extracted, type FieldSpec } from './fields.js';
+import { distinctSpecs, splitPath, VALUE_LIMIT, type Extracted, type FieldSpec } from '../providers/fields.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -5,7 +5,7 @@
  * billed quantities map one to one; the semantic-convention input count is
  * their sum. Server-side web searches are a fee of their own.
  */
-import { first, value } from '../capture/fields.js';
+import { first, value } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
 import { count, modelName, parseJson, record, text, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';

@@ -12,7 +12,7 @@
  * - Translate bills source characters.
  * - Rekognition image APIs bill one image per call.
  */
-import { chars, type Extracted } from '../capture/fields.js';
+import { chars, type Extracted } from './fields.js';
 import { count } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route } from './types.js';
 

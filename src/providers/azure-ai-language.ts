@@ -13,7 +13,7 @@
  * elements (grapheme clusters), so a text of combining sequences can count
  * more here than it is billed.
  */
-import { chars, value, type Extracted } from '../capture/fields.js';
+import { chars, value, type Extracted } from './fields.js';
 import { count, text } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 

@@ -5,7 +5,7 @@
  * dimensions come from: a JSON field of the request or response, a request
  * header, the request's size in bytes, or a constant.
  */
-import { first, sumOf, type FieldSpec } from '../capture/fields.js';
+import { first, sumOf, type FieldSpec } from './fields.js';
 import { count, modelName } from './read.js';
 import type { CallFacts, CallOutcome, ProviderAdapter, RequestHead, Route } from './types.js';
 

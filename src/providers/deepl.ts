@@ -8,7 +8,7 @@
  * The request text is `text` as a JSON array; a string (and the repeated
  * `text` fields of a form-encoded body, read by name) is counted too.
  */
-import { chars, sumOf, value, type Extracted } from '../capture/fields.js';
+import { chars, sumOf, value, type Extracted } from './fields.js';
 import { count } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, ProviderAdapter, Route } from './types.js';
 

@@ -8,7 +8,7 @@
  * - `/contents`: one page per URL (`urls`, or the older `ids`).
  * - `/answer`: one request; streamed answers are read for a `costDollars` event.
  */
-import { chars, count as countField, first, sumOf, value, type Extracted } from '../capture/fields.js';
+import { chars, count as countField, first, sumOf, value, type Extracted } from './fields.js';
 import { dollars, parseJson, record, text } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 

@@ -6,7 +6,7 @@
  * output. So billed `input_tokens` = prompt − cached + tool-use prompt, and
  * `output_tokens` = candidates + thoughts.
  */
-import { extractFields, last, value, type Extracted } from '../capture/fields.js';
+import { extractFields, last, value, type Extracted } from './fields.js';
 import { count, minus, modelName, parseJson, plus, record, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route, SemconvUsage } from './types.js';
 

@@ -7,7 +7,7 @@
  * but is its own operation. The v3 Node client speaks gRPC unless created with
  * `fallback: 'rest'`; only REST calls are seen here.
  */
-import { chars, first, sumOf, value, type Extracted, type FieldSpec } from '../capture/fields.js';
+import { chars, first, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import { modelName, text } from './read.js';
 import type { CallFacts, CallReader, ProviderAdapter, Route } from './types.js';
 

@@ -9,7 +9,7 @@
  * the catalog tier. The official Node client speaks gRPC unless created with
  * `fallback: 'rest'`; only REST calls are seen here.
  */
-import { count as countField, sumOf, value, type Extracted } from '../capture/fields.js';
+import { count as countField, sumOf, value, type Extracted } from './fields.js';
 import { count } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 

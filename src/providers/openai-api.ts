@@ -5,7 +5,7 @@
  * billed `input_tokens` is the remainder; the semantic-convention input count
  * keeps the whole.
  */
-import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from '../capture/fields.js';
+import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
 import { count, minus, modelName, parseJson, record, text, usage } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, Route, SemconvUsage } from './types.js';

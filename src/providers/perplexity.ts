@@ -5,7 +5,7 @@
  * (`usage.cost.total_cost`, USD), which wins over ours. The Search API is a
  * flat fee per request.
  */
-import { first, value } from '../capture/fields.js';
+import { first, value } from './fields.js';
 import { chatUsage } from './openai-api.js';
 import { dollars, modelName, parseJson, record, text } from './read.js';
 import type { CallFacts, CallReader, ProviderAdapter, Route } from './types.js';

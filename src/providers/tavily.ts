@@ -11,7 +11,7 @@
  * When the request set `include_usage`, the response's `usage.credits` goes on
  * the span as `ai.usage.credits`.
  */
-import { chars, count as countField, first, sumOf, value, type Extracted } from '../capture/fields.js';
+import { chars, count as countField, first, sumOf, value, type Extracted } from './fields.js';
 import { count, text } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, ProviderAdapter, Route } from './types.js';
 

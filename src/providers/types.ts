@@ -7,7 +7,7 @@
  * measure.
  */
 import type { Dimensions, Usage } from '../pricing/types.js';
-import type { Extracted, FieldSpec } from '../capture/fields.js';
+import type { Extracted, FieldSpec } from './fields.js';
 
 /** What is known of a request before its body: enough to recognise it. */
 export interface RequestHead {

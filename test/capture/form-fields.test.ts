@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { chars, count, value, VALUE_LIMIT, type FieldSpec } from '../../src/capture/fields.js';
+import { chars, count, value, VALUE_LIMIT, type FieldSpec } from '../../src/providers/fields.js';
 import { boundaryOf, multipartReader, urlEncodedReader, type FieldReader } from '../../src/capture/form-fields.js';
 
 interface Part {

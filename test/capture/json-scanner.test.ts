@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { extractFields, type FieldSpec } from '../../src/capture/fields.js';
+import { extractFields, type FieldSpec } from '../../src/providers/fields.js';
 import { JsonFieldScanner } from '../../src/capture/json-scanner.js';
 
 function scan(text: string | Uint8Array, specs: readonly FieldSpec[], cuts: readonly number[] = []) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractFields } from '../../src/capture/fields.js';
+import { extractFields } from '../../src/providers/fields.js';
 import { JsonFieldScanner } from '../../src/capture/json-scanner.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { formatDecimal } from '../../src/pricing/decimal.js';

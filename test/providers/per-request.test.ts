@@ -2,7 +2,7 @@
 // driven through recorded-style exchanges the way capture drives them, and priced with the
 // built-in default catalog.
 import { strict as assert } from 'node:assert';
-import { extractFields, NOTHING_EXTRACTED, type Extracted } from '../../src/capture/fields.js';
+import { extractFields, NOTHING_EXTRACTED, type Extracted } from '../../src/providers/fields.js';
 import { JsonFieldScanner } from '../../src/capture/json-scanner.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { formatDecimal } from '../../src/pricing/decimal.js';

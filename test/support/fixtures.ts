@@ -2,7 +2,7 @@
 // that feeds one to a provider adapter the way capture does.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { extractFields } from '../../src/capture/fields.js';
+import { extractFields } from '../../src/providers/fields.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { formatDecimal } from '../../src/pricing/decimal.js';
 import type { Pricer } from '../../src/pricing/pricer.js';
