@@ -12,10 +12,10 @@
  * through unchanged. Errors come from `http.client.request.error`: we never
  * add an `error` listener, which would change what an unhandled error does.
  */
-import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { context, createContextKey } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
+import { ChannelSubscriptions } from './channels.js';
 import type { CaptureHost } from './undici.js';
 
 const HTTP_CALL = createContextKey('ai-pricetag http call');
@@ -95,35 +95,25 @@ function toBytes(chunk: unknown, encoding: unknown): Uint8Array | undefined {
 
 export class HttpCapture {
   private readonly byRequest = new WeakMap<object, Call>();
-  private readonly subscriptions: [string, (message: unknown) => void][] = [];
+  private readonly channels: ChannelSubscriptions;
 
-  constructor(private readonly host: CaptureHost) {}
+  constructor(private readonly host: CaptureHost) {
+    this.channels = new ChannelSubscriptions((error, channel) => host.onInternalError(error, channel));
+  }
 
   /** Subscribes to the client channels; the module functions are wrapped by the instrumentation. */
   enable(): void {
-    this.on('http.client.request.created', (m) => this.onCreated((m as { request: ClientRequest }).request));
-    this.on('http.client.request.error', (m) => {
+    this.channels.on('http.client.request.created', (m) => this.onCreated((m as { request: ClientRequest }).request));
+    this.channels.on('http.client.request.error', (m) => {
       const { request, error } = m as { request: object; error: unknown };
       this.byRequest.get(request)?.fail(error);
     });
   }
 
   disable(): void {
-    for (const [name, fn] of this.subscriptions) diagnostics.unsubscribe(name, fn);
-    this.subscriptions.length = 0;
+    this.channels.clear();
   }
 
-  private on(name: string, handler: (message: unknown) => void): void {
-    const guarded = (message: unknown) => {
-      try {
-        handler(message);
-      } catch (error) {
-        this.host.onInternalError(error, name);
-      }
-    };
-    diagnostics.subscribe(name, guarded);
-    this.subscriptions.push([name, guarded]);
-  }
 
   /** One call of a wrapped `http.request`/`get` (or `https.…`): starts recognised calls, passes the rest. */
   request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {

@@ -13,10 +13,10 @@
  *   requests only the instance's own `onBodySent`/`onData` are wrapped,
  *   passing arguments, `this` and return values through unchanged.
  */
-import diagnostics from 'node:diagnostics_channel';
 import { context, createContextKey, type Context } from '@opentelemetry/api';
 import type { ProviderRegistry, Recognition } from '../providers/registry.js';
 import type { Call, Header } from './call.js';
+import { ChannelSubscriptions } from './channels.js';
 
 /** undici from which body chunks are published on diagnostics channels. */
 const BODY_CHANNELS_SINCE = [7, 16] as const;
@@ -145,9 +145,11 @@ export class UndiciCapture {
   private original: Fetch | undefined;
   private readonly byRequest = new WeakMap<object, Call>();
   private readonly publishesBodies = undiciPublishesBodies();
-  private readonly subscriptions: [string, (message: unknown) => void][] = [];
+  private readonly channels: ChannelSubscriptions;
 
-  constructor(private readonly host: CaptureHost) {}
+  constructor(private readonly host: CaptureHost) {
+    this.channels = new ChannelSubscriptions((error, channel) => host.onInternalError(error, channel));
+  }
 
   enable(): void {
     if (this.original !== undefined || typeof globalThis.fetch !== 'function') return;
@@ -168,16 +170,16 @@ export class UndiciCapture {
     } as Fetch;
     globalThis.fetch = wrapped;
 
-    this.on('undici:request:create', (m) => this.onCreate(m));
-    this.on('undici:request:headers', (m) => this.onHeaders(m));
-    this.on('undici:request:trailers', (m) => this.callOf(m)?.responseDone());
-    this.on('undici:request:error', (m) => this.onError(m));
+    this.channels.on('undici:request:create', (m) => this.onCreate(m));
+    this.channels.on('undici:request:headers', (m) => this.onHeaders(m));
+    this.channels.on('undici:request:trailers', (m) => this.callOf(m)?.responseDone());
+    this.channels.on('undici:request:error', (m) => this.onError(m));
     if (this.publishesBodies) {
-      this.on('undici:request:bodyChunkSent', (m) => this.onBodyChunk(m, 'sent'));
-      this.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
-      this.on('undici:request:bodyChunkReceived', (m) => this.onBodyChunk(m, 'received'));
+      this.channels.on('undici:request:bodyChunkSent', (m) => this.onBodyChunk(m, 'sent'));
+      this.channels.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
+      this.channels.on('undici:request:bodyChunkReceived', (m) => this.onBodyChunk(m, 'received'));
     } else {
-      this.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
+      this.channels.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
     }
   }
 
@@ -186,21 +188,9 @@ export class UndiciCapture {
       globalThis.fetch = this.original;
       this.original = undefined;
     }
-    for (const [name, fn] of this.subscriptions) diagnostics.unsubscribe(name, fn);
-    this.subscriptions.length = 0;
+    this.channels.clear();
   }
 
-  private on(name: string, handler: (message: unknown) => void): void {
-    const guarded = (message: unknown) => {
-      try {
-        handler(message);
-      } catch (error) {
-        this.host.onInternalError(error, name);
-      }
-    };
-    diagnostics.subscribe(name, guarded);
-    this.subscriptions.push([name, guarded]);
-  }
 
   private callOf(message: unknown): Call | undefined {
     const request = (message as { request?: object } | null)?.request;

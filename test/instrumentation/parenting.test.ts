@@ -1,29 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { replayServerPerSuite, runApp } from '../support/child-process.js';
 import { loadFixture } from '../support/fixtures.js';
-import { ReplayServer } from '../support/replay-server.js';
-
-const run = promisify(execFile);
 
 describe("with OpenTelemetry's own http and undici instrumentations (a fresh process, NodeSDK order)", function () {
   this.timeout(60_000);
-  let server: ReplayServer;
-
-  before(async function () {
-    server = await new ReplayServer().start();
-  });
-  after(async function () {
-    await server.stop();
-  });
+  const replay = replayServerPerSuite();
 
   it('makes the fetch (undici) and http spans children of the AI call spans', async function () {
+    const server = replay();
     const fixture = loadFixture('openai', 'chat-cached');
     server.serve(fixture);
-    const app = new URL('../apps/parenting-app.ts', import.meta.url).pathname;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', app], {
-      env: { ...process.env, PROVIDER_URL: `${server.origin}/v1`, REQUEST_BODY: JSON.stringify(fixture.request.body) },
-    });
+    const stdout = await runApp('parenting-app.ts', { PROVIDER_URL: `${server.origin}/v1`, REQUEST_BODY: JSON.stringify(fixture.request.body) });
     const spans = JSON.parse(stdout.trim().split('\n').pop()!) as { name: string; cost: number; children: string[] }[];
     assert.equal(spans.length, 2);
     for (const span of spans) {

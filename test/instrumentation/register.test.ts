@@ -1,30 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { replayServerPerSuite, runApp } from '../support/child-process.js';
 import { loadFixture } from '../support/fixtures.js';
-import { ReplayServer } from '../support/replay-server.js';
-
-const run = promisify(execFile);
 
 describe('zero-code: node --import ai-pricetag/register', function () {
   this.timeout(60_000);
-  let server: ReplayServer;
-
-  before(async function () {
-    server = await new ReplayServer().start();
-  });
-  after(async function () {
-    await server.stop();
-  });
+  const replay = replayServerPerSuite();
 
   it('prices the calls of an unmodified ESM application, configured from the environment', async function () {
+    const server = replay();
     const fixture = loadFixture('openai', 'chat-cached');
     server.serve(fixture);
     const register = new URL('../../src/register.ts', import.meta.url).pathname;
-    const app = new URL('../apps/zero-code-app.mjs', import.meta.url).pathname;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--import', register, app], {
-      env: {
-        ...process.env,
+    const stdout = await runApp(
+      'zero-code-app.mjs',
+      {
         OPENAI_BASE_URL: `${server.origin}/v1`,
         REQUEST_BODY: JSON.stringify(fixture.request.body),
         PRICETAG_ENDPOINTS: `openai=${server.origin}/v1`,
@@ -32,7 +21,8 @@ describe('zero-code: node --import ai-pricetag/register', function () {
         OTEL_METRICS_EXPORTER: 'none',
         OTEL_SERVICE_NAME: 'zero-code-test',
       },
-    });
+      [register],
+    );
     assert.match(stdout, /^app-result 2006$/m, 'the application ran normally');
     assert.match(stdout, /name: 'chat gpt-4o-mini'/);
     assert.match(stdout, /'ai\.cost\.amount': 0\.0003369/);
