@@ -1,4 +1,17 @@
-// Public API of ai-pricetag: the pure pricing core and catalog loading.
+// Public API of ai-pricetag: the instrumentation, the pure pricing core and catalog loading.
+export { PricetagInstrumentation, DEFAULT_CALL_TIMEOUT_MS } from './instrumentation.js';
+export type {
+  PricetagInstrumentationConfig,
+  PricetagStartHook,
+  PricetagEndHook,
+  AttributionConfig,
+  CallRecord,
+  CallStart,
+  CustomRoute,
+  Endpoint,
+} from './types.js';
+export type { PricedItem, ShadowPrice, Outcome } from './capture/call-record.js';
+export * as attributes from './telemetry/semconv.js';
 export { Pricer, type PriceRequest } from './pricing/pricer.js';
 export { pricePlan } from './pricing/price.js';
 export { PlanIndex, epochDay, type Resolution } from './pricing/plan-index.js';

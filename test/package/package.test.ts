@@ -15,7 +15,7 @@ describe('the published package', function () {
   it('ships compiled code, type declarations, the pricetag binary and the default catalog', function () {
     const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [{ files: { path: string }[] }];
     const files = new Set(report.files.map((f) => f.path));
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/pricing/price.d.ts', 'catalogs/default.yaml', 'README.md']) {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/register.js', 'dist/instrumentation.d.ts', 'dist/cli/main.js', 'dist/pricing/price.d.ts', 'catalogs/default.yaml', 'README.md']) {
       assert.ok(files.has(f), `missing ${f}`);
     }
     assert.ok(![...files].some((f) => f.startsWith('test/') || f.startsWith('src/')), 'tests and sources stay out of the package');
@@ -43,5 +43,15 @@ describe('the published package', function () {
     const result = loaded.pricer.price({ provider: 'tavily', operation: 'search', usage: {}, dimensions: { search_depth: 'basic' } });
     assert.ok(result.priced);
     assert.equal(api.formatDecimal(result.cost), '0.008');
+    assert.equal(typeof api.PricetagInstrumentation, 'function');
+    assert.equal(api.attributes.ATTR_AI_COST_AMOUNT, 'ai.cost.amount');
+  });
+});
+
+describe('package metadata', function () {
+  it('reports the package version as the instrumentation version', async function () {
+    const { PACKAGE_NAME, PACKAGE_VERSION } = await import('../../src/version.js');
+    const meta = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { name: string; version: string };
+    assert.deepEqual([PACKAGE_NAME, PACKAGE_VERSION], [meta.name, meta.version]);
   });
 });
