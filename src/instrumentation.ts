@@ -21,6 +21,7 @@ import { Pricer } from './pricing/pricer.js';
 import { customAdapters } from './providers/custom-routes.js';
 import { BUILT_IN_ADAPTERS } from './providers/index.js';
 import { ProviderRegistry, type Recognition } from './providers/registry.js';
+import { CallMetrics } from './telemetry/call-metrics.js';
 import { CallSpans, type RecordListener } from './telemetry/call-spans.js';
 import type { PricetagInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -30,6 +31,8 @@ const ACTIVE = Symbol.for('ai-pricetag.active-instrumentation');
 type Global = typeof globalThis & { [ACTIVE]?: PricetagInstrumentation };
 
 export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
+export const DEFAULT_MAX_MODEL_LABEL_VALUES = 100;
+export const DEFAULT_MAX_VALUES_PER_LABEL = 50;
 const SWEEP_INTERVAL_MS = 15_000;
 
 const HTTP_FUNCTIONS = ['request', 'get'] as const;
@@ -52,6 +55,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private listeners: RecordListener[] | undefined;
   declare private internalErrorCount: number | undefined;
   declare private spans: CallSpans | undefined;
+  declare private metrics: CallMetrics | undefined;
 
   constructor(config: PricetagInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, withEnvironment(config));
@@ -98,7 +102,20 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     if (this.runtime !== undefined) this.runtime = this.buildRuntime();
   }
 
-  /** Adds a consumer of every finished call (the metrics recorder uses this). */
+  /** (Re)creates the metric instruments on the current meter (called by the base class). */
+  protected override _updateMetricInstruments(): void {
+    const config = this.getConfig();
+    this.metrics = new CallMetrics(this.meter, {
+      baggageKeys: config.attribution?.baggageKeys ?? [],
+      spanAttributes: config.attribution?.spanAttributes ?? [],
+      maxValuesPerLabel: config.attribution?.maxValuesPerLabel ?? DEFAULT_MAX_VALUES_PER_LABEL,
+      maxModels: config.maxModelLabelValues ?? DEFAULT_MAX_MODEL_LABEL_VALUES,
+      genAiUsageCost: config.recordGenAiUsageCost === true,
+      catalogLabels: () => this.catalogLabels,
+    });
+  }
+
+  /** Adds a consumer of every finished call. */
   addRecordListener(listener: RecordListener): void {
     (this.listeners ??= []).push(listener);
   }
@@ -177,7 +194,10 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     this.spans ??= new CallSpans(
       () => this.tracer,
       () => this.getConfig(),
-      [(record, parent) => this.listeners?.forEach((listener) => listener(record, parent))],
+      [
+        (record, parent) => this.metrics?.record(record, parent),
+        (record, parent) => this.listeners?.forEach((listener) => listener(record, parent)),
+      ],
       (error, hook) => this._diag.error(`${hook} threw: ${error.message}`),
     );
     return {
@@ -202,6 +222,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
 
   private internalError(error: unknown, where: string): void {
     this.internalErrorCount = (this.internalErrorCount ?? 0) + 1;
+    this.metrics?.recordInternalError(where);
     // The message only: errors here never carry request or response content.
     this._diag.error(`internal error in ${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }

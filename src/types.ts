@@ -41,4 +41,8 @@ export interface PricetagInstrumentationConfig extends InstrumentationConfig {
   endHook?: PricetagEndHook;
   /** A call whose response stops moving for this long is finished as aborted. @default 600000 (PRICETAG_CALL_TIMEOUT_MS) */
   callTimeoutMs?: number;
+  /** Distinct model names kept as metric label values; later ones are recorded as `other`. @default 100 */
+  maxModelLabelValues?: number;
+  /** Also record the de-facto `gen_ai.usage.cost` histogram (USD) that some GenAI dashboards read. @default false */
+  recordGenAiUsageCost?: boolean;
 }

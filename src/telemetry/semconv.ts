@@ -36,3 +36,50 @@ export const ATTR_AI_USAGE_PREFIX = 'ai.usage.';
 
 export const COST_SOURCE_CATALOG = 'catalog';
 export const COST_SOURCE_PROVIDER = 'provider';
+
+/** The call's result for ai_requests_total: `success` or `error`. */
+export const ATTR_AI_OUTCOME = 'ai.outcome';
+/** The usage unit of ai_usage_total and ai_pricing_rate (`input_tokens`, `characters`, …). */
+export const ATTR_AI_USAGE_UNIT = 'ai.usage.unit';
+/** The alternative plan of ai_cost_shadow_total. */
+export const ATTR_AI_PRICING_SHADOW_PLAN = 'ai.pricing.shadow_plan';
+/** Where an internal fault happened, on ai_instrumentation_errors_total. */
+export const ATTR_AI_INSTRUMENTATION_STAGE = 'ai.instrumentation.stage';
+/** GenAI convention: `input` or `output` on gen_ai.client.token.usage. */
+export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+
+// Metric instruments, as named in OpenTelemetry; Prometheus scrapes them with dots as
+// underscores and counters ending in _total (ai.cost → ai_cost_total).
+export const METRIC_AI_COST = 'ai.cost';
+export const METRIC_AI_REQUESTS = 'ai.requests';
+export const METRIC_AI_USAGE = 'ai.usage';
+export const METRIC_AI_REQUEST_COST = 'ai.request.cost';
+export const METRIC_AI_COST_SHADOW = 'ai.cost.shadow';
+export const METRIC_AI_UNPRICED_REQUESTS = 'ai.unpriced_requests';
+export const METRIC_AI_PRICING_CATALOG_INFO = 'ai.pricing.catalog.info';
+export const METRIC_AI_PRICING_RATE = 'ai.pricing.rate';
+export const METRIC_AI_INSTRUMENTATION_ERRORS = 'ai.instrumentation.errors';
+/** GenAI semantic-convention metrics (experimental). */
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+/** The de-facto cost histogram (USD) some GenAI dashboards read; recorded only when enabled. */
+export const METRIC_GEN_AI_USAGE_COST = 'gen_ai.usage.cost';
+
+/** The Prometheus series names the pack (rules, dashboards) reads, one per instrument. */
+export const PROMETHEUS_SERIES = {
+  cost: 'ai_cost_total',
+  requests: 'ai_requests_total',
+  usage: 'ai_usage_total',
+  requestCost: 'ai_request_cost',
+  costShadow: 'ai_cost_shadow_total',
+  unpricedRequests: 'ai_unpriced_requests_total',
+  catalogInfo: 'ai_pricing_catalog_info',
+  rate: 'ai_pricing_rate',
+  instrumentationErrors: 'ai_instrumentation_errors_total',
+  tokenUsage: 'gen_ai_client_token_usage',
+  operationDuration: 'gen_ai_client_operation_duration',
+  usageCost: 'gen_ai_usage_cost',
+} as const;
+
+/** Label value that replaces values past a label's cardinality cap. */
+export const OVERFLOW_LABEL_VALUE = 'other';

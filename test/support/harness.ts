@@ -1,6 +1,7 @@
 // One instrumented test process: a tracer with an in-memory exporter, a replay server standing in
 // for every provider, and one PricetagInstrumentation whose endpoints point at that server.
 import { createRequire } from 'node:module';
+import { metricsEndpoint } from './metrics-endpoint.js';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -34,7 +35,14 @@ export interface Harness {
   reset(): void;
   /** Waits until no call is in flight, then returns the finished AI spans. */
   aiSpans(): Promise<ReadableSpan[]>;
+  /** The Prometheus exposition text, scraped over HTTP as Prometheus would. */
+  scrape(): Promise<string>;
+  /** Stops the metrics endpoint (root afterAll hook). */
+  close(): Promise<void>;
 }
+
+/** Baggage key and span attribute the shared instrumentation turns into metric labels. */
+export const ATTRIBUTION = { baggageKey: 'team', spanAttribute: 'app.feature', maxValuesPerLabel: 5 } as const;
 
 let shared: Promise<Harness> | undefined;
 
@@ -55,8 +63,12 @@ async function create(): Promise<Harness> {
     endpoints: Object.keys(ENDPOINT_PATHS)
       .filter((p) => present.includes(p))
       .map((p) => ({ provider: p, baseUrl: baseUrl(p) })),
+    attribution: { baggageKeys: [ATTRIBUTION.baggageKey], spanAttributes: [ATTRIBUTION.spanAttribute], maxValuesPerLabel: ATTRIBUTION.maxValuesPerLabel },
+    shadowPlans: { 'openai/gpt-4o-mini': ['openai/gpt-4.1-nano'] },
   });
   instrumentation.setTracerProvider(provider);
+  const metrics = await metricsEndpoint();
+  instrumentation.setMeterProvider(metrics.meterProvider);
   // As in a CommonJS application: the first require after the instrumentation patches http and https.
   const require = createRequire(import.meta.url);
   require('node:http');
@@ -74,6 +86,8 @@ async function create(): Promise<Harness> {
       records.length = 0;
       server.received.length = 0;
     },
+    scrape: () => metrics.scrape(),
+    close: () => metrics.close(),
     async aiSpans() {
       for (let i = 0; i < 200 && instrumentation.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 5));
       return exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'ai-pricetag');
@@ -88,4 +102,5 @@ export async function releaseHarness(): Promise<void> {
   shared = undefined;
   h.instrumentation.disable();
   await h.server.stop();
+  await h.close();
 }

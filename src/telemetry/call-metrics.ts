@@ -1,0 +1,199 @@
+/**
+ * The cost metrics of finished AI calls (DESIGN.md "Metrics"). Money and usage
+ * counters are exact decimal sums reported through observable counters;
+ * labels are bounded: model names and attribution values past their caps
+ * become `other`.
+ */
+import { propagation, trace, ValueType, type Attributes, type Context, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import type { CallRecord, PricedItem } from '../capture/call-record.js';
+import { decimal, formatDecimal } from '../pricing/decimal.js';
+import type { Plan } from '../pricing/types.js';
+import { LabelValueLimiter } from './cardinality.js';
+import { ExactSeries } from './exact-series.js';
+import * as A from './semconv.js';
+
+export interface MetricsOptions {
+  /** Baggage keys whose values become labels. */
+  readonly baggageKeys: readonly string[];
+  /** Attributes of the call's parent span whose values become labels. */
+  readonly spanAttributes: readonly string[];
+  /** Distinct values kept per attribution label. */
+  readonly maxValuesPerLabel: number;
+  /** Distinct model names kept as label values. */
+  readonly maxModels: number;
+  /** Also record the de-facto `gen_ai.usage.cost` histogram (USD calls only). */
+  readonly genAiUsageCost: boolean;
+  /** Version labels of the catalogs in use. */
+  readonly catalogLabels: () => readonly string[];
+}
+
+/** From a micro-cent embedding call to a multi-dollar long-context call. */
+export const COST_BUCKETS = [0.000001, 0.00001, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** As the GenAI semantic conventions advise for gen_ai.client.token.usage. */
+export const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+/** As the GenAI semantic conventions advise for gen_ai.client.operation.duration (seconds). */
+export const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+export class CallMetrics {
+  private readonly cost = new ExactSeries();
+  private readonly usage = new ExactSeries();
+  private readonly shadow = new ExactSeries();
+  /** plan|tier|unit|currency → unit price, for plans this process has priced. */
+  private readonly rates = new Map<string, { attributes: Attributes; value: number }>();
+  private readonly pricedPlans = new WeakSet<Plan>();
+  private readonly models: LabelValueLimiter;
+  private readonly attribution: LabelValueLimiter;
+
+  private readonly requests: Counter;
+  private readonly unpriced: Counter;
+  private readonly errors: Counter;
+  private readonly requestCost: Histogram;
+  private readonly tokenUsage: Histogram;
+  private readonly duration: Histogram;
+  private readonly usageCost: Histogram | undefined;
+
+  constructor(
+    meter: Meter,
+    private readonly options: MetricsOptions,
+  ) {
+    this.models = new LabelValueLimiter(options.maxModels);
+    this.attribution = new LabelValueLimiter(options.maxValuesPerLabel);
+
+    meter
+      .createObservableCounter(A.METRIC_AI_COST, { description: 'Charges of AI calls, as priced (or reported by the provider), in the currency label', valueType: ValueType.DOUBLE })
+      .addCallback((r) => this.cost.observe(r));
+    meter
+      .createObservableCounter(A.METRIC_AI_USAGE, { description: 'Billable usage of AI calls by unit (tokens, characters, images, requests…)', valueType: ValueType.DOUBLE })
+      .addCallback((r) => this.usage.observe(r));
+    meter
+      .createObservableCounter(A.METRIC_AI_COST_SHADOW, { description: 'The same calls priced under an alternative plan, for comparison', valueType: ValueType.DOUBLE })
+      .addCallback((r) => this.shadow.observe(r));
+    meter
+      .createObservableGauge(A.METRIC_AI_PRICING_CATALOG_INFO, { description: 'Price catalogs in use (value 1), by version label' })
+      .addCallback((r) => {
+        for (const label of new Set(options.catalogLabels())) r.observe(1, { [A.ATTR_AI_PRICING_CATALOG]: label });
+      });
+    meter
+      .createObservableGauge(A.METRIC_AI_PRICING_RATE, { description: 'Unit price in force (per 1 unit) of each tier and unit of the plans this process has priced', valueType: ValueType.DOUBLE })
+      .addCallback((r) => {
+        for (const { attributes, value } of this.rates.values()) r.observe(value, attributes);
+      });
+    this.requests = meter.createCounter(A.METRIC_AI_REQUESTS, { description: 'AI calls, by outcome', valueType: ValueType.INT });
+    this.unpriced = meter.createCounter(A.METRIC_AI_UNPRICED_REQUESTS, { description: 'AI calls that could not be priced, by reason', valueType: ValueType.INT });
+    this.errors = meter.createCounter(A.METRIC_AI_INSTRUMENTATION_ERRORS, { description: 'Faults caught inside ai-pricetag (the calls went on unharmed)', valueType: ValueType.INT });
+    this.requestCost = meter.createHistogram(A.METRIC_AI_REQUEST_COST, {
+      description: 'Cost of one successful AI call',
+      advice: { explicitBucketBoundaries: COST_BUCKETS },
+    });
+    this.tokenUsage = meter.createHistogram(A.METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+      description: 'Number of input and output tokens used',
+      unit: '{token}',
+      valueType: ValueType.INT,
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    });
+    this.duration = meter.createHistogram(A.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+      description: 'GenAI operation duration',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.usageCost = options.genAiUsageCost
+      ? meter.createHistogram(A.METRIC_GEN_AI_USAGE_COST, { description: 'Cost of one AI call in USD', unit: 'USD', advice: { explicitBucketBoundaries: COST_BUCKETS } })
+      : undefined;
+  }
+
+  recordInternalError(stage: string): void {
+    this.errors.add(1, { [A.ATTR_AI_INSTRUMENTATION_STAGE]: stage });
+  }
+
+  record(record: CallRecord, parent: Context): void {
+    const model = this.models.value(A.ATTR_GEN_AI_REQUEST_MODEL, record.requestModel ?? record.responseModel ?? '');
+    const call: Attributes = {
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,
+      [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
+      [A.ATTR_GEN_AI_OPERATION_NAME]: record.operation,
+    };
+    const attribution = this.attributionOf(parent);
+    const main = record.main;
+
+    this.requests.add(1, { ...call, ...planLabels(main), ...attribution, [A.ATTR_AI_OUTCOME]: record.outcome });
+    if (record.unpricedReason !== undefined) this.unpriced.add(1, { ...call, [A.ATTR_AI_PRICING_UNPRICED_REASON]: record.unpricedReason });
+
+    for (const priced of record.items) this.recordItem(priced, call, attribution, record.outcome === 'success');
+
+    const semconv: Attributes = { ...call };
+    if (record.outcome === 'error' && record.errorType !== undefined) semconv[A.ATTR_ERROR_TYPE] = record.errorType;
+    this.duration.record(record.durationSeconds, semconv);
+    if (record.semconv?.inputTokens !== undefined) this.tokenUsage.record(record.semconv.inputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    if (record.semconv?.outputTokens !== undefined) this.tokenUsage.record(record.semconv.outputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+
+    if (record.outcome === 'success' && record.cost !== undefined) {
+      const amount = Number(formatDecimal(record.cost.amount));
+      const { [A.ATTR_AI_PRICING_MODEL]: _, ...plan } = planLabels(main);
+      this.requestCost.record(amount, { ...call, ...plan, [A.ATTR_AI_COST_CURRENCY]: record.cost.currency });
+      if (this.usageCost !== undefined && record.cost.currency === 'USD') this.usageCost.record(amount, call);
+    }
+  }
+
+  private recordItem(priced: PricedItem, call: Attributes, attribution: Attributes, success: boolean): void {
+    const { item, result } = priced;
+    const labels: Attributes = { ...call, [A.ATTR_GEN_AI_OPERATION_NAME]: item.operation };
+    if (result.priced) {
+      labels[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
+      labels[A.ATTR_AI_PRICING_TIER] = result.tier.name;
+    }
+    for (const [unit, quantity] of Object.entries(item.usage)) {
+      if (quantity > 0) this.usage.add({ ...labels, [A.ATTR_AI_USAGE_UNIT]: unit }, decimal(quantity));
+    }
+    if (!result.priced) return;
+    this.notePlan(result.plan);
+    if (priced.charged !== undefined) this.cost.add({ ...labels, ...planLabels(priced), ...attribution }, priced.charged);
+    if (!success) return;
+    for (const shadow of priced.shadows) {
+      if (!shadow.result.priced) continue;
+      this.shadow.add(
+        { [A.ATTR_AI_PRICING_PLAN]: result.plan.id, [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan, [A.ATTR_AI_COST_CURRENCY]: shadow.result.plan.currency },
+        shadow.result.cost,
+      );
+      this.notePlan(shadow.result.plan);
+    }
+  }
+
+  /** Remembers the unit prices of a plan version the first time it prices something. */
+  private notePlan(plan: Plan): void {
+    if (this.pricedPlans.has(plan)) return;
+    this.pricedPlans.add(plan);
+    for (const tier of plan.tiers) {
+      for (const charge of tier.charges) {
+        const attributes = { [A.ATTR_AI_PRICING_PLAN]: plan.id, [A.ATTR_AI_PRICING_TIER]: tier.name, [A.ATTR_AI_USAGE_UNIT]: charge.unit, [A.ATTR_AI_COST_CURRENCY]: plan.currency };
+        const value = Number(formatDecimal(charge.unitRate ?? charge.rate.div(charge.per)));
+        this.rates.set(`${plan.id}\u0000${tier.name}\u0000${charge.unit}\u0000${plan.currency}`, { attributes, value });
+      }
+    }
+  }
+
+  private attributionOf(parent: Context): Attributes {
+    const out: Attributes = {};
+    if (this.options.baggageKeys.length > 0) {
+      const baggage = propagation.getBaggage(parent);
+      for (const key of this.options.baggageKeys) {
+        const value = baggage?.getEntry(key)?.value;
+        if (value !== undefined) out[key] = this.attribution.value(key, value);
+      }
+    }
+    if (this.options.spanAttributes.length > 0) {
+      // SDK spans expose their attributes; the API's Span type does not promise it.
+      const attributes = (trace.getSpan(parent) as unknown as { attributes?: Attributes } | undefined)?.attributes;
+      for (const key of this.options.spanAttributes) {
+        const value = attributes?.[key];
+        if (value !== undefined && out[key] === undefined) out[key] = this.attribution.value(key, String(value));
+      }
+    }
+    return out;
+  }
+}
+
+function planLabels(priced: PricedItem | undefined): Attributes {
+  if (priced === undefined || !priced.result.priced) return {};
+  const { plan, tier } = priced.result;
+  return { [A.ATTR_AI_PRICING_PLAN]: plan.id, [A.ATTR_AI_PRICING_TIER]: tier.name, [A.ATTR_AI_PRICING_MODEL]: tier.pricingModel, [A.ATTR_AI_COST_CURRENCY]: plan.currency };
+}
