@@ -13,12 +13,14 @@
  * add an `error` listener, which would change what an unhandled error does.
  */
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { context, createContextKey } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
 import { ChannelSubscriptions } from './channels.js';
 import type { CaptureHost } from './undici.js';
 
-const HTTP_CALL = createContextKey('ai-pricetag http call');
+/** The call a wrapped `request` started, for the `created` event inside it (independent of any context manager). */
+const HTTP_CALL = new AsyncLocalStorage<HttpCallState>();
 
 interface HttpCallState {
   readonly call: Call;
@@ -119,7 +121,7 @@ export class HttpCapture {
   request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {
     const state = this.start(args, defaultProtocol);
     if (state === undefined) return original.apply(thisArg, args);
-    const req = context.with(state.call.context.setValue(HTTP_CALL, state), () => original.apply(thisArg, args));
+    const req = HTTP_CALL.run(state, () => context.with(state.call.context, () => original.apply(thisArg, args)));
     // Where no `created` channel met the request, attach now (before any write or response).
     if (!state.bound) this.attach(req, state.call);
     return req;
@@ -141,7 +143,7 @@ export class HttpCapture {
   }
 
   private onCreated(req: ClientRequest): void {
-    const state = context.active().getValue(HTTP_CALL) as HttpCallState | undefined;
+    const state = HTTP_CALL.getStore();
     if (state !== undefined && !state.bound) {
       this.attach(req, state.call);
       return;
@@ -165,7 +167,7 @@ export class HttpCapture {
 
   /** Observes one recognised request: its body as written, its response as pushed. */
   private attach(req: ClientRequest, call: Call): void {
-    const state = context.active().getValue(HTTP_CALL) as HttpCallState | undefined;
+    const state = HTTP_CALL.getStore();
     if (state !== undefined && state.call === call) state.bound = true;
     if (this.byRequest.has(req)) return;
     this.byRequest.set(req, call);

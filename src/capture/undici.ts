@@ -13,7 +13,8 @@
  *   requests only the instance's own `onBodySent`/`onData` are wrapped,
  *   passing arguments, `this` and return values through unchanged.
  */
-import { context, createContextKey, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, type Context } from '@opentelemetry/api';
 import type { ProviderRegistry, Recognition } from '../providers/registry.js';
 import type { Call, Header } from './call.js';
 import { ChannelSubscriptions } from './channels.js';
@@ -26,8 +27,11 @@ export function undiciPublishesBodies(version = process.versions.undici): boolea
   return major > BODY_CHANNELS_SINCE[0] || (major === BODY_CHANNELS_SINCE[0] && minor >= BODY_CHANNELS_SINCE[1]);
 }
 
-/** The call a wrapped `fetch` started, for the `create` event that follows in its async context. */
-const FETCH_CALL = createContextKey('ai-pricetag fetch call');
+/**
+ * The call a wrapped `fetch` started, for the `create` event that follows in its async context.
+ * Our own storage: OpenTelemetry's context works only where a context manager is registered.
+ */
+const FETCH_CALL = new AsyncLocalStorage<FetchCallState>();
 
 export interface CaptureHost {
   readonly registry: ProviderRegistry;
@@ -159,8 +163,7 @@ export class UndiciCapture {
     const wrapped = function fetch(this: unknown, input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]): ReturnType<Fetch> {
       const state = capture.startFromFetch(input, init);
       if (state === undefined) return original.call(this, input, init);
-      const ctx = state.call.context.setValue(FETCH_CALL, state);
-      const pending = context.with(ctx, () => original.call(this, input, init));
+      const pending = FETCH_CALL.run(state, () => context.with(state.call.context, () => original.call(this, input, init)));
       // Observe a rejection that no channel reports (bad URL, abort before dispatch); the caller gets
       // a promise settling the same way, so an unhandled rejection stays unhandled.
       return pending.then(undefined, (error: unknown) => {
@@ -233,7 +236,7 @@ export class UndiciCapture {
     const hostKey = url.host.toLowerCase();
     if (!this.host.registry.knowsHost(hostKey)) return;
 
-    const state = context.active().getValue(FETCH_CALL) as FetchCallState | undefined;
+    const state = FETCH_CALL.getStore();
     let call: Call | undefined;
     let bodyKnown = false;
     // Our wrapper's call, if this is its request (not, say, a token fetch made inside it).

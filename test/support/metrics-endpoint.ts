@@ -7,6 +7,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 
 export interface MetricsEndpoint {
   readonly meterProvider: MeterProvider;
+  readonly url: string;
   scrape(): Promise<string>;
   close(): Promise<void>;
 }
@@ -20,6 +21,7 @@ export async function metricsEndpoint(): Promise<MetricsEndpoint> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
   return {
     meterProvider,
+    url,
     scrape: async () => (await fetch(url)).text(),
     async close() {
       server.closeAllConnections();
