@@ -10,6 +10,7 @@
  */
 import { register } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PricetagInstrumentation } from './instrumentation.js';
 
@@ -26,8 +27,28 @@ if (env.OTEL_LOG_LEVEL !== undefined) {
   diag.setLogger(new DiagConsoleLogger(), level);
 }
 
+/**
+ * Pull mode (the default) gets an exporter of ours so resource attributes can be promoted to
+ * labels (PRICETAG_RESOURCE_LABELS=service.name,…); other exporters are left to the SDK's
+ * reading of OTEL_METRICS_EXPORTER.
+ */
+function prometheusReader(): PrometheusExporter | undefined {
+  if (env.OTEL_METRICS_EXPORTER?.trim() !== 'prometheus') return undefined;
+  const promoted = (env.PRICETAG_RESOURCE_LABELS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const port = Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? PrometheusExporter.DEFAULT_OPTIONS.port);
+  return new PrometheusExporter({
+    host: env.OTEL_EXPORTER_PROMETHEUS_HOST,
+    port: Number.isInteger(port) && port > 0 ? port : PrometheusExporter.DEFAULT_OPTIONS.port,
+    withResourceConstantLabels: promoted.length === 0 ? undefined : new RegExp(`^(${promoted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`),
+  });
+}
+
 export const instrumentation = new PricetagInstrumentation();
-export const sdk = new NodeSDK({ instrumentations: [instrumentation] });
+const reader = prometheusReader();
+export const sdk = new NodeSDK({ instrumentations: [instrumentation], ...(reader === undefined ? {} : { metricReaders: [reader] }) });
 sdk.start();
 
 /** Longest wait for buffered telemetry to flush when the process is told to stop. */
