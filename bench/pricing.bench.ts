@@ -7,7 +7,8 @@
 import { loadCatalogs } from '../src/catalog/load.js';
 import type { CatalogDocument } from '../src/catalog/schema.js';
 import type { Pricer, PriceRequest } from '../src/pricing/pricer.js';
-import { measure, type MeasureOptions, type Measurement } from './harness.js';
+import { measure, type MeasureOptions } from './harness.js';
+import type { Row } from './row.js';
 
 const PLANS: CatalogDocument['plans'] = [
   {
@@ -85,11 +86,6 @@ const calls: Record<string, (i: number) => PriceRequest> = {
   }),
 };
 
-export interface Row {
-  readonly name: string;
-  readonly baseline: Measurement;
-  readonly ours: Measurement;
-}
 
 export function pricingBenchmarks(options: MeasureOptions): Row[] {
   // Float baseline: rate × quantity / per for the token call, plan already known.

@@ -21,6 +21,30 @@ if (!nodeIsSupported()) {
   process.exit(run(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], env));
 }
 
+/** Tests run real Prometheus (and, for the pack, promtool and Alertmanager) from Debian's packages. */
+const TOOLS = [
+  ['prometheus', 'prometheus'],
+  ['promtool', 'prometheus'],
+  ['prometheus-alertmanager', 'prometheus-alertmanager'],
+];
+const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+let missing = TOOLS.filter(([bin]) => !onPath(bin));
+if (missing.length > 0 && process.getuid?.() === 0 && onPath('apt-get')) {
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+  process.stderr.write(`installing ${packages.join(' ')} (Debian packages) for the integration tests\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  missing = TOOLS.filter(([bin]) => !onPath(bin));
+}
+if (missing.length > 0) {
+  process.stderr.write(
+    `The integration tests need ${missing.map(([bin]) => bin).join(', ')} on PATH.\n` +
+      `Install them (Debian/Ubuntu: sudo apt-get install prometheus prometheus-alertmanager) and run npm test again.\n`,
+  );
+  process.exit(1);
+}
+
 process.stderr.write(`ai-pricetag tests on Node ${process.versions.node}\n`);
 const steps = [
   ['type check', bin('tsc'), ['-p', 'tsconfig.json']],

@@ -42,7 +42,7 @@ function priceScaled(plan: Plan, tier: Tier, scaled: ScaledRates, usage: Usage):
       amount: fromScaledInteger(products[i]!, scaled.scale),
     };
   }
-  return { priced: true, plan, tier, cost: fromScaledInteger(sum, scaled.scale), breakdown };
+  return { priced: true, plan, tier, cost: fromScaledInteger(sum, scaled.scale), scaledCost: { coefficient: sum, scale: scaled.scale }, breakdown };
 }
 
 /** Decimal path: any rate, any quantity. */

@@ -82,11 +82,19 @@ export interface ChargeLine {
   readonly amount: Decimal;
 }
 
+/** An exact amount as an integer coefficient × 10^-scale, where the integer fast path priced it. */
+export interface ScaledAmount {
+  readonly coefficient: number;
+  readonly scale: number;
+}
+
 export interface PriceTag {
   readonly priced: true;
   readonly plan: Plan;
   readonly tier: Tier;
   readonly cost: Decimal;
+  /** The same cost as a scaled integer, when the fast path priced it (sums of these stay cheap). */
+  readonly scaledCost?: ScaledAmount;
   readonly breakdown: readonly ChargeLine[];
 }
 

@@ -6,7 +6,7 @@
  */
 import { propagation, trace, ValueType, type Attributes, type Context, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
 import type { CallRecord, PricedItem } from '../capture/call-record.js';
-import { decimal, formatDecimal } from '../pricing/decimal.js';
+import { formatDecimal } from '../pricing/decimal.js';
 import type { Plan } from '../pricing/types.js';
 import { LabelValueLimiter } from './cardinality.js';
 import { ExactSeries } from './exact-series.js';
@@ -38,14 +38,14 @@ export class CallMetrics {
   private readonly cost = new ExactSeries();
   private readonly usage = new ExactSeries();
   private readonly shadow = new ExactSeries();
+  private readonly requests = new ExactSeries();
+  private readonly unpriced = new ExactSeries();
   /** plan|tier|unit|currency → unit price, for plans this process has priced. */
   private readonly rates = new Map<string, { attributes: Attributes; value: number }>();
   private readonly pricedPlans = new WeakSet<Plan>();
   private readonly models: LabelValueLimiter;
   private readonly attribution: LabelValueLimiter;
 
-  private readonly requests: Counter;
-  private readonly unpriced: Counter;
   private readonly errors: Counter;
   private readonly requestCost: Histogram;
   private readonly tokenUsage: Histogram;
@@ -59,15 +59,13 @@ export class CallMetrics {
     this.models = new LabelValueLimiter(options.maxModels);
     this.attribution = new LabelValueLimiter(options.maxValuesPerLabel);
 
-    meter
-      .createObservableCounter(A.METRIC_AI_COST, { description: 'Charges of AI calls, as priced (or reported by the provider), in the currency label', valueType: ValueType.DOUBLE })
-      .addCallback((r) => this.cost.observe(r));
-    meter
-      .createObservableCounter(A.METRIC_AI_USAGE, { description: 'Billable usage of AI calls by unit (tokens, characters, images, requests…)', valueType: ValueType.DOUBLE })
-      .addCallback((r) => this.usage.observe(r));
-    meter
-      .createObservableCounter(A.METRIC_AI_COST_SHADOW, { description: 'The same calls priced under an alternative plan, for comparison', valueType: ValueType.DOUBLE })
-      .addCallback((r) => this.shadow.observe(r));
+    const counter = (name: string, description: string, series: ExactSeries) =>
+      meter.createObservableCounter(name, { description, valueType: ValueType.DOUBLE }).addCallback((r) => series.observe(r));
+    counter(A.METRIC_AI_COST, 'Charges of AI calls, as priced (or reported by the provider), in the currency label', this.cost);
+    counter(A.METRIC_AI_USAGE, 'Billable usage of AI calls by unit (tokens, characters, images, requests…)', this.usage);
+    counter(A.METRIC_AI_COST_SHADOW, 'The same calls priced under an alternative plan, for comparison', this.shadow);
+    counter(A.METRIC_AI_REQUESTS, 'AI calls, by outcome', this.requests);
+    counter(A.METRIC_AI_UNPRICED_REQUESTS, 'AI calls that could not be priced, by reason', this.unpriced);
     meter
       .createObservableGauge(A.METRIC_AI_PRICING_CATALOG_INFO, { description: 'Price catalogs in use (value 1), by version label' })
       .addCallback((r) => {
@@ -78,8 +76,6 @@ export class CallMetrics {
       .addCallback((r) => {
         for (const { attributes, value } of this.rates.values()) r.observe(value, attributes);
       });
-    this.requests = meter.createCounter(A.METRIC_AI_REQUESTS, { description: 'AI calls, by outcome', valueType: ValueType.INT });
-    this.unpriced = meter.createCounter(A.METRIC_AI_UNPRICED_REQUESTS, { description: 'AI calls that could not be priced, by reason', valueType: ValueType.INT });
     this.errors = meter.createCounter(A.METRIC_AI_INSTRUMENTATION_ERRORS, { description: 'Faults caught inside ai-pricetag (the calls went on unharmed)', valueType: ValueType.INT });
     this.requestCost = meter.createHistogram(A.METRIC_AI_REQUEST_COST, {
       description: 'Cost of one successful AI call',
@@ -112,47 +108,68 @@ export class CallMetrics {
       [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
       [A.ATTR_GEN_AI_OPERATION_NAME]: record.operation,
     };
+    // Series keys are built from label values in a fixed order; attributes only for new series.
+    const callKey = `${record.provider}\u0000${model}\u0000${record.operation}`;
     const attribution = this.attributionOf(parent);
-    const main = record.main;
+    const main = record.main?.result.priced ? record.main.result : undefined;
+    const mainKey = main === undefined ? '' : `${main.plan.id}\u0000${main.tier.name}`;
 
-    this.requests.add(1, { ...call, ...planLabels(main), ...attribution, [A.ATTR_AI_OUTCOME]: record.outcome });
-    if (record.unpricedReason !== undefined) this.unpriced.add(1, { ...call, [A.ATTR_AI_PRICING_UNPRICED_REASON]: record.unpricedReason });
+    this.requests.add(`${callKey}\u0000${mainKey}\u0000${attribution.key}`, record.outcome, () => ({ ...call, ...planLabels(main), ...attribution.labels, [A.ATTR_AI_OUTCOME]: record.outcome }), 1);
+    const reason = record.unpricedReason;
+    if (reason !== undefined) this.unpriced.add(callKey, reason, () => ({ ...call, [A.ATTR_AI_PRICING_UNPRICED_REASON]: reason }), 1);
 
-    for (const priced of record.items) this.recordItem(priced, call, attribution, record.outcome === 'success');
+    const success = record.outcome === 'success';
+    for (const priced of record.items) this.recordItem(priced, record, model, attribution, success);
 
-    const semconv: Attributes = { ...call };
-    if (record.outcome === 'error' && record.errorType !== undefined) semconv[A.ATTR_ERROR_TYPE] = record.errorType;
-    this.duration.record(record.durationSeconds, semconv);
-    if (record.semconv?.inputTokens !== undefined) this.tokenUsage.record(record.semconv.inputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    if (record.semconv?.outputTokens !== undefined) this.tokenUsage.record(record.semconv.outputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+    this.duration.record(record.durationSeconds, !success && record.errorType !== undefined ? { ...call, [A.ATTR_ERROR_TYPE]: record.errorType } : call);
+    const tokens = record.semconv;
+    if (tokens?.inputTokens !== undefined) this.tokenUsage.record(tokens.inputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    if (tokens?.outputTokens !== undefined) this.tokenUsage.record(tokens.outputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
 
-    if (record.outcome === 'success' && record.cost !== undefined) {
+    if (success && record.cost !== undefined) {
       const amount = Number(formatDecimal(record.cost.amount));
-      const { [A.ATTR_AI_PRICING_MODEL]: _, ...plan } = planLabels(main);
-      this.requestCost.record(amount, { ...call, ...plan, [A.ATTR_AI_COST_CURRENCY]: record.cost.currency });
+      const labels: Attributes = { ...call, [A.ATTR_AI_COST_CURRENCY]: record.cost.currency };
+      if (main !== undefined) {
+        labels[A.ATTR_AI_PRICING_PLAN] = main.plan.id;
+        labels[A.ATTR_AI_PRICING_TIER] = main.tier.name;
+      }
+      this.requestCost.record(amount, labels);
       if (this.usageCost !== undefined && record.cost.currency === 'USD') this.usageCost.record(amount, call);
     }
   }
 
-  private recordItem(priced: PricedItem, call: Attributes, attribution: Attributes, success: boolean): void {
+  private recordItem(priced: PricedItem, record: CallRecord, model: string, attribution: Attribution, success: boolean): void {
     const { item, result } = priced;
-    const labels: Attributes = { ...call, [A.ATTR_GEN_AI_OPERATION_NAME]: item.operation };
-    if (result.priced) {
-      labels[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
-      labels[A.ATTR_AI_PRICING_TIER] = result.tier.name;
-    }
-    for (const [unit, quantity] of Object.entries(item.usage)) {
-      if (quantity > 0) this.usage.add({ ...labels, [A.ATTR_AI_USAGE_UNIT]: unit }, decimal(quantity));
+    const itemKey = `${record.provider}\u0000${model}\u0000${item.operation}\u0000${result.priced ? `${result.plan.id}\u0000${result.tier.name}` : ''}`;
+    const labels = (): Attributes => {
+      const out: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: model, [A.ATTR_GEN_AI_OPERATION_NAME]: item.operation };
+      if (result.priced) {
+        out[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
+        out[A.ATTR_AI_PRICING_TIER] = result.tier.name;
+      }
+      return out;
+    };
+    for (const unit in item.usage) {
+      const quantity = item.usage[unit]!;
+      if (quantity > 0) this.usage.add(itemKey, unit, () => ({ ...labels(), [A.ATTR_AI_USAGE_UNIT]: unit }), quantity);
     }
     if (!result.priced) return;
     this.notePlan(result.plan);
-    if (priced.charged !== undefined) this.cost.add({ ...labels, ...planLabels(priced), ...attribution }, priced.charged);
+    if (priced.charged !== undefined) {
+      // The price's scaled form, unless the call failed and is charged 0.
+      const exact = priced.charged === result.cost ? result.scaledCost : undefined;
+      this.cost.add(itemKey, `${result.plan.currency}\u0000${attribution.key}`, () => ({ ...labels(), ...planLabels(result), ...attribution.labels }), priced.charged, exact);
+    }
     if (!success) return;
     for (const shadow of priced.shadows) {
       if (!shadow.result.priced) continue;
+      const currency = shadow.result.plan.currency;
       this.shadow.add(
-        { [A.ATTR_AI_PRICING_PLAN]: result.plan.id, [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan, [A.ATTR_AI_COST_CURRENCY]: shadow.result.plan.currency },
+        `${result.plan.id}\u0000${shadow.plan}`,
+        currency,
+        () => ({ [A.ATTR_AI_PRICING_PLAN]: result.plan.id, [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan, [A.ATTR_AI_COST_CURRENCY]: currency }),
         shadow.result.cost,
+        shadow.result.scaledCost,
       );
       this.notePlan(shadow.result.plan);
     }
@@ -171,29 +188,39 @@ export class CallMetrics {
     }
   }
 
-  private attributionOf(parent: Context): Attributes {
-    const out: Attributes = {};
-    if (this.options.baggageKeys.length > 0) {
-      const baggage = propagation.getBaggage(parent);
-      for (const key of this.options.baggageKeys) {
-        const value = baggage?.getEntry(key)?.value;
-        if (value !== undefined) out[key] = this.attribution.value(key, value);
-      }
+  private attributionOf(parent: Context): Attribution {
+    if (this.options.baggageKeys.length === 0 && this.options.spanAttributes.length === 0) return NO_ATTRIBUTION;
+    const labels: Attributes = {};
+    const baggage = this.options.baggageKeys.length > 0 ? propagation.getBaggage(parent) : undefined;
+    for (const key of this.options.baggageKeys) {
+      const value = baggage?.getEntry(key)?.value;
+      if (value !== undefined) labels[key] = this.attribution.value(key, value);
     }
     if (this.options.spanAttributes.length > 0) {
       // SDK spans expose their attributes; the API's Span type does not promise it.
       const attributes = (trace.getSpan(parent) as unknown as { attributes?: Attributes } | undefined)?.attributes;
       for (const key of this.options.spanAttributes) {
         const value = attributes?.[key];
-        if (value !== undefined && out[key] === undefined) out[key] = this.attribution.value(key, String(value));
+        if (value !== undefined && labels[key] === undefined) labels[key] = this.attribution.value(key, String(value));
       }
     }
-    return out;
+    const key = Object.entries(labels)
+      .map(([k, v]) => `${k}\u0001${String(v)}`)
+      .join('\u0000');
+    return { labels, key };
   }
 }
 
-function planLabels(priced: PricedItem | undefined): Attributes {
-  if (priced === undefined || !priced.result.priced) return {};
-  const { plan, tier } = priced.result;
+interface Attribution {
+  readonly labels: Attributes;
+  /** The labels as a series-key fragment. */
+  readonly key: string;
+}
+
+const NO_ATTRIBUTION: Attribution = { labels: {}, key: '' };
+
+function planLabels(result: { readonly plan: Plan; readonly tier: { readonly name: string; readonly pricingModel: string } } | undefined): Attributes {
+  if (result === undefined) return {};
+  const { plan, tier } = result;
   return { [A.ATTR_AI_PRICING_PLAN]: plan.id, [A.ATTR_AI_PRICING_TIER]: tier.name, [A.ATTR_AI_PRICING_MODEL]: tier.pricingModel, [A.ATTR_AI_COST_CURRENCY]: plan.currency };
 }
