@@ -56,6 +56,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private internalErrorCount: number | undefined;
   declare private spans: CallSpans | undefined;
   declare private metrics: CallMetrics | undefined;
+  declare private deps: CallDeps | undefined;
 
   constructor(config: PricetagInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, withEnvironment(config));
@@ -190,7 +191,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     return call;
   }
 
+  /** What every call needs from us: built once, shared by all calls. */
   private callDeps(): CallDeps {
+    if (this.deps !== undefined) return this.deps;
     this.spans ??= new CallSpans(
       () => this.tracer,
       () => this.getConfig(),
@@ -200,12 +203,13 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       ],
       (error, hook) => this._diag.error(`${hook} threw: ${error.message}`),
     );
-    return {
+    this.deps = {
       observer: this.spans,
       pricing: (provider, pricedAs) => this.pricingContext(provider, pricedAs),
       onInternalError: (error, where) => this.internalError(error, where),
       onSettled: (call) => this.active?.delete(call),
     };
+    return this.deps;
   }
 
   private pricingContext(provider: string, pricedAs: string | undefined): PricingContext {
