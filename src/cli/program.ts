@@ -4,6 +4,7 @@ import { collect } from './catalog-options.js';
 import { catalogImportCommand, IMPORT_FORMATS } from './commands/catalog-import.js';
 import { catalogListCommand } from './commands/catalog-list.js';
 import { priceCommand } from './commands/price.js';
+import { rulesCommand } from './commands/rules.js';
 import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, processIo, type CliIo } from './io.js';
 
@@ -43,6 +44,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .option('--at <date>', 'price with the plans in force on this date (YYYY-MM-DD)')
       .option('--json', 'print the result as one JSON object'),
   ).action((opts: Parameters<typeof priceCommand>[0]) => setExit(priceCommand(opts, io)));
+
+  program
+    .command('rules')
+    .description('Prometheus recording and alerting rules for your budgets (burn rate, forecast, tier drift, unpriced calls)')
+    .requiredOption('--budgets <file>', 'budgets file (YAML or JSON)')
+    .option('-o, --out <file>', 'write the rules here instead of stdout')
+    .option('--time-scale <n>', 'divide every window and for: by n (tests and demos)')
+    .action((opts: Parameters<typeof rulesCommand>[0]) => setExit(rulesCommand(opts, io)));
 
   const catalog = program.command('catalog').description('list and import catalogs');
   catalogOptions(

@@ -1,0 +1,27 @@
+/** `pricetag rules --budgets FILE [--out FILE] [--time-scale N]`: the Prometheus rules of the pack. */
+import { writeFileSync } from 'node:fs';
+import { formatProblem } from '../../catalog/problems.js';
+import { loadBudgetsFile } from '../../pack/budgets.js';
+import { generateRules, renderRules } from '../../pack/rules.js';
+import { CliError, EXIT, type CliIo } from '../io.js';
+
+export interface RulesOptions {
+  readonly budgets: string;
+  readonly out?: string;
+  readonly timeScale?: string;
+}
+
+export function rulesCommand(options: RulesOptions, io: CliIo): number {
+  const scale = options.timeScale === undefined ? 1 : Number(options.timeScale);
+  if (!Number.isFinite(scale) || scale < 1) throw new CliError(`--time-scale must be a number of at least 1, got "${options.timeScale}"`);
+  const loaded = loadBudgetsFile(options.budgets);
+  if (!loaded.ok) throw new CliError(loaded.problems.map(formatProblem).join('\n'), EXIT.invalid);
+  const text = renderRules(generateRules(loaded.config, { timeScale: scale }), options.budgets, scale);
+  if (options.out === undefined) io.out(text);
+  else {
+    writeFileSync(options.out, text);
+    const n = loaded.config.budgets.length;
+    io.err(`wrote ${options.out}: rules for ${n} budget${n === 1 ? '' : 's'}${scale === 1 ? '' : `, time scaled ×${scale}`}\n`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,106 @@
+/**
+ * The budgets file: named budgets (amount, currency, rolling window, label
+ * selector over ai_cost_total) and optional alert overrides. Validated like
+ * catalogs, every problem located as FILE:LINE:COL: path: message.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { CatalogProblem, PathSegment } from '../catalog/problems.js';
+import { parseSource } from '../catalog/source.js';
+import { DEFAULT_ALERTS, type AlertsConfig } from './config.js';
+import { isDuration } from './duration.js';
+
+const duration = z.string({ error: 'must be a duration such as 30d, 6h or 15m' }).refine(isDuration, { error: 'must be a duration such as 30d, 6h or 15m' });
+const positive = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+const budgetSchema = z.strictObject({
+  name: z.string({ error: 'must be a name' }).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a name of letters, digits, _ . -' }),
+  amount: positive,
+  currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD' }),
+  window: duration,
+  selector: z
+    .record(z.string().regex(LABEL_NAME, { error: 'must be a Prometheus label name' }), z.string({ error: 'must be a label value (a string)' }))
+    .optional(),
+  description: z.string().optional(),
+});
+
+const alertsSchema = z.strictObject({
+  tier_drift: z
+    .strictObject({
+      baseline: duration.optional(),
+      recent: duration.optional(),
+      threshold: z.number().gt(0, { error: 'must be between 0 and 1' }).lt(1, { error: 'must be between 0 and 1' }).optional(),
+      min_requests_per_hour: positive.optional(),
+    })
+    .optional(),
+  cost_per_request_drift: z
+    .strictObject({ baseline: duration.optional(), recent: duration.optional(), ratio: z.number().gt(1, { error: 'must be above 1' }).optional(), min_requests_per_hour: positive.optional() })
+    .optional(),
+  unpriced_for: duration.optional(),
+  exporter_selector: z.string().optional(),
+  runbook_url: z.url({ error: 'must be a URL' }).optional(),
+});
+
+export const budgetsSchema = z.strictObject({
+  budgets: z.array(budgetSchema).min(1, { error: 'must list at least one budget' }),
+  alerts: alertsSchema.optional(),
+});
+
+export type Budget = z.infer<typeof budgetSchema>;
+export type BudgetsDocument = z.infer<typeof budgetsSchema>;
+
+export interface BudgetsConfig {
+  readonly budgets: readonly Budget[];
+  readonly alerts: AlertsConfig;
+}
+
+export type BudgetsResult = { readonly ok: true; readonly config: BudgetsConfig } | { readonly ok: false; readonly problems: CatalogProblem[] };
+
+export function validateBudgetsText(text: string, file: string): BudgetsResult {
+  const parsed = parseSource(text, file);
+  if (!parsed.ok) return parsed;
+  const { value } = parsed.source;
+  const result = budgetsSchema.safeParse(value);
+  const pending: { path: PathSegment[]; message: string; onKey: boolean }[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) pending.push({ path: [...path, key], message: 'unknown key', onKey: true });
+      else pending.push({ path, message: issue.message, onKey: false });
+    }
+  } else {
+    const seen = new Map<string, number>();
+    result.data.budgets.forEach((b, i) => {
+      const first = seen.get(b.name);
+      if (first !== undefined) pending.push({ path: ['budgets', i, 'name'], message: `duplicate budget name "${b.name}" (first at budgets[${first}])`, onKey: false });
+      else seen.set(b.name, i);
+    });
+  }
+  if (pending.length > 0 || !result.success) {
+    const problems = pending.map((p) => {
+      const pos = parsed.source.locate(p.path, p.onKey);
+      return { file, line: pos.line, col: pos.col, path: p.path, message: p.message };
+    });
+    problems.sort((a, b) => a.line - b.line || a.col - b.col);
+    return { ok: false, problems };
+  }
+  const overrides = result.data.alerts ?? {};
+  const alerts: AlertsConfig = {
+    ...DEFAULT_ALERTS,
+    ...overrides,
+    tier_drift: { ...DEFAULT_ALERTS.tier_drift, ...overrides.tier_drift },
+    cost_per_request_drift: { ...DEFAULT_ALERTS.cost_per_request_drift, ...overrides.cost_per_request_drift },
+  };
+  return { ok: true, config: { budgets: result.data.budgets, alerts } };
+}
+
+export function loadBudgetsFile(file: string): BudgetsResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { ok: false, problems: [{ file, line: 1, col: 1, path: [], message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` }] };
+  }
+  return validateBudgetsText(text, file);
+}
