@@ -1,7 +1,7 @@
-/** Parses and validates catalog text, returning every problem at once with its location. */
-import type { core } from 'zod';
+/** Parses and validates catalog text (and other YAML/JSON documents), returning every problem at once with its location. */
+import type { core, ZodType } from 'zod';
 import { catalogSchema, type CatalogDocument } from './schema.js';
-import { checkCatalogRules } from './rules.js';
+import { checkCatalogRules, type RuleProblem } from './rules.js';
 import type { CatalogProblem, PathSegment } from './problems.js';
 import { parseSource, type ParsedSource } from './source.js';
 
@@ -18,38 +18,35 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   return v;
 }
 
-interface Pending {
-  readonly path: readonly PathSegment[];
-  readonly message: string;
-  readonly onKey: boolean;
-}
-
-function schemaProblems(value: unknown, issues: readonly core.$ZodIssue[]): Pending[] {
-  const out: Pending[] = [];
+function schemaProblems(value: unknown, issues: readonly core.$ZodIssue[]): RuleProblem[] {
+  const out: RuleProblem[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: [...path, key], message: 'unknown key', onKey: true });
     } else if (path.length > 0 && valueAt(value, path) === undefined && valueAt(value, path.slice(0, -1)) !== undefined) {
-      out.push({ path, message: 'is required', onKey: false });
+      out.push({ path, message: 'is required' });
     } else {
-      out.push({ path, message: issue.message, onKey: false });
+      out.push({ path, message: issue.message });
     }
   }
   return out;
 }
 
-/** Validates an already-parsed value; `source` (when given) supplies positions. */
-export function validateCatalogValue(value: unknown, file: string, source?: ParsedSource): ValidationResult {
-  const parsed = catalogSchema.safeParse(value);
-  const pending = parsed.success ? [] : schemaProblems(value, parsed.error.issues);
-  for (const p of checkCatalogRules(value)) pending.push({ path: p.path, message: p.message, onKey: p.onKey ?? false });
-  if (pending.length === 0 && parsed.success) return { ok: true, document: parsed.data, source };
+export type DocumentResult<T> = { readonly ok: true; readonly document: T } | { readonly ok: false; readonly problems: CatalogProblem[] };
 
+/**
+ * A parsed document against its schema and cross-field rules (run on the raw value, so they
+ * report alongside schema problems): all problems, located, in file order.
+ */
+export function validateDocument<T>(value: unknown, schema: ZodType<T>, rules: (value: unknown) => RuleProblem[], file: string, source?: ParsedSource): DocumentResult<T> {
+  const parsed = schema.safeParse(value);
+  const pending = [...(parsed.success ? [] : schemaProblems(value, parsed.error.issues)), ...rules(value)];
+  if (pending.length === 0 && parsed.success) return { ok: true, document: parsed.data };
   const seen = new Set<string>();
   const problems: CatalogProblem[] = [];
   for (const p of pending) {
-    const pos = source?.locate(p.path, p.onKey);
+    const pos = source?.locate(p.path, p.onKey ?? false);
     const key = `${pos?.line}:${pos?.col}:${p.path.join('.')}:${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -57,6 +54,12 @@ export function validateCatalogValue(value: unknown, file: string, source?: Pars
   }
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
   return { ok: false, problems };
+}
+
+/** Validates an already-parsed catalog; `source` (when given) supplies positions. */
+export function validateCatalogValue(value: unknown, file: string, source?: ParsedSource): ValidationResult {
+  const result = validateDocument(value, catalogSchema, checkCatalogRules, file, source);
+  return result.ok ? { ok: true, document: result.document, source } : result;
 }
 
 export function validateCatalogText(text: string, file: string): ValidationResult {

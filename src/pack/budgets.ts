@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { CatalogProblem, PathSegment } from '../catalog/problems.js';
+import type { CatalogProblem } from '../catalog/problems.js';
+import type { RuleProblem } from '../catalog/rules.js';
 import { parseSource } from '../catalog/source.js';
+import { validateDocument } from '../catalog/validate.js';
 import { DEFAULT_ALERTS, type AlertsConfig } from './config.js';
 import { isDuration } from './duration.js';
 
@@ -57,42 +59,35 @@ export interface BudgetsConfig {
 
 export type BudgetsResult = { readonly ok: true; readonly config: BudgetsConfig } | { readonly ok: false; readonly problems: CatalogProblem[] };
 
+/** Budget names are labels: one name, one budget. */
+function budgetRules(value: unknown): RuleProblem[] {
+  const budgets = (value as { budgets?: unknown } | null)?.budgets;
+  if (!Array.isArray(budgets)) return [];
+  const out: RuleProblem[] = [];
+  const seen = new Map<string, number>();
+  budgets.forEach((b: unknown, i) => {
+    const name = (b as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first !== undefined) out.push({ path: ['budgets', i, 'name'], message: `duplicate budget name "${name}" (first at budgets[${first}])` });
+    else seen.set(name, i);
+  });
+  return out;
+}
+
 export function validateBudgetsText(text: string, file: string): BudgetsResult {
   const parsed = parseSource(text, file);
   if (!parsed.ok) return parsed;
-  const { value } = parsed.source;
-  const result = budgetsSchema.safeParse(value);
-  const pending: { path: PathSegment[]; message: string; onKey: boolean }[] = [];
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
-      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) pending.push({ path: [...path, key], message: 'unknown key', onKey: true });
-      else pending.push({ path, message: issue.message, onKey: false });
-    }
-  } else {
-    const seen = new Map<string, number>();
-    result.data.budgets.forEach((b, i) => {
-      const first = seen.get(b.name);
-      if (first !== undefined) pending.push({ path: ['budgets', i, 'name'], message: `duplicate budget name "${b.name}" (first at budgets[${first}])`, onKey: false });
-      else seen.set(b.name, i);
-    });
-  }
-  if (pending.length > 0 || !result.success) {
-    const problems = pending.map((p) => {
-      const pos = parsed.source.locate(p.path, p.onKey);
-      return { file, line: pos.line, col: pos.col, path: p.path, message: p.message };
-    });
-    problems.sort((a, b) => a.line - b.line || a.col - b.col);
-    return { ok: false, problems };
-  }
-  const overrides = result.data.alerts ?? {};
+  const result = validateDocument(parsed.source.value, budgetsSchema, budgetRules, file, parsed.source);
+  if (!result.ok) return result;
+  const overrides = result.document.alerts ?? {};
   const alerts: AlertsConfig = {
     ...DEFAULT_ALERTS,
     ...overrides,
     tier_drift: { ...DEFAULT_ALERTS.tier_drift, ...overrides.tier_drift },
     cost_per_request_drift: { ...DEFAULT_ALERTS.cost_per_request_drift, ...overrides.cost_per_request_drift },
   };
-  return { ok: true, config: { budgets: result.data.budgets, alerts } };
+  return { ok: true, config: { budgets: result.document.budgets, alerts } };
 }
 
 export function loadBudgetsFile(file: string): BudgetsResult {

@@ -82,6 +82,7 @@ describe('pricetag rules', function () {
       `${bad}:4:15: budgets[0].currency: must be an ISO 4217 code such as USD`,
       `${bad}:5:13: budgets[0].window: must be a duration such as 30d, 6h or 15m`,
       `${bad}:6:5: budgets[0].colour: unknown key`,
+      `${bad}:7:11: budgets[1].name: duplicate budget name "a" (first at budgets[0])`,
       `${bad}:12:28: alerts.tier_drift.threshold: must be between 0 and 1`,
     ]);
     const dup = validateBudgetsText('budgets:\n  - { name: a, amount: 1, currency: USD, window: 1d }\n  - { name: a, amount: 2, currency: USD, window: 1d }\n', 'b.yaml');
