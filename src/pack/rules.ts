@@ -44,8 +44,8 @@ export interface RulesOptions {
 
 /** Recording rule names, shared with the dashboards. `<w>` is a window written for a 30-day budget. */
 export const RECORDS = {
-  budgetRate: (w: string) => `budget:${S.cost.replace(/_total$/, '')}:rate${w}`,
-  budgetBurnRate: (w: string) => `budget:${S.cost.replace(/_total$/, '')}:burnrate${w}`,
+  budgetRate: (w: string) => `budget:ai_cost:rate${w}`,
+  budgetBurnRate: (w: string) => `budget:ai_cost:burnrate${w}`,
   budgetSpendWindow: 'budget:ai_cost:increase_window',
   budgetAmount: 'budget:ai_cost_budget:amount',
   budgetEvenRate: 'budget:ai_cost_budget:rate',

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { chars, count, value, VALUE_LIMIT, type FieldSpec } from '../../src/providers/fields.js';
 import { boundaryOf, multipartReader, urlEncodedReader, type FieldReader } from '../../src/capture/form-fields.js';
+import { writeInPieces } from '../support/chunks.js';
 
 interface Part {
   readonly name: string;
@@ -26,13 +27,7 @@ function multipart(boundary: string, parts: readonly Part[], epilogue = '\r\n'):
 
 /** Feeds `bytes` cut at the given offsets (any order, duplicates allowed), then ends the reader. */
 function feed(reader: FieldReader, bytes: Uint8Array, cuts: Iterable<number> = []): Record<string, readonly unknown[]> {
-  const sorted = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
-  let from = 0;
-  for (const cut of sorted) {
-    reader.write(bytes.subarray(from, cut));
-    from = cut;
-  }
-  if (from < bytes.length) reader.write(bytes.subarray(from));
+  writeInPieces(reader, bytes, cuts);
   reader.end();
   return Object.fromEntries(reader.result());
 }

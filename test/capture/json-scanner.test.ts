@@ -2,17 +2,12 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { extractFields, type FieldSpec } from '../../src/providers/fields.js';
 import { JsonFieldScanner } from '../../src/capture/json-scanner.js';
+import { writeInPieces } from '../support/chunks.js';
 
 function scan(text: string | Uint8Array, specs: readonly FieldSpec[], cuts: readonly number[] = []) {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const scanner = new JsonFieldScanner(specs);
-  let from = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    const at = Math.min(bytes.length, Math.max(from, cut));
-    scanner.write(bytes.subarray(from, at));
-    from = at;
-  }
-  scanner.write(bytes.subarray(from));
+  writeInPieces(scanner, bytes, cuts);
   return { result: scanner.result(), malformed: scanner.malformed };
 }
 

@@ -3,19 +3,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { EVENT_LIMIT, SseReader } from '../../src/capture/sse.js';
+import { writeInPieces } from '../support/chunks.js';
 
 type Event = readonly [event: string, data: string];
 
 function read(bytes: Uint8Array, cuts: Iterable<number> = [], end = true): { events: Event[]; reader: SseReader } {
   const events: Event[] = [];
   const reader = new SseReader((event, data) => events.push([event, data]));
-  const sorted = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
-  let from = 0;
-  for (const cut of sorted) {
-    reader.write(bytes.subarray(from, cut));
-    from = cut;
-  }
-  if (from < bytes.length) reader.write(bytes.subarray(from));
+  writeInPieces(reader, bytes, cuts);
   if (end) reader.end();
   return { events, reader };
 }
