@@ -21,11 +21,15 @@ if (!nodeIsSupported()) {
   process.exit(run(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], env));
 }
 
-/** Tests run real Prometheus (and, for the pack, promtool and Alertmanager) from Debian's packages. */
+/**
+ * Tests run real Prometheus (and, for the pack, promtool and Alertmanager) from Debian's packages;
+ * the demo stack's docker-compose.yml is validated with Debian's docker-compose (no engine needed).
+ */
 const TOOLS = [
   ['prometheus', 'prometheus'],
   ['promtool', 'prometheus'],
   ['prometheus-alertmanager', 'prometheus-alertmanager'],
+  ['docker-compose', 'docker-compose'],
 ];
 const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 let missing = TOOLS.filter(([bin]) => !onPath(bin));
@@ -40,7 +44,7 @@ if (missing.length > 0 && process.getuid?.() === 0 && onPath('apt-get')) {
 if (missing.length > 0) {
   process.stderr.write(
     `The integration tests need ${missing.map(([bin]) => bin).join(', ')} on PATH.\n` +
-      `Install them (Debian/Ubuntu: sudo apt-get install prometheus prometheus-alertmanager) and run npm test again.\n`,
+      `Install them (Debian/Ubuntu: sudo apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}) and run npm test again.\n`,
   );
   process.exit(1);
 }
@@ -48,7 +52,7 @@ if (missing.length > 0) {
 process.stderr.write(`ai-pricetag tests on Node ${process.versions.node}\n`);
 const steps = [
   ['type check', bin('tsc'), ['-p', 'tsconfig.json']],
-  ['unit and integration tests', bin('c8'), [bin('mocha')]],
+  ['unit and integration tests', bin('c8'), [bin('mocha'), 'test/**/*.test.ts']],
   ['benchmarks (quick mode)', bin('tsx'), ['bench/run.ts', '--quick', '--no-write']],
 ];
 for (const [name, cmd, args] of steps) {

@@ -23,6 +23,11 @@ import { BUILT_IN_ADAPTERS } from './providers/index.js';
 import { ProviderRegistry, type Recognition } from './providers/registry.js';
 import { CallMetrics } from './telemetry/call-metrics.js';
 import { CallSpans, type RecordListener } from './telemetry/call-spans.js';
+import { unitCallOf } from './telemetry/work-unit-call.js';
+import { readWorkUnitIds, withWorkUnitIds, workUnitIdsOf } from './telemetry/work-unit-ids.js';
+import { WorkUnitMetrics } from './telemetry/work-unit-metrics.js';
+import { WorkUnitTable } from './telemetry/work-units.js';
+import type { CallRecord } from './capture/call-record.js';
 import type { PricetagInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -34,6 +39,9 @@ export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_MODEL_LABEL_VALUES = 100;
 export const DEFAULT_MAX_VALUES_PER_LABEL = 50;
 const SWEEP_INTERVAL_MS = 15_000;
+export const DEFAULT_WORK_UNIT_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_MAX_ACTIVE_WORK_UNITS = 10_000;
+export const DEFAULT_CONVERSATION_BAGGAGE_KEY = 'gen_ai.conversation.id';
 
 const HTTP_FUNCTIONS = ['request', 'get'] as const;
 
@@ -57,6 +65,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private spans: CallSpans | undefined;
   declare private metrics: CallMetrics | undefined;
   declare private deps: CallDeps | undefined;
+  declare private workUnits: WorkUnitTable | undefined;
+  declare private workUnitMetrics: WorkUnitMetrics | undefined;
+  declare private workUnitSweeper: NodeJS.Timeout | undefined;
 
   constructor(config: PricetagInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, withEnvironment(config));
@@ -101,6 +112,8 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   override setConfig(config: PricetagInstrumentationConfig = {}): void {
     super.setConfig(withEnvironment(config));
     if (this.runtime !== undefined) this.runtime = this.buildRuntime();
+    // Units in progress are recorded under the old bounds; the next call starts a table with the new.
+    this.closeWorkUnits();
   }
 
   /** (Re)creates the metric instruments on the current meter (called by the base class). */
@@ -114,6 +127,30 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       genAiUsageCost: config.recordGenAiUsageCost === true,
       catalogLabels: () => this.catalogLabels,
     });
+    this.workUnitMetrics = new WorkUnitMetrics(this.meter, () => this.workUnits);
+  }
+
+  /** Finishes and records every conversation and unit of work in progress (call before shutting the meter down). */
+  flushWorkUnits(): void {
+    this.workUnits?.flush();
+  }
+
+  private closeWorkUnits(): void {
+    if (this.workUnitSweeper !== undefined) clearInterval(this.workUnitSweeper);
+    this.workUnits?.flush();
+    this.workUnits = undefined;
+  }
+
+  /** The table of units in progress, created on first use with the configured bounds. */
+  private workUnitTable(): WorkUnitTable {
+    if (this.workUnits !== undefined) return this.workUnits;
+    const config = this.getConfig().workUnits ?? {};
+    const idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_WORK_UNIT_IDLE_TIMEOUT_MS;
+    this.workUnits = new WorkUnitTable({ maxActive: config.maxActive ?? DEFAULT_MAX_ACTIVE_WORK_UNITS, idleTimeoutMs }, (finished) => this.workUnitMetrics?.record(finished));
+    // Idle units finish within a quarter of the timeout.
+    this.workUnitSweeper = setInterval(() => this.workUnits?.sweep(), Math.min(SWEEP_INTERVAL_MS, Math.max(100, idleTimeoutMs / 4)));
+    this.workUnitSweeper.unref();
+    return this.workUnits;
   }
 
   /** Adds a consumer of every finished call. */
@@ -167,6 +204,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     this.undici?.disable();
     this.httpCapture?.disable();
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.closeWorkUnits();
     const global = globalThis as Global;
     if (global[ACTIVE] === this) delete global[ACTIVE];
   }
@@ -186,7 +224,13 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   private startCall(recognition: Recognition, parent: Context, url: URL, contentType: string | undefined): Call | undefined {
     if (!this.isEnabled()) return undefined;
     const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-    const call = new Call(recognition, this.callDeps(), parent, url.hostname, port, contentType);
+    const units = this.getConfig().workUnits;
+    const ids = readWorkUnitIds(parent, recognition.head.header, {
+      conversationBaggageKey: units?.conversationBaggageKey ?? DEFAULT_CONVERSATION_BAGGAGE_KEY,
+      conversationHeader: units?.conversationHeader?.toLowerCase(),
+      units: units?.units ?? {},
+    });
+    const call = new Call(recognition, this.callDeps(), withWorkUnitIds(parent, ids), url.hostname, port, contentType);
     this.active!.add(call);
     return call;
   }
@@ -199,6 +243,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       () => this.getConfig(),
       [
         (record, parent) => this.metrics?.record(record, parent),
+        (record, parent) => this.addToWorkUnits(record, parent),
         (record, parent) => this.listeners?.forEach((listener) => listener(record, parent)),
       ],
       (error, hook) => this._diag.error(`${hook} threw: ${error.message}`),
@@ -210,6 +255,15 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       onSettled: (call) => this.active?.delete(call),
     };
     return this.deps;
+  }
+
+  private addToWorkUnits(record: CallRecord, parent: Context): void {
+    const ids = workUnitIdsOf(parent);
+    if (ids === undefined) return;
+    const labels = this.metrics?.attributionOf(parent).labels ?? {};
+    const call = unitCallOf(record, Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])), Date.now());
+    const table = this.workUnitTable();
+    for (const [unit, id] of ids) table.add(unit, id, call);
   }
 
   private pricingContext(provider: string, pricedAs: string | undefined): PricingContext {

@@ -56,6 +56,8 @@ const SHUTDOWN_TIMEOUT_MS = 5000;
 
 let stopping: Promise<void> | undefined;
 const shutdown = (): Promise<void> => {
+  // Conversations in progress are recorded before the last export.
+  instrumentation.flushWorkUnits();
   stopping ??= Promise.race([
     sdk.shutdown().catch((error: unknown) => diag.error('ai-pricetag: SDK shutdown failed', error)),
     new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()),

@@ -22,6 +22,19 @@ export interface AttributionConfig {
   readonly maxValuesPerLabel?: number;
 }
 
+export interface WorkUnitsConfig {
+  /** Baggage key that carries the conversation id (after the active span's `gen_ai.conversation.id`). @default 'gen_ai.conversation.id' */
+  readonly conversationBaggageKey?: string;
+  /** Request header that carries the conversation id, e.g. `x-conversation-id`. @default none */
+  readonly conversationHeader?: string;
+  /** Other units of work, reported like conversations under their own name: name → baggage key (`{ workflow_run: 'workflow.run_id' }`). @default {} */
+  readonly units?: Readonly<Record<string, string>>;
+  /** Units in progress kept per process; beyond it the least recently used is finished early and counted. @default 10000 */
+  readonly maxActive?: number;
+  /** A unit with no call for this long is finished and recorded. @default 300000 (5 minutes) */
+  readonly idleTimeoutMs?: number;
+}
+
 export interface PricetagInstrumentationConfig extends InstrumentationConfig {
   /** Catalog files (YAML/JSON paths) or documents, layered over the built-in catalog in order. @default PRICETAG_CATALOGS or [] */
   catalogs?: readonly CatalogInput[];
@@ -45,4 +58,6 @@ export interface PricetagInstrumentationConfig extends InstrumentationConfig {
   maxModelLabelValues?: number;
   /** Also record the de-facto `gen_ai.usage.cost` histogram (USD) that some GenAI dashboards read. @default false */
   recordGenAiUsageCost?: boolean;
+  /** Cost per conversation and other units of work: where ids come from, and the table's bounds. */
+  workUnits?: WorkUnitsConfig;
 }

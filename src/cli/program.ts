@@ -3,8 +3,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { collect } from './catalog-options.js';
 import { catalogImportCommand, IMPORT_FORMATS } from './commands/catalog-import.js';
 import { catalogListCommand } from './commands/catalog-list.js';
+import { dashboardsCommand } from './commands/dashboards.js';
 import { priceCommand } from './commands/price.js';
 import { rulesCommand } from './commands/rules.js';
+import { GROUP_BY, simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, processIo, type CliIo } from './io.js';
 
@@ -51,7 +53,26 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .requiredOption('--budgets <file>', 'budgets file (YAML or JSON)')
     .option('-o, --out <file>', 'write the rules here instead of stdout')
     .option('--time-scale <n>', 'divide every window and for: by n (tests and demos)')
+    .option('--min-range <duration>', 'shortest range selector to write, about 4 scrape intervals (default 1m; none with --time-scale)')
     .action((opts: Parameters<typeof rulesCommand>[0]) => setExit(rulesCommand(opts, io)));
+
+  program
+    .command('dashboards')
+    .description('Grafana dashboards of the pack: spend, budgets, tier drift, pricing-model fit, instrumentation health')
+    .option('-o, --out <dir>', 'write one <uid>.json per dashboard into this directory (default: print them as a JSON array)')
+    .option('--budgets <file>', 'draw the alert thresholds of this budgets file (its alerts: overrides) instead of the defaults')
+    .action(async (opts: Parameters<typeof dashboardsCommand>[0]) => setExit(await dashboardsCommand(opts, io)));
+
+  catalogOptions(
+    program
+      .command('simulate')
+      .description('cost of a recorded workload (JSON Lines usage log) as priced by the catalog and under what-if plans: exit 0, 1 bad lines or catalog, 2 bad usage')
+      .requiredOption('--usage-log <file>', 'usage log: one JSON call per line (see docs/simulate.md)')
+      .option('--plans <ids>', 'price every call under each of these plan ids too (comma-separated; repeatable)', collect)
+      .addOption(new Option('--group-by <key>', 'also report the cost distribution per group').choices([...GROUP_BY]))
+      .option('--at <date>', "price with the plans in force on this date (YYYY-MM-DD) instead of each call's time")
+      .option('--json', 'print the result as one JSON object'),
+  ).action(async (opts: Parameters<typeof simulateCommand>[0]) => setExit(await simulateCommand(opts, io)));
 
   const catalog = program.command('catalog').description('list and import catalogs');
   catalogOptions(

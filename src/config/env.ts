@@ -6,6 +6,13 @@
  * PRICETAG_DEFAULT_CATALOG  `false` to leave the built-in catalog out
  * PRICETAG_ENDPOINTS        `provider=baseUrl,…` (e.g. openai=http://127.0.0.1:8080/v1)
  * PRICETAG_CALL_TIMEOUT_MS  idle time after which an unfinished call is closed
+ * PRICETAG_SHADOW_PLANS     `plan=alt|alt;…`: every call of a plan also priced under the alternatives
+ * PRICETAG_BAGGAGE_LABELS   comma-separated baggage keys that become metric labels
+ * PRICETAG_CONVERSATION_HEADER       request header carrying the conversation id
+ * PRICETAG_CONVERSATION_BAGGAGE_KEY  baggage key carrying it (default gen_ai.conversation.id)
+ * PRICETAG_WORK_UNITS                `name=baggageKey,…`: other units of work
+ * PRICETAG_WORK_UNIT_IDLE_MS         idle time after which a unit is finished
+ * PRICETAG_WORK_UNIT_MAX             units in progress kept at once
  */
 import type { Endpoint } from '../providers/registry.js';
 import type { PricetagInstrumentationConfig } from '../types.js';
@@ -19,12 +26,30 @@ function list(value: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
-export function parseEndpoints(value: string | undefined): Endpoint[] {
+/** `key=value,…` pairs of a variable; a malformed entry is named with the variable. */
+function pairs(value: string | undefined, variable: string, shape: string): [string, string][] {
   return list(value).map((entry) => {
     const eq = entry.indexOf('=');
-    if (eq <= 0) throw new Error(`PRICETAG_ENDPOINTS: "${entry}" is not provider=baseUrl`);
-    return { provider: entry.slice(0, eq).trim(), baseUrl: entry.slice(eq + 1).trim() };
+    if (eq <= 0) throw new Error(`${variable}: "${entry}" is not ${shape}`);
+    return [entry.slice(0, eq).trim(), entry.slice(eq + 1).trim()];
   });
+}
+
+export function parseEndpoints(value: string | undefined): Endpoint[] {
+  return pairs(value, 'PRICETAG_ENDPOINTS', 'provider=baseUrl').map(([provider, baseUrl]) => ({ provider, baseUrl }));
+}
+
+/** `openai/gpt-4o-mini=acme/flat|exa/search;tavily/search=exa/search` (plan ids contain `/`, hence `;` and `|`). */
+export function parseShadowPlans(value: string | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const entry of (value ?? '').split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+    const eq = entry.indexOf('=');
+    const alternatives = eq <= 0 ? [] : entry.slice(eq + 1).split('|').map((s) => s.trim()).filter((s) => s !== '');
+    if (alternatives.length === 0) throw new Error(`PRICETAG_SHADOW_PLANS: "${entry}" is not plan=alternative|alternative`);
+    const plan = entry.slice(0, eq).trim();
+    out[plan] = [...(out[plan] ?? []), ...alternatives];
+  }
+  return out;
 }
 
 /** Fills fields the config leaves unset from the environment. */
@@ -38,6 +63,21 @@ export function withEnvironment(config: PricetagInstrumentationConfig, env: Env 
   if (out.callTimeoutMs === undefined && env.PRICETAG_CALL_TIMEOUT_MS !== undefined) {
     const ms = Number(env.PRICETAG_CALL_TIMEOUT_MS);
     if (Number.isFinite(ms) && ms > 0) out.callTimeoutMs = ms;
+  }
+  if (out.shadowPlans === undefined && env.PRICETAG_SHADOW_PLANS !== undefined) out.shadowPlans = parseShadowPlans(env.PRICETAG_SHADOW_PLANS);
+  if (out.attribution === undefined && env.PRICETAG_BAGGAGE_LABELS !== undefined) out.attribution = { baggageKeys: list(env.PRICETAG_BAGGAGE_LABELS) };
+  if (out.workUnits === undefined) {
+    const units = env.PRICETAG_WORK_UNITS === undefined ? undefined : Object.fromEntries(pairs(env.PRICETAG_WORK_UNITS, 'PRICETAG_WORK_UNITS', 'name=baggageKey'));
+    const number = (value: string | undefined) => (value !== undefined && Number(value) > 0 ? Number(value) : undefined);
+    const workUnits = {
+      conversationHeader: env.PRICETAG_CONVERSATION_HEADER,
+      conversationBaggageKey: env.PRICETAG_CONVERSATION_BAGGAGE_KEY,
+      units,
+      idleTimeoutMs: number(env.PRICETAG_WORK_UNIT_IDLE_MS),
+      maxActive: number(env.PRICETAG_WORK_UNIT_MAX),
+    };
+    const set = Object.fromEntries(Object.entries(workUnits).filter(([, v]) => v !== undefined));
+    if (Object.keys(set).length > 0) out.workUnits = set;
   }
   return out;
 }

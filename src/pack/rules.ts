@@ -7,6 +7,10 @@
  * `timeScale` divides every range and `for` so tests and the demo see alerts
  * fire in seconds; budgets then also run N times faster (the even spending
  * rate is the amount over the scaled window).
+ *
+ * `minRange` is the shortest range selector written: a rate needs two samples in
+ * its range, and a budget shorter than 30 days scales its windows down (the 5m
+ * window of a 1-day budget would be 10s). Ranges below it are raised to it.
  */
 import { stringify } from 'yaml';
 import { PROMETHEUS_SERIES as S } from '../telemetry/semconv.js';
@@ -40,7 +44,12 @@ export interface RulesFile {
 export interface RulesOptions {
   /** Divide every range and `for` by this (1 = real time). */
   readonly timeScale?: number;
+  /** Shortest range selector, after scaling; about four scrape intervals. @default 1m (none when timeScale > 1) */
+  readonly minRange?: string;
 }
+
+/** Four 15-second scrapes: the shortest range that reliably holds two samples at a common interval. */
+export const DEFAULT_MIN_RANGE = '1m';
 
 /** Recording rule names, shared with the dashboards. `<w>` is a window written for a 30-day budget. */
 export const RECORDS = {
@@ -77,6 +86,10 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
   const scale = options.timeScale ?? 1;
   if (!(scale >= 1)) throw new RangeError('timeScale must be at least 1');
   const dur = (text: string, factor = 1) => formatDuration((parseDuration(text) * factor) / scale);
+  const floor = parseDuration(options.minRange ?? (scale === 1 ? DEFAULT_MIN_RANGE : '1s'));
+  if (!(floor > 0)) throw new RangeError(`minRange must be a duration such as 1m, got "${options.minRange}"`);
+  /** A range selector's duration: scaled, then raised to the floor. */
+  const range = (text: string, factor = 1) => formatDuration(Math.max((parseDuration(text) * factor) / scale, floor));
   const runbook = (alert: string) => `${config.alerts.runbook_url}#${alert.toLowerCase()}`;
   const reference = parseDuration(REFERENCE_WINDOW);
 
@@ -90,18 +103,18 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     // Windows are written for a 30-day budget; a 7-day budget watches ranges 7/30 as long.
     const windows = [...new Set(BURN_RATE_WINDOWS.flatMap((w) => [w.long, w.short]))];
     for (const w of windows) {
-      budgetRecords.push({ record: RECORDS.budgetRate(w), expr: `sum(rate(${S.cost}${sel}[${dur(w, window / reference)}]))`, labels });
+      budgetRecords.push({ record: RECORDS.budgetRate(w), expr: `sum(rate(${S.cost}${sel}[${range(w, window / reference)}]))`, labels });
     }
     budgetRecords.push(
       { record: RECORDS.budgetAmount, expr: `vector(${budget.amount})`, labels: { ...labels, window: budget.window } },
       // The budget spread evenly over its window, per second: a burn rate of 1 spends exactly the budget.
       { record: RECORDS.budgetEvenRate, expr: `vector(${budget.amount} / ${window / scale})`, labels },
-      { record: RECORDS.budgetSpendWindow, expr: `sum(increase(${S.cost}${sel}[${dur(budget.window)}]))`, labels },
+      { record: RECORDS.budgetSpendWindow, expr: `sum(increase(${S.cost}${sel}[${range(budget.window)}]))`, labels },
     );
     for (const w of windows) {
       budgetRecords.push({ record: RECORDS.budgetBurnRate(w), expr: `${of(RECORDS.budgetRate(w))} / ignoring(window) ${of(RECORDS.budgetEvenRate)}`, labels });
     }
-    budgetAlerts.push(...budgetAlertsFor(budget, of, dur, window / reference, runbook));
+    budgetAlerts.push(...budgetAlertsFor(budget, of, dur, range, window / reference, runbook));
   }
 
   const td = config.alerts.tier_drift;
@@ -111,8 +124,8 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
   const byTier = '(job, ai_pricing_plan, ai_pricing_tier)';
   const byPlan = '(job, ai_pricing_plan)';
   const driftRecords: RecordingRule[] = [
-    { record: RECORDS.tierRateRecent, expr: `sum by ${byTier} (rate(${requests}[${dur(td.recent)}]))` },
-    { record: RECORDS.tierRateBaseline, expr: `sum by ${byTier} (rate(${requests}[${dur(td.baseline)}]))` },
+    { record: RECORDS.tierRateRecent, expr: `sum by ${byTier} (rate(${requests}[${range(td.recent)}]))` },
+    { record: RECORDS.tierRateBaseline, expr: `sum by ${byTier} (rate(${requests}[${range(td.baseline)}]))` },
     { record: RECORDS.tierShareRecent, expr: `${RECORDS.tierRateRecent} / ignoring(ai_pricing_tier) group_left sum by ${byPlan} (${RECORDS.tierRateRecent})` },
     { record: RECORDS.tierShareBaseline, expr: `${RECORDS.tierRateBaseline} / ignoring(ai_pricing_tier) group_left sum by ${byPlan} (${RECORDS.tierRateBaseline})` },
     {
@@ -123,11 +136,11 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     { record: RECORDS.planRateRecent, expr: `sum by ${byPlan} (${RECORDS.tierRateRecent})` },
     {
       record: RECORDS.costPerRequestRecent,
-      expr: `sum by ${byPlan} (rate(${S.cost}[${dur(cd.recent)}])) / sum by ${byPlan} (rate(${successes}[${dur(cd.recent)}]))`,
+      expr: `sum by ${byPlan} (rate(${S.cost}[${range(cd.recent)}])) / sum by ${byPlan} (rate(${successes}[${range(cd.recent)}]))`,
     },
     {
       record: RECORDS.costPerRequestBaseline,
-      expr: `sum by ${byPlan} (rate(${S.cost}[${dur(cd.baseline)}])) / sum by ${byPlan} (rate(${successes}[${dur(cd.baseline)}]))`,
+      expr: `sum by ${byPlan} (rate(${S.cost}[${range(cd.baseline)}])) / sum by ${byPlan} (rate(${successes}[${range(cd.baseline)}]))`,
     },
   ];
 
@@ -159,7 +172,7 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
   const healthAlerts: AlertingRule[] = [
     {
       alert: ALERT_NAMES.unpriced,
-      expr: `sum by (job, gen_ai_provider_name, gen_ai_request_model, ai_pricing_unpriced_reason) (rate(${withSelector(S.unpricedRequests, healthSelector)}[${dur('5m')}])) > 0`,
+      expr: `sum by (job, gen_ai_provider_name, gen_ai_request_model, ai_pricing_unpriced_reason) (rate(${withSelector(S.unpricedRequests, healthSelector)}[${range('5m')}])) > 0`,
       for: dur(config.alerts.unpriced_for),
       labels: { severity: 'warning' },
       annotations: {
@@ -170,7 +183,7 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     },
     {
       alert: ALERT_NAMES.exporterDown,
-      expr: `(${withSelector('up', healthSelector)} == 0 and on (job, instance) max_over_time(${withSelector(S.catalogInfo, healthSelector)}[${dur('1d')}])) or absent(${withSelector(S.catalogInfo, healthSelector)})`,
+      expr: `(${withSelector('up', healthSelector)} == 0 and on (job, instance) max_over_time(${withSelector(S.catalogInfo, healthSelector)}[${range('1d')}])) or absent(${withSelector(S.catalogInfo, healthSelector)})`,
       for: dur('5m'),
       labels: { severity: 'warning' },
       annotations: {
@@ -196,6 +209,7 @@ function budgetAlertsFor(
   budget: Budget,
   of: (name: string) => string,
   dur: (text: string, factor?: number) => string,
+  range: (text: string, factor?: number) => string,
   windowFactor: number,
   runbook: (alert: string) => string,
 ): AlertingRule[] {
@@ -233,7 +247,7 @@ function budgetAlertsFor(
     {
       alert: ALERT_NAMES.forecastOverrun,
       // As NodeFilesystemSpaceFillingUp: the recent trend of window spend, projected a tenth of the window ahead.
-      expr: `predict_linear(${spend}[${dur('6h', windowFactor)}], ${parseDuration(dur(budget.window, 0.1))}) > ${amount} and ${spend} < ${amount}`,
+      expr: `predict_linear(${spend}[${range('6h', windowFactor)}], ${parseDuration(dur(budget.window, 0.1))}) > ${amount} and ${spend} < ${amount}`,
       for: dur('1h', windowFactor),
       labels: { ...label, severity: 'warning' },
       annotations: {
@@ -257,9 +271,10 @@ function budgetAlertsFor(
 }
 
 /** The rules file as YAML, with a header saying it is generated. */
-export function renderRules(rules: RulesFile, source: string, timeScale = 1): string {
+export function renderRules(rules: RulesFile, source: string, timeScale = 1, minRange?: string): string {
+  const flags = `${timeScale === 1 ? '' : ` --time-scale ${timeScale}`}${minRange === undefined ? '' : ` --min-range ${minRange}`}`;
   const header = [
-    `# Generated by \`pricetag rules --budgets ${source}${timeScale === 1 ? '' : ` --time-scale ${timeScale}`}\`: do not edit by hand.`,
+    `# Generated by \`pricetag rules --budgets ${source}${flags}\`: do not edit by hand.`,
     '# Recording rules are named level:metric:operations; alerts carry severity, summary, description and runbook_url.',
   ].join('\n');
   return `${header}\n${stringify(rules, { lineWidth: 0, aliasDuplicateObjects: false })}`;

@@ -188,7 +188,8 @@ export class CallMetrics {
     }
   }
 
-  private attributionOf(parent: Context): Attribution {
+  /** The attribution labels of a call with this parent context, capped like every label. */
+  attributionOf(parent: Context): Attribution {
     if (this.options.baggageKeys.length === 0 && this.options.spanAttributes.length === 0) return NO_ATTRIBUTION;
     const labels: Attributes = {};
     const baggage = this.options.baggageKeys.length > 0 ? propagation.getBaggage(parent) : undefined;
@@ -211,7 +212,7 @@ export class CallMetrics {
   }
 }
 
-interface Attribution {
+export interface Attribution {
   readonly labels: Attributes;
   /** The labels as a series-key fragment. */
   readonly key: string;

@@ -7,7 +7,9 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer }
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 import type { CallHandle, CallObserver } from '../capture/call.js';
 import type { CallRecord, CallStart } from '../capture/call-record.js';
+import { ATTR_AI_WORK_UNIT_ID_PREFIX, ATTR_GEN_AI_CONVERSATION_ID, CONVERSATION_UNIT } from './semconv.js';
 import { endAttributes, spanName, startAttributes } from './span-attributes.js';
+import { workUnitIdsOf } from './work-unit-ids.js';
 
 export interface SpanHooks {
   readonly startHook?: (span: Span, call: Readonly<CallStart>) => void;
@@ -31,6 +33,10 @@ export class CallSpans implements CallObserver {
       { kind: SpanKind.CLIENT, attributes: startAttributes(start) },
       parent,
     );
+    // Every call of a conversation carries its id, so traces can sum it exactly.
+    for (const [unit, id] of workUnitIdsOf(parent) ?? []) {
+      span.setAttribute(unit === CONVERSATION_UNIT ? ATTR_GEN_AI_CONVERSATION_ID : `${ATTR_AI_WORK_UNIT_ID_PREFIX}${unit}.id`, id);
+    }
     this.runHook('startHook', () => this.hooks().startHook?.(span, start));
     return {
       context: trace.setSpan(parent, span),

@@ -47,6 +47,12 @@ export const ATTR_AI_PRICING_SHADOW_PLAN = 'ai.pricing.shadow_plan';
 export const ATTR_AI_INSTRUMENTATION_STAGE = 'ai.instrumentation.stage';
 /** GenAI convention: `input` or `output` on gen_ai.client.token.usage. */
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+/** The kind of unit of work a conversation metric describes (`conversation`, or a configured name). */
+export const ATTR_AI_WORK_UNIT = 'ai.work_unit';
+/** Span attribute prefix for the ids of configured units of work: `ai.work_unit.<name>.id`. */
+export const ATTR_AI_WORK_UNIT_ID_PREFIX = 'ai.work_unit.';
+/** The unit name of conversations. */
+export const CONVERSATION_UNIT = 'conversation';
 
 // Metric instruments, as named in OpenTelemetry; Prometheus scrapes them with dots as
 // underscores and counters ending in _total (ai.cost → ai_cost_total).
@@ -59,6 +65,11 @@ export const METRIC_AI_UNPRICED_REQUESTS = 'ai.unpriced_requests';
 export const METRIC_AI_PRICING_CATALOG_INFO = 'ai.pricing.catalog.info';
 export const METRIC_AI_PRICING_RATE = 'ai.pricing.rate';
 export const METRIC_AI_INSTRUMENTATION_ERRORS = 'ai.instrumentation.errors';
+export const METRIC_AI_CONVERSATION_COST = 'ai.conversation.cost';
+export const METRIC_AI_CONVERSATION_REQUESTS = 'ai.conversation.requests';
+export const METRIC_AI_CONVERSATION_DURATION = 'ai.conversation.duration_seconds';
+export const METRIC_AI_CONVERSATIONS_ACTIVE = 'ai.conversations.active';
+export const METRIC_AI_CONVERSATION_EVICTIONS = 'ai.conversation.evictions';
 /** GenAI semantic-convention metrics (experimental). */
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
@@ -79,6 +90,11 @@ export const PROMETHEUS_SERIES = {
   tokenUsage: 'gen_ai_client_token_usage',
   operationDuration: 'gen_ai_client_operation_duration',
   usageCost: 'gen_ai_usage_cost',
+  conversationCost: 'ai_conversation_cost',
+  conversationRequests: 'ai_conversation_requests',
+  conversationDuration: 'ai_conversation_duration_seconds',
+  conversationsActive: 'ai_conversations_active',
+  conversationEvictions: 'ai_conversation_evictions_total',
 } as const;
 
 /** Label value that replaces values past a label's cardinality cap. */

@@ -1,0 +1,56 @@
+/**
+ * Which conversation (and which other configured units of work) an AI call belongs to, read when
+ * the call starts: the `gen_ai.conversation.id` attribute of the active span, a baggage entry,
+ * or a request header, in that order. The ids ride on the call's parent context so the span and
+ * the per-unit table see the same ones; they never become metric labels.
+ */
+import { createContextKey, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { ATTR_GEN_AI_CONVERSATION_ID, CONVERSATION_UNIT } from './semconv.js';
+
+export interface WorkUnitSources {
+  /** Baggage key carrying the conversation id. */
+  readonly conversationBaggageKey: string;
+  /** Request header carrying the conversation id, lower case. */
+  readonly conversationHeader?: string;
+  /** Other units: name → baggage key. */
+  readonly units: Readonly<Record<string, string>>;
+}
+
+/** Unit name → id. */
+export type WorkUnitIds = ReadonlyMap<string, string>;
+
+const WORK_UNIT_IDS = createContextKey('ai-pricetag work unit ids');
+
+/** Ids longer than this are cut: an id is a key, not content. */
+export const MAX_ID_LENGTH = 256;
+
+const clean = (value: unknown): string | undefined => {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text.slice(0, MAX_ID_LENGTH);
+};
+
+export function readWorkUnitIds(parent: Context, header: (name: string) => string | undefined, sources: WorkUnitSources): WorkUnitIds {
+  const ids = new Map<string, string>();
+  // SDK spans expose their attributes; the API's Span type does not promise it.
+  const attributes = (trace.getSpan(parent) as unknown as { attributes?: Attributes } | undefined)?.attributes;
+  const baggage = propagation.getBaggage(parent);
+  const conversation =
+    clean(attributes?.[ATTR_GEN_AI_CONVERSATION_ID]) ??
+    clean(baggage?.getEntry(sources.conversationBaggageKey)?.value) ??
+    (sources.conversationHeader === undefined ? undefined : clean(header(sources.conversationHeader)));
+  if (conversation !== undefined) ids.set(CONVERSATION_UNIT, conversation);
+  for (const [unit, key] of Object.entries(sources.units)) {
+    const id = clean(baggage?.getEntry(key)?.value);
+    if (id !== undefined) ids.set(unit, id);
+  }
+  return ids;
+}
+
+export function withWorkUnitIds(parent: Context, ids: WorkUnitIds): Context {
+  return ids.size === 0 ? parent : parent.setValue(WORK_UNIT_IDS, ids);
+}
+
+export function workUnitIdsOf(parent: Context): WorkUnitIds | undefined {
+  return parent.getValue(WORK_UNIT_IDS) as WorkUnitIds | undefined;
+}
