@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import axios, { type AxiosInstance } from 'axios';
 import OpenAI from 'openai';
+import { context, propagation } from '@opentelemetry/api';
 import type { Mix } from './scenario.js';
 
 /** A seeded source of uniform numbers in [0, 1). */
@@ -36,6 +37,43 @@ export function filler(chars: number, random: Random): string {
 
 const between = (random: Random, lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
 
+/**
+ * Conversations of varied length: each call continues one of a few open conversations (or
+ * opens one), and re-sends its growing history, as a chat product does. The id travels in
+ * baggage (`gen_ai.conversation.id`), where ai-pricetag reads it.
+ */
+class Conversations {
+  private readonly open: { id: string; turn: number; turns: number }[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly concurrent: number,
+  ) {}
+
+  /** The conversation the next call belongs to, and its turn (0 for the first). */
+  take(random: Random): { id: string; turn: number } {
+    if (this.open.length < this.concurrent) {
+      // Mostly short exchanges, some long sessions: turns ≈ e^(N(1.2, 0.8)), 1 to 30.
+      const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      this.open.push({ id: `${this.prefix}-${++this.next}`, turn: 0, turns: Math.min(30, Math.max(1, Math.round(Math.exp(1.2 + 0.8 * normal)))) });
+    }
+    const index = Math.floor(random() * this.open.length);
+    const c = this.open[index]!;
+    const turn = c.turn++;
+    if (c.turn >= c.turns) this.open.splice(index, 1);
+    return { id: c.id, turn };
+  }
+}
+
+export const CONVERSATION_BAGGAGE_KEY = 'gen_ai.conversation.id';
+
+/** Runs `fn` with the conversation id in baggage. */
+function inConversation<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  const baggage = propagation.getBaggage(context.active()) ?? propagation.createBaggage();
+  return context.with(propagation.setBaggage(context.active(), baggage.setEntry(CONVERSATION_BAGGAGE_KEY, { value: id })), fn);
+}
+
 /** Above Gemini 2.5 Pro's 200k-token long-context threshold at about four characters per token. */
 const LONG_DOCUMENT_CHARS = 880_000;
 
@@ -45,6 +83,8 @@ export function features(emulatorUrl: string): readonly Feature[] {
   const openai = new OpenAI({ apiKey: 'sk-demo-not-a-real-key', baseURL: `${base}/openai/v1`, maxRetries: 1 });
   const anthropic = new Anthropic({ apiKey: 'sk-ant-demo-not-a-real-key', baseURL: `${base}/anthropic`, maxRetries: 1 });
   const http: AxiosInstance = axios.create({ baseURL: base, timeout: 30_000 });
+  const chats = new Conversations('support', 8);
+  const assistantSessions = new Conversations('assistant', 4);
   const json = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
@@ -57,34 +97,42 @@ export function features(emulatorUrl: string): readonly Feature[] {
       rate: () => 3,
       async call(mix, random) {
         const model = random() < mix.unknownModel ? 'gpt-6-preview' : 'gpt-4o-mini';
+        const { id, turn } = chats.take(random);
         const messages = [
-          { role: 'system' as const, content: filler(between(random, 800, 6000), random) },
+          { role: 'system' as const, content: filler(1500, random) },
+          // The history grows with every turn: later turns cost more.
+          ...(turn === 0 ? [] : [{ role: 'assistant' as const, content: filler(turn * between(random, 300, 900), random) }]),
           { role: 'user' as const, content: filler(between(random, 40, 400), random) },
         ];
-        if (random() < 0.5) {
-          const stream = await openai.chat.completions.create({ model, messages, max_completion_tokens: 600, stream: true, stream_options: { include_usage: true } });
-          for await (const chunk of stream) void chunk;
-        } else {
-          await openai.chat.completions.create({ model, messages, max_completion_tokens: 600 });
-        }
+        await inConversation(id, async () => {
+          if (random() < 0.5) {
+            const stream = await openai.chat.completions.create({ model, messages, max_completion_tokens: 600, stream: true, stream_options: { include_usage: true } });
+            for await (const chunk of stream) void chunk;
+          } else {
+            await openai.chat.completions.create({ model, messages, max_completion_tokens: 600 });
+          }
+        });
       },
     },
     {
       name: 'assistant',
       rate: () => 1,
       async call(_mix, random) {
+        const { id, turn } = assistantSessions.take(random);
         const request = {
           model: 'claude-sonnet-4-6',
           max_tokens: 800,
           system: [{ type: 'text' as const, text: filler(8000, random), cache_control: { type: 'ephemeral' as const } }],
-          messages: [{ role: 'user' as const, content: filler(between(random, 100, 1500), random) }],
+          messages: [{ role: 'user' as const, content: filler(between(random, 100, 1500) + turn * 1200, random) }],
         };
-        if (random() < 0.5) {
-          const stream = anthropic.messages.stream(request);
-          await stream.finalMessage();
-        } else {
-          await anthropic.messages.create(request);
-        }
+        await inConversation(id, async () => {
+          if (random() < 0.5) {
+            const stream = anthropic.messages.stream(request);
+            await stream.finalMessage();
+          } else {
+            await anthropic.messages.create(request);
+          }
+        });
       },
     },
     {

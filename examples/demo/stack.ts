@@ -31,6 +31,9 @@ export const DEMO_JOB = 'demo-service';
 /** Calls priced under these plans are also priced under the what-if plans of examples/demo/catalog.yaml. */
 export const DEMO_SHADOW_PLANS = 'openai/gpt-4o-mini=what-if/chat-per-request;anthropic/claude-sonnet-4-6=what-if/assistant-per-request;tavily/search=what-if/search-flat|exa/search';
 
+/** Idle time after which a demo conversation is finished and recorded. */
+export const DEMO_CONVERSATION_IDLE_MS = '6000';
+
 export interface DemoStackOptions {
   /** Scenario minutes per real minute. */
   readonly speed: number;
@@ -134,6 +137,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         PRICETAG_CATALOGS: DEMO_CATALOG,
         PRICETAG_SHADOW_PLANS: DEMO_SHADOW_PLANS,
         PRICETAG_BAGGAGE_LABELS: 'feature',
+        // Demo conversations take a turn every few seconds: one idle for 6 s is over.
+        PRICETAG_WORK_UNIT_IDLE_MS: DEMO_CONVERSATION_IDLE_MS,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

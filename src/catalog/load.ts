@@ -1,25 +1,19 @@
 /** Reads catalogs from files or objects and layers them over the built-in default. */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PlanIndex } from '../pricing/plan-index.js';
 import { Pricer } from '../pricing/pricer.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
 import type { CatalogProblem } from './problems.js';
 import type { CatalogDocument } from './schema.js';
+import { readSourceFile } from './source.js';
 import { validateCatalogText, validateCatalogValue, type ValidationResult } from './validate.js';
 
 /** The price list shipped with the package. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../../catalogs/default.yaml', import.meta.url));
 
 export function validateCatalogFile(file: string): ValidationResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return { ok: false, problems: [{ file, line: 1, col: 1, path: [], message: `cannot read file (${code})` }] };
-  }
-  return validateCatalogText(text, file);
+  const read = readSourceFile(file);
+  return read.ok ? validateCatalogText(read.text, file) : read;
 }
 
 /** A catalog as a path or as an in-memory document (named for messages). */

@@ -2,7 +2,7 @@
  * Rules that one field's schema cannot express. They read the raw document
  * defensively, so they still report while the schema reports other problems.
  */
-import { isCategoricalDimension } from '../pricing/vocabulary.js';
+import { isCategoricalDimension, USAGE_UNITS } from '../pricing/vocabulary.js';
 import type { PathSegment } from './problems.js';
 
 export interface RuleProblem {
@@ -29,12 +29,37 @@ function checkWhen(when: unknown, at: PathSegment[], out: RuleProblem[]): void {
   }
 }
 
+/** Edit distance, for telling a misspelt unit from a custom one. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+const KNOWN_UNITS: ReadonlySet<string> = new Set(USAGE_UNITS);
+
+/**
+ * A unit no adapter reports is charged on a quantity of 0, so `input_token` would price every
+ * input token at nothing. Units of custom routes are free names; a near miss of a built-in unit
+ * is taken for the typo it almost always is.
+ */
+function misspeltUnit(unit: string): string | undefined {
+  if (KNOWN_UNITS.has(unit) || unit.length < 4) return undefined;
+  return USAGE_UNITS.find((known) => editDistance(unit, known) <= 2);
+}
+
 function checkCharges(charges: unknown, at: PathSegment[], out: RuleProblem[]): void {
   const seen = new Set<string>();
   list(charges).forEach((c, i) => {
     if (!isObj(c) || typeof c.unit !== 'string') return;
     if (seen.has(c.unit)) out.push({ path: [...at, i, 'unit'], message: `unit "${c.unit}" is charged twice in one tier` });
     seen.add(c.unit);
+    const near = misspeltUnit(c.unit);
+    if (near !== undefined) out.push({ path: [...at, i, 'unit'], message: `unknown usage unit "${c.unit}" (did you mean "${near}"?)` });
   });
 }
 

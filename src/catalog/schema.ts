@@ -4,7 +4,7 @@
  * fields (duplicate ids, unreachable tiers…) live in rules.ts.
  */
 import { z } from 'zod';
-import { parseDecimal } from '../pricing/decimal.js';
+import { DECIMAL_EXPONENT_LIMIT, isOutOfDecimalRange, parseDecimal } from '../pricing/decimal.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -22,7 +22,8 @@ const nonEmpty = z.string({ error: 'must be a string' }).min(1, { error: 'must n
 
 const decimalRate = z
   .union([z.string(), z.number()], { error: 'must be a non-negative decimal' })
-  .refine((v) => parseDecimal(v) !== undefined, { error: 'must be a non-negative decimal' });
+  .refine((v) => parseDecimal(v) !== undefined || isOutOfDecimalRange(v), { error: 'must be a non-negative decimal' })
+  .refine((v) => !isOutOfDecimalRange(v), { error: `must be 0 or between 1e-${DECIMAL_EXPONENT_LIMIT} and 1e${DECIMAL_EXPONENT_LIMIT}` });
 
 const positive = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
 

@@ -14,6 +14,7 @@
  * PRICETAG_WORK_UNIT_IDLE_MS         idle time after which a unit is finished
  * PRICETAG_WORK_UNIT_MAX             units in progress kept at once
  */
+import { diag } from '@opentelemetry/api';
 import type { Endpoint } from '../providers/registry.js';
 import type { PricetagInstrumentationConfig } from '../types.js';
 
@@ -52,22 +53,38 @@ export function parseShadowPlans(value: string | undefined): Record<string, stri
   return out;
 }
 
-/** Fills fields the config leaves unset from the environment. */
+/**
+ * A variable's parsed value, or undefined (said through the diag logger) when it is malformed:
+ * read at start-up, often by the zero-code entry, where a throw would stop the host application.
+ */
+function parsed<T>(value: string | undefined, parse: (value: string) => T): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parse(value);
+  } catch (error) {
+    diag.error(`ai-pricetag: ${(error as Error).message}; the variable is ignored`);
+    return undefined;
+  }
+}
+
+/** Fills fields the config leaves unset from the environment; a malformed variable is ignored. */
 export function withEnvironment(config: PricetagInstrumentationConfig, env: Env = process.env): PricetagInstrumentationConfig {
   const out: PricetagInstrumentationConfig = { ...config };
   if (out.catalogs === undefined && env.PRICETAG_CATALOGS !== undefined) out.catalogs = list(env.PRICETAG_CATALOGS);
   if (out.noDefaultCatalog === undefined && env.PRICETAG_DEFAULT_CATALOG !== undefined) {
     out.noDefaultCatalog = env.PRICETAG_DEFAULT_CATALOG.trim().toLowerCase() === 'false';
   }
-  if (out.endpoints === undefined && env.PRICETAG_ENDPOINTS !== undefined) out.endpoints = parseEndpoints(env.PRICETAG_ENDPOINTS);
+  const endpoints = out.endpoints === undefined ? parsed(env.PRICETAG_ENDPOINTS, parseEndpoints) : undefined;
+  if (endpoints !== undefined) out.endpoints = endpoints;
   if (out.callTimeoutMs === undefined && env.PRICETAG_CALL_TIMEOUT_MS !== undefined) {
     const ms = Number(env.PRICETAG_CALL_TIMEOUT_MS);
     if (Number.isFinite(ms) && ms > 0) out.callTimeoutMs = ms;
   }
-  if (out.shadowPlans === undefined && env.PRICETAG_SHADOW_PLANS !== undefined) out.shadowPlans = parseShadowPlans(env.PRICETAG_SHADOW_PLANS);
+  const shadowPlans = out.shadowPlans === undefined ? parsed(env.PRICETAG_SHADOW_PLANS, parseShadowPlans) : undefined;
+  if (shadowPlans !== undefined) out.shadowPlans = shadowPlans;
   if (out.attribution === undefined && env.PRICETAG_BAGGAGE_LABELS !== undefined) out.attribution = { baggageKeys: list(env.PRICETAG_BAGGAGE_LABELS) };
   if (out.workUnits === undefined) {
-    const units = env.PRICETAG_WORK_UNITS === undefined ? undefined : Object.fromEntries(pairs(env.PRICETAG_WORK_UNITS, 'PRICETAG_WORK_UNITS', 'name=baggageKey'));
+    const units = parsed(env.PRICETAG_WORK_UNITS, (value) => Object.fromEntries(pairs(value, 'PRICETAG_WORK_UNITS', 'name=baggageKey')));
     const number = (value: string | undefined) => (value !== undefined && Number(value) > 0 ? Number(value) : undefined);
     const workUnits = {
       conversationHeader: env.PRICETAG_CONVERSATION_HEADER,

@@ -3,11 +3,10 @@
  * selector over ai_cost_total) and optional alert overrides. Validated like
  * catalogs, every problem located as FILE:LINE:COL: path: message.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CatalogProblem } from '../catalog/problems.js';
 import type { RuleProblem } from '../catalog/rules.js';
-import { parseSource } from '../catalog/source.js';
+import { parseSource, readSourceFile } from '../catalog/source.js';
 import { validateDocument } from '../catalog/validate.js';
 import { DEFAULT_ALERTS, type AlertsConfig } from './config.js';
 import { isDuration } from './duration.js';
@@ -21,6 +20,21 @@ const budgetSchema = z.strictObject({
   amount: positive,
   currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD' }),
   window: duration,
+  selector: z
+    .record(z.string().regex(LABEL_NAME, { error: 'must be a Prometheus label name' }), z.string({ error: 'must be a label value (a string)' }))
+    .optional(),
+  description: z.string().optional(),
+});
+
+/** A budget per conversation (or other unit of work): a quantile of the cost of one, not a total. */
+const unitBudgetSchema = z.strictObject({
+  name: z.string({ error: 'must be a name' }).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a name of letters, digits, _ . -' }),
+  unit: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'must be a unit name such as conversation' }).default('conversation'),
+  quantile: z.number({ error: 'must be a number between 0 and 1' }).gt(0, { error: 'must be between 0 and 1' }).lt(1, { error: 'must be between 0 and 1' }).default(0.9),
+  amount: positive,
+  currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD' }),
+  /** Conversations finished within this window make up the distribution. */
+  window: duration.default('1h'),
   selector: z
     .record(z.string().regex(LABEL_NAME, { error: 'must be a Prometheus label name' }), z.string({ error: 'must be a label value (a string)' }))
     .optional(),
@@ -46,32 +60,37 @@ const alertsSchema = z.strictObject({
 
 export const budgetsSchema = z.strictObject({
   budgets: z.array(budgetSchema).min(1, { error: 'must list at least one budget' }),
+  per_unit_budgets: z.array(unitBudgetSchema).optional(),
   alerts: alertsSchema.optional(),
 });
 
 export type Budget = z.infer<typeof budgetSchema>;
+export type UnitBudget = z.infer<typeof unitBudgetSchema>;
 export type BudgetsDocument = z.infer<typeof budgetsSchema>;
 
 export interface BudgetsConfig {
   readonly budgets: readonly Budget[];
+  readonly perUnitBudgets: readonly UnitBudget[];
   readonly alerts: AlertsConfig;
 }
 
 export type BudgetsResult = { readonly ok: true; readonly config: BudgetsConfig } | { readonly ok: false; readonly problems: CatalogProblem[] };
 
-/** Budget names are labels: one name, one budget. */
+/** Budget names are labels: one name, one budget (totals and per-unit budgets share the label). */
 function budgetRules(value: unknown): RuleProblem[] {
-  const budgets = (value as { budgets?: unknown } | null)?.budgets;
-  if (!Array.isArray(budgets)) return [];
   const out: RuleProblem[] = [];
-  const seen = new Map<string, number>();
-  budgets.forEach((b: unknown, i) => {
-    const name = (b as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string') return;
-    const first = seen.get(name);
-    if (first !== undefined) out.push({ path: ['budgets', i, 'name'], message: `duplicate budget name "${name}" (first at budgets[${first}])` });
-    else seen.set(name, i);
-  });
+  const seen = new Map<string, string>();
+  for (const list of ['budgets', 'per_unit_budgets'] as const) {
+    const budgets = (value as Record<string, unknown> | null)?.[list];
+    if (!Array.isArray(budgets)) continue;
+    budgets.forEach((b: unknown, i) => {
+      const name = (b as { name?: unknown } | null)?.name;
+      if (typeof name !== 'string') return;
+      const first = seen.get(name);
+      if (first !== undefined) out.push({ path: [list, i, 'name'], message: `duplicate budget name "${name}" (first at ${first})` });
+      else seen.set(name, `${list}[${i}]`);
+    });
+  }
   return out;
 }
 
@@ -87,15 +106,10 @@ export function validateBudgetsText(text: string, file: string): BudgetsResult {
     tier_drift: { ...DEFAULT_ALERTS.tier_drift, ...overrides.tier_drift },
     cost_per_request_drift: { ...DEFAULT_ALERTS.cost_per_request_drift, ...overrides.cost_per_request_drift },
   };
-  return { ok: true, config: { budgets: result.document.budgets, alerts } };
+  return { ok: true, config: { budgets: result.document.budgets, perUnitBudgets: result.document.per_unit_budgets ?? [], alerts } };
 }
 
 export function loadBudgetsFile(file: string): BudgetsResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    return { ok: false, problems: [{ file, line: 1, col: 1, path: [], message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` }] };
-  }
-  return validateBudgetsText(text, file);
+  const read = readSourceFile(file);
+  return read.ok ? validateBudgetsText(read.text, file) : read;
 }

@@ -70,4 +70,8 @@ export const ALERT_NAMES = {
   costPerRequestDrift: 'AiCostPerRequestDrift',
   unpriced: 'AiUnpricedRequests',
   exporterDown: 'AiCostExporterDown',
+  unitCostHigh: 'AiConversationCostHigh',
 } as const;
+
+/** How long a per-conversation quantile must stay above its budget: long enough to ride out one costly session. */
+export const UNIT_COST_FOR = '30m';

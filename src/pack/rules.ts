@@ -15,7 +15,7 @@
 import { stringify } from 'yaml';
 import { PROMETHEUS_SERIES as S } from '../telemetry/semconv.js';
 import type { Budget, BudgetsConfig } from './budgets.js';
-import { ALERT_NAMES, BURN_RATE_WINDOWS, REFERENCE_WINDOW } from './config.js';
+import { ALERT_NAMES, BURN_RATE_WINDOWS, REFERENCE_WINDOW, UNIT_COST_FOR } from './config.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 export interface RecordingRule {
@@ -63,6 +63,7 @@ export const RECORDS = {
   tierShareRecent: 'job_plan_tier:ai_requests:share_recent',
   tierShareBaseline: 'job_plan_tier:ai_requests:share_baseline',
   tierDrift: 'job_plan:ai_requests:tier_drift',
+  unitCostQuantile: 'budget:ai_conversation_cost:quantile',
   planRateRecent: 'job_plan:ai_requests:rate_recent',
   costPerRequestRecent: 'job_plan:ai_cost_per_request:recent',
   costPerRequestBaseline: 'job_plan:ai_cost_per_request:baseline',
@@ -194,6 +195,27 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     },
   ];
 
+  // Per-conversation (or other unit) budgets: a quantile of the cost of one finished unit, actual prices only.
+  const unitRecords: RecordingRule[] = [];
+  const unitAlerts: AlertingRule[] = [];
+  for (const b of config.perUnitBudgets) {
+    const sel = matchers({ ...b.selector, ai_work_unit: b.unit, ai_cost_currency: b.currency, ai_pricing_shadow_plan: '' });
+    const labels = { budget: b.name, currency: b.currency, ai_work_unit: b.unit, quantile: String(b.quantile) };
+    unitRecords.push({ record: RECORDS.unitCostQuantile, expr: `histogram_quantile(${b.quantile}, sum by (le) (rate(${S.conversationCost}_bucket${sel}[${range(b.window)}])))`, labels });
+    const pct = `${Math.round(b.quantile * 100)}th percentile`;
+    unitAlerts.push({
+      alert: ALERT_NAMES.unitCostHigh,
+      expr: `${RECORDS.unitCostQuantile}{budget=${quote(b.name)}} > ${b.amount}`,
+      for: dur(UNIT_COST_FOR),
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `A ${b.unit} costs more than its budget at the ${pct}.`,
+        description: `The ${pct} of the cost of one ${b.unit} finished over the last ${b.window} is {{ $value | humanize }} ${b.currency}, above the ${b.amount} ${b.currency} budget ${b.name}.`,
+        runbook_url: runbook(ALERT_NAMES.unitCostHigh),
+      },
+    });
+  }
+
   return {
     groups: [
       { name: 'ai-pricetag-budgets', rules: budgetRecords },
@@ -201,6 +223,12 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       { name: 'ai-pricetag-drift', rules: driftRecords },
       { name: 'ai-pricetag-drift-alerts', rules: driftAlerts },
       { name: 'ai-pricetag-health-alerts', rules: healthAlerts },
+      ...(unitRecords.length === 0
+        ? []
+        : [
+            { name: 'ai-pricetag-unit-budgets', rules: unitRecords },
+            { name: 'ai-pricetag-unit-budget-alerts', rules: unitAlerts },
+          ]),
     ],
   };
 }

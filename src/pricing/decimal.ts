@@ -63,11 +63,34 @@ export function fromScaledInteger(coefficient: number, scale: number): Decimal {
 const DECIMAL_TEXT = /^[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
+ * Largest decimal exponent accepted either way (|log10| of a non-zero value). Plain text is
+ * how amounts are printed and summed, and "1e999999999" is a few bytes of input but a
+ * billion digits of text: reading it from a provider response once took 4 GB and the process.
+ */
+export const DECIMAL_EXPONENT_LIMIT = 100;
+
+/** True for a finite, non-negative decimal whose exponent is beyond DECIMAL_EXPONENT_LIMIT. */
+export function isOutOfDecimalRange(value: unknown): boolean {
+  const parsed = parseUnbounded(value);
+  return parsed !== undefined && !withinRange(parsed);
+}
+
+function withinRange(d: Decimal): boolean {
+  return d.c[0] === 0 || Math.abs(d.e) <= DECIMAL_EXPONENT_LIMIT;
+}
+
+/**
  * Parses a non-negative decimal from a string or a number. Numbers are taken by
  * their shortest round-trip text, so 0.15 is exactly 0.15. Returns undefined
- * for anything that is not a finite, non-negative decimal.
+ * for anything that is not a finite, non-negative decimal within
+ * 10^±DECIMAL_EXPONENT_LIMIT (or zero).
  */
 export function parseDecimal(value: unknown): Decimal | undefined {
+  const parsed = parseUnbounded(value);
+  return parsed !== undefined && withinRange(parsed) ? parsed : undefined;
+}
+
+function parseUnbounded(value: unknown): Decimal | undefined {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return undefined;
@@ -75,6 +98,8 @@ export function parseDecimal(value: unknown): Decimal | undefined {
   } else if (typeof value === 'string') {
     text = value.trim();
     if (!DECIMAL_TEXT.test(text)) return undefined;
+    // big.js refuses a leading plus sign (and threw on "+1" from a catalog or a response).
+    if (text.startsWith('+')) text = text.slice(1);
   } else {
     return undefined;
   }

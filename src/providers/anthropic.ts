@@ -7,7 +7,7 @@
  */
 import { first, value } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
-import { count, modelName, parseJson, record, text, usage } from './read.js';
+import { believable, count, modelName, parseJson, record, text, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 
 /** Usage as observed so far; a later report of a field replaces an earlier one. */
@@ -18,16 +18,21 @@ interface Observed {
   output?: number;
   webSearches?: number;
   serviceTier?: string;
+  /** A usage field was present but not a believable count: the usage cannot be trusted. */
+  untrusted?: boolean;
 }
 
 /**
  * Folds one `usage` object in. Stream counts are cumulative and newer API
  * versions repeat the input and cache fields in `message_delta`, so the latest
- * value present of each field wins; an absent or unbelievable one keeps the last.
+ * value present of each field wins; an absent one keeps the last. A present one
+ * that is not a believable count makes the whole usage untrusted.
  */
 function observe(into: Observed, raw: unknown): void {
   const u = record(raw);
   if (u === undefined) return;
+  const tools = record(u.server_tool_use);
+  if (!believable(u.input_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens, u.output_tokens, tools?.web_search_requests)) into.untrusted = true;
   into.input = count(u.input_tokens) ?? into.input;
   into.cacheRead = count(u.cache_read_input_tokens) ?? into.cacheRead;
   into.cacheWrite = count(u.cache_creation_input_tokens) ?? into.cacheWrite;
@@ -38,7 +43,7 @@ function observe(into: Observed, raw: unknown): void {
 
 function facts(observed: Observed, responseModel: string | undefined, requestModel: string | undefined): CallFacts {
   const { input, cacheRead, cacheWrite, output, webSearches, serviceTier } = observed;
-  if (input === undefined && cacheRead === undefined && cacheWrite === undefined && output === undefined) {
+  if (observed.untrusted === true || (input === undefined && cacheRead === undefined && cacheWrite === undefined && output === undefined)) {
     return { responseModel, items: [], noUsage: true };
   }
   const model = responseModel ?? requestModel;

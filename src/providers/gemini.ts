@@ -7,7 +7,7 @@
  * `output_tokens` = candidates + thoughts.
  */
 import { extractFields, last, value, type Extracted } from './fields.js';
-import { count, minus, modelName, parseJson, plus, record, usage } from './read.js';
+import { believable, count, minus, modelName, parseJson, plus, record, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route, SemconvUsage } from './types.js';
 
 /** a + b where either may be absent; absent only when both are. */
@@ -15,6 +15,7 @@ import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Ro
 export function geminiUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
   const u = record(raw);
   if (u === undefined) return undefined;
+  if (!believable(u.promptTokenCount, u.cachedContentTokenCount, u.candidatesTokenCount, u.thoughtsTokenCount, u.toolUsePromptTokenCount)) return undefined;
   const prompt = count(u.promptTokenCount);
   const cached = count(u.cachedContentTokenCount);
   const candidates = count(u.candidatesTokenCount);

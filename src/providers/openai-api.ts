@@ -7,7 +7,7 @@
  */
 import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
-import { count, minus, modelName, parseJson, record, text, usage } from './read.js';
+import { believable, count, minus, modelName, parseJson, record, text, usage } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, Route, SemconvUsage } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -21,6 +21,7 @@ export function chatUsage(raw: unknown): { usage: Record<string, number>; semcon
   if (prompt === undefined && completion === undefined) return undefined;
   const pd = record(u.prompt_tokens_details);
   const cd = record(u.completion_tokens_details);
+  if (!believable(u.prompt_tokens, u.completion_tokens, pd?.cached_tokens, pd?.audio_tokens, cd?.audio_tokens)) return undefined;
   const cached = count(pd?.cached_tokens);
   const audioIn = count(pd?.audio_tokens);
   const audioOut = count(cd?.audio_tokens);
@@ -43,7 +44,9 @@ export function responsesUsage(raw: unknown): { usage: Record<string, number>; s
   const input = count(u.input_tokens);
   const output = count(u.output_tokens);
   if (input === undefined && output === undefined) return undefined;
-  const cached = count(record(u.input_tokens_details)?.cached_tokens);
+  const cachedRaw = record(u.input_tokens_details)?.cached_tokens;
+  if (!believable(u.input_tokens, u.output_tokens, cachedRaw)) return undefined;
+  const cached = count(cachedRaw);
   return {
     usage: usage({ input_tokens: minus(input, cached), cached_input_tokens: cached, output_tokens: output }),
     semconv: { inputTokens: input, outputTokens: output, cacheReadInputTokens: cached },

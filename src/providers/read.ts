@@ -17,6 +17,15 @@ export function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= COUNT_LIMIT ? value : undefined;
 }
 
+/**
+ * True when each value is absent (undefined or null) or a believable count. One usage field
+ * that is present but negative, absurd or not a number makes the whole block untrustworthy:
+ * pricing the other fields alone would bill a part of the call as if it were all of it.
+ */
+export function believable(...values: unknown[]): boolean {
+  return values.every((v) => v === undefined || v === null || count(v) !== undefined);
+}
+
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

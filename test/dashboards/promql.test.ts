@@ -13,7 +13,7 @@ const PROMETHEUS_BUILTINS: Readonly<Record<string, string>> = {
 };
 
 /** Histogram instruments: Prometheus serves them as _bucket, _sum and _count series. */
-const HISTOGRAMS = [S.requestCost, S.tokenUsage, S.operationDuration, S.usageCost];
+const HISTOGRAMS = [S.requestCost, S.tokenUsage, S.operationDuration, S.usageCost, S.conversationCost, S.conversationRequests, S.conversationDuration];
 
 function knownSeries(): Set<string> {
   const names = new Set<string>(Object.values(S));

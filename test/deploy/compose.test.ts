@@ -130,6 +130,7 @@ describe('docker-compose.yml (the demo stack)', function () {
     assert.equal(env.OTEL_SERVICE_NAME, demo.DEMO_JOB);
     assert.equal(env.PRICETAG_SHADOW_PLANS, demo.DEMO_SHADOW_PLANS);
     assert.equal(env.PRICETAG_BAGGAGE_LABELS, 'feature');
+    assert.equal(env.PRICETAG_WORK_UNIT_IDLE_MS, demo.DEMO_CONVERSATION_IDLE_MS);
     const catalogs = (env.PRICETAG_CATALOGS ?? '').split(',');
     assert.deepEqual(catalogs, ['examples/demo/catalog.yaml'], 'relative to the image working directory, the repository root');
     assert.match(readFileSync(`${root}deploy/Dockerfile`, 'utf8'), /^WORKDIR \/app$/m);

@@ -47,7 +47,7 @@ describe('zero-code metrics export', function () {
     }
   });
 
-  it('pushes OTLP metrics (http/json) to a receiver when OTEL_METRICS_EXPORTER=otlp, flushing at exit', async function () {
+  it('pushes OTLP metrics (http/json) to a receiver when OTEL_METRICS_EXPORTER=otlp, flushing at exit, conversations in progress included', async function () {
     const fixture = loadFixture('openai', 'chat-cached');
     replay().serve(fixture);
     const bodies: unknown[] = [];
@@ -73,6 +73,8 @@ describe('zero-code metrics export', function () {
           OTEL_METRICS_EXPORTER: 'otlp',
           OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
           OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpoint,
+          PRICETAG_CONVERSATION_HEADER: 'x-conversation-id',
+          CONVERSATION_ID: 'conv-zero-code-4411',
         },
         [register],
       );
@@ -82,6 +84,9 @@ describe('zero-code metrics export', function () {
       assert.match(text, /"name":"ai\.cost"/);
       assert.match(text, /"asDouble":0\.0003369/);
       assert.match(text, /"stringValue":"batch-job"/);
+      // The conversation was still in progress (5-minute idle timeout) when the process ended: flushed, recorded, pushed.
+      assert.match(text, /"name":"ai\.conversation\.cost".*?"sum":0\.0003369/);
+      assert.doesNotMatch(text, /conv-zero-code-4411/, 'the conversation id is in no metric');
     } finally {
       receiver.close();
     }

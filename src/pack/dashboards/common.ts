@@ -52,6 +52,7 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_TOKEN_TYPE,
   PROMETHEUS_SERIES as S,
+  ATTR_AI_WORK_UNIT,
 } from '../../telemetry/semconv.js';
 import { RECORDS } from '../rules.js';
 
@@ -75,6 +76,7 @@ export const LABEL = {
   catalog: promLabel(ATTR_AI_PRICING_CATALOG),
   stage: promLabel(ATTR_AI_INSTRUMENTATION_STAGE),
   tokenType: promLabel(ATTR_GEN_AI_TOKEN_TYPE),
+  workUnit: promLabel(ATTR_AI_WORK_UNIT),
   // Labels the budget recording rules carry (src/pack/rules.ts).
   budget: 'budget',
   budgetCurrency: 'currency',
@@ -144,6 +146,11 @@ const SERIES_FILTERS: Readonly<Record<string, readonly Filter[]>> = {
   [S.instrumentationErrors]: ['job'],
   [S.tokenUsage]: ['job', 'provider', 'model'],
   [S.operationDuration]: ['job', 'provider', 'model'],
+  [S.conversationCost]: ['job', 'provider', 'currency'],
+  [S.conversationRequests]: ['job', 'provider'],
+  [S.conversationDuration]: ['job', 'provider'],
+  [S.conversationsActive]: ['job'],
+  [S.conversationEvictions]: ['job'],
   [RECORDS.tierRateRecent]: ['job', 'plan', 'tier'],
   [RECORDS.tierRateBaseline]: ['job', 'plan', 'tier'],
   [RECORDS.tierShareRecent]: ['job', 'plan', 'tier'],

@@ -5,7 +5,7 @@
  */
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { COST_BUCKETS } from '../../telemetry/call-metrics.js';
-import { PROMETHEUS_SERIES as S } from '../../telemetry/semconv.js';
+import { CONVERSATION_UNIT, PROMETHEUS_SERIES as S } from '../../telemetry/semconv.js';
 import {
   LABEL,
   RANGE,
@@ -14,7 +14,9 @@ import {
   UNIT,
   assembleDashboard,
   barGaugePanel,
+  eq,
   heatmapPanel,
+  statPanel,
   histogram,
   tablePanel,
   timeseriesPanel,
@@ -40,12 +42,88 @@ function bucketMatcher(bound: number): string {
 }
 
 /**
- * Rows still to come. The cost-per-conversation row (the ai_conversation_cost histogram of
- * DESIGN.md: cost of a finished conversation, requests and duration per conversation) goes here
- * once the instrumentation records it; until then there is nothing to show.
+ * Cost per conversation: the ai_conversation_cost histogram of finished conversations, actual and
+ * under each shadow plan (label ai_pricing_shadow_plan, empty for the actual price), with calls and
+ * duration per conversation, and the health of the table that tracks conversations in progress.
  */
-export function conversationRows(): Row[] {
-  return [];
+export function conversationRows(sel: Selectors): Row[] {
+  const C = LABEL.currency;
+  const SP = LABEL.shadowPlan;
+  const conversation = eq(LABEL.workUnit, CONVERSATION_UNIT);
+  const cost = histogram(S.conversationCost);
+  const requests = histogram(S.conversationRequests);
+  const duration = histogram(S.conversationDuration);
+  const actualOnly = eq(SP, '');
+  /** Names the actual price `actual` where the shadow-plan label is empty, for legends. */
+  const scenario = (expr: string) => `label_replace(${expr}, "${SP}", "actual", "${SP}", "")`;
+  const costQuantile = (q: number) => ({
+    expr: scenario(`histogram_quantile(${q}, sum by (le, ${C}, ${SP}) (rate(${sel.of(cost.bucket, conversation)}[${RATE_INTERVAL}])))`),
+    legend: `{{${C}}} p${q * 100} {{${SP}}}`,
+  });
+  return [
+    {
+      title: 'Cost per conversation ($currency)',
+      panels: [
+        heatmapPanel({
+          title: 'Cost per finished conversation ($currency)',
+          description: 'Distribution of what one conversation cost, at actual prices, as conversations finish (idle for workUnits.idleTimeoutMs, evicted, or flushed at shutdown). Each column is a time slice, darker cells hold more conversations. A band moving up is conversations getting dearer: longer histories, more turns, a pricier model.',
+          unit: UNIT.count,
+          log: true,
+          queries: [{ expr: `sum by (le) (increase(${sel.of(cost.bucket, conversation, actualOnly)}[${RATE_INTERVAL}]))`, legend: '{{le}}', format: 'heatmap' }],
+        }),
+        timeseriesPanel({
+          title: 'Cost per conversation percentiles, actual and under shadow plans',
+          description: 'Median and 90th percentile of the cost of a conversation at actual prices (actual) and if the calls priced under plans with shadow plans had been priced under them instead. Where a shadow line sits below the actual one for the typical conversation but above it for the 90th percentile, the alternative plan is cheaper for short conversations and dearer for long ones.',
+          unit: UNIT.money,
+          dashed: ' p\\d+ (?!actual)',
+          queries: [costQuantile(0.5), costQuantile(0.9)],
+        }),
+        timeseriesPanel({
+          title: 'Mean cost per conversation, actual and under shadow plans',
+          description: 'Total cost of the conversations finished in each time slice over their number: what an average conversation costs, at actual prices and under each shadow plan. The gap between the lines is what a switch of pricing model would change per conversation.',
+          unit: UNIT.money,
+          queries: [
+            {
+              expr: scenario(`sum by (${C}, ${SP}) (rate(${sel.of(cost.sum, conversation)}[${RATE_INTERVAL}])) / sum by (${C}, ${SP}) (rate(${sel.of(cost.count, conversation)}[${RATE_INTERVAL}]))`),
+              legend: `{{${C}}} {{${SP}}}`,
+            },
+          ],
+        }),
+        timeseriesPanel({
+          title: 'Calls and duration per conversation',
+          description: 'Mean and 90th percentile of the AI calls a conversation makes, and its median duration (first call to end of last) on the right-hand scale. More calls per conversation at the same cost per call is the usual reason a conversation gets dearer.',
+          unit: UNIT.count,
+          queries: [
+            { expr: `sum(rate(${sel.of(requests.sum, conversation)}[${RATE_INTERVAL}])) / sum(rate(${sel.of(requests.count, conversation)}[${RATE_INTERVAL}]))`, legend: 'mean calls' },
+            { expr: `histogram_quantile(0.9, sum by (le) (rate(${sel.of(requests.bucket, conversation)}[${RATE_INTERVAL}])))`, legend: 'p90 calls' },
+            { expr: `histogram_quantile(0.5, sum by (le) (rate(${sel.of(duration.bucket, conversation)}[${RATE_INTERVAL}])))`, legend: 'median duration (s)' },
+          ],
+        }),
+        statPanel({
+          title: 'Conversations finished over the range',
+          description: 'Conversations recorded over the range (at actual prices). Zero while traffic flows means no call carries a conversation id: set gen_ai.conversation.id on the active span, in baggage, or configure workUnits.conversationHeader.',
+          unit: UNIT.count,
+          width: 4,
+          queries: [{ expr: `sum(increase(${sel.of(cost.count, conversation, actualOnly)}[${RANGE}]))`, legend: 'finished', instant: true }],
+        }),
+        statPanel({
+          title: 'Conversations in progress',
+          description: 'Conversations each process is tracking now, summed. It is bounded per process by workUnits.maxActive; at the bound the least recently used are finished early.',
+          unit: UNIT.count,
+          width: 4,
+          queries: [{ expr: `sum(${sel.of(S.conversationsActive, conversation)})`, legend: 'in progress', instant: true }],
+        }),
+        statPanel({
+          title: 'Conversations cut short (evicted) over the range',
+          description: 'Conversations finished early because the table of conversations in progress was full. Above zero, conversation costs are understated (each part is counted as its own conversation): raise workUnits.maxActive or lower workUnits.idleTimeoutMs.',
+          unit: UNIT.count,
+          width: 4,
+          thresholds: [{ value: 1, color: 'orange' }],
+          queries: [{ expr: `sum(increase(${sel.of(S.conversationEvictions, conversation)}[${RANGE}])) or vector(0)`, legend: 'evicted', instant: true }],
+        }),
+      ],
+    },
+  ];
 }
 
 export function pricingFitDashboard(): DashboardBuilder {
@@ -157,7 +235,7 @@ export function pricingFitDashboard(): DashboardBuilder {
           }),
         ],
       },
-      ...conversationRows(),
+      ...conversationRows(sel.without('model', 'tier')),
     ],
   });
 }
