@@ -47,9 +47,33 @@ interface Capture {
   readonly chunks: Uint8Array[];
   size: number;
   overflow: boolean;
+  /** The bytes seen last, not yet copied into `chunks`: adjacent ranges of a chunk are copied as one. */
+  pending: Uint8Array | undefined;
+  pendingFrom: number;
+  pendingTo: number;
 }
 
 type Mode = 'value' | 'chars' | 'count';
+
+/** The specs of a field list in the form the scanner walks. */
+interface CompiledSpecs {
+  readonly paths: readonly string[];
+  readonly segments: readonly (readonly string[])[];
+  readonly modes: readonly Mode[];
+}
+
+/** Adapters pass the same constant field lists on every call: compile each once. */
+const COMPILED = new WeakMap<readonly FieldSpec[], CompiledSpecs>();
+
+function compile(fields: readonly FieldSpec[]): CompiledSpecs {
+  let compiled = COMPILED.get(fields);
+  if (compiled === undefined) {
+    const specs = distinctSpecs(fields);
+    compiled = { paths: specs.map((s) => s.path), segments: specs.map((s) => splitPath(s.path)), modes: specs.map((s) => s.mode) };
+    COMPILED.set(fields, compiled);
+  }
+  return compiled;
+}
 
 export class JsonFieldScanner {
   private readonly paths: readonly string[];
@@ -79,10 +103,7 @@ export class JsonFieldScanner {
   private inScalar = false;
 
   constructor(fields: readonly FieldSpec[]) {
-    const specs = distinctSpecs(fields);
-    this.paths = specs.map((s) => s.path);
-    this.segments = specs.map((s) => splitPath(s.path));
-    this.modes = specs.map((s) => s.mode);
+    ({ paths: this.paths, segments: this.segments, modes: this.modes } = compile(fields));
   }
 
   /** Feeds the next bytes of the body. */
@@ -161,8 +182,8 @@ export class JsonFieldScanner {
       const mode = this.modes[spec]!;
       if (mode === 'count') this.record(spec, 1);
       else if (mode === 'chars') {
-        if (chunk[i] === QUOTE) this.captures.push({ spec, depth: -1, chunks: [], size: 0, overflow: false });
-      } else this.captures.push({ spec, depth: this.stack.length, chunks: [], size: 0, overflow: false });
+        if (chunk[i] === QUOTE) this.captures.push(newCapture(spec, -1));
+      } else this.captures.push(newCapture(spec, this.stack.length));
     }
   }
 
@@ -174,8 +195,14 @@ export class JsonFieldScanner {
       if (c.size > VALUE_LIMIT) {
         c.overflow = true;
         c.chunks.length = 0;
+        c.pending = undefined;
+      } else if (c.pending === chunk && c.pendingTo === from) {
+        c.pendingTo = to;
       } else {
-        c.chunks.push(chunk.slice(from, to));
+        flushPending(c);
+        c.pending = chunk;
+        c.pendingFrom = from;
+        c.pendingTo = to;
       }
     }
   }
@@ -190,7 +217,8 @@ export class JsonFieldScanner {
         continue;
       }
       if (c.overflow) continue;
-      const text = Buffer.concat(c.chunks).toString('utf8');
+      flushPending(c);
+      const text = c.chunks.length === 1 ? utf8(c.chunks[0]!) : Buffer.concat(c.chunks).toString('utf8');
       try {
         this.record(c.spec, JSON.parse(text));
       } catch {
@@ -334,6 +362,8 @@ export class JsonFieldScanner {
     }
     if (!this.done) this.copy(chunk, copyFrom, n);
     else if (!this.failed) this.copy(chunk, copyFrom, Math.min(i, n));
+    // Values still open take their bytes of this chunk now.
+    for (const c of this.captures) flushPending(c);
   }
 
   private close(chunk: Uint8Array, copyFrom: number, i: number): number {
@@ -447,7 +477,32 @@ function hexValue(b: number): number {
   return 0;
 }
 
+function newCapture(spec: number, depth: number): Capture {
+  return { spec, depth, chunks: [], size: 0, overflow: false, pending: undefined, pendingFrom: 0, pendingTo: 0 };
+}
+
+/** Copies the capture's pending range out of the chunk it came from (a copy, never a view that would keep the chunk alive). */
+function flushPending(c: Capture): void {
+  if (c.pending === undefined) return;
+  c.chunks.push(Uint8Array.prototype.slice.call(c.pending, c.pendingFrom, c.pendingTo));
+  c.pending = undefined;
+}
+
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 function decodeKey(bytes: number[]): string {
+  // Keys are nearly always plain ASCII: no Buffer for those.
+  let plain = true;
+  for (let k = 0; k < bytes.length; k++) {
+    const b = bytes[k]!;
+    if (b >= 0x80 || b === BACKSLASH) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return String.fromCharCode.apply(null, bytes);
   const raw = Buffer.from(bytes).toString('utf8');
   if (!raw.includes('\\')) return raw;
   try {

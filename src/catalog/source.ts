@@ -88,26 +88,24 @@ export function readSourceFile(file: string): TextResult {
 
 /**
  * parseDocument, fed token by token so that flow nesting deeper than MAX_FLOW_DEPTH stops
- * the parse at once (undefined, with the offending offset) rather than exhausting the stack.
+ * the parse at once (with the offending offset) rather than exhausting the stack.
  */
 function parseBounded(text: string, lineCounter: LineCounter): { doc: Document } | { tooDeepAt: number } {
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
   let depth = 0;
-  let offset = 0;
   let tooDeepAt: number | undefined;
   function* tokens() {
     lineCounter.addNewLine(0);
     for (const lexeme of new Lexer().lex(text)) {
       if (lexeme === '[' || lexeme === '{') {
         if (++depth > MAX_FLOW_DEPTH) {
-          tooDeepAt = offset;
+          tooDeepAt = parser.offset;
           return;
         }
       } else if (lexeme === ']' || lexeme === '}') {
         depth--;
       }
-      offset += lexeme.length;
       yield* parser.next(lexeme);
     }
     yield* parser.end();

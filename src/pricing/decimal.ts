@@ -66,8 +66,9 @@ const DECIMAL_TEXT = /^[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * Largest decimal exponent accepted either way (|log10| of a non-zero value). Plain text is
  * how amounts are printed and summed, and "1e999999999" is a few bytes of input but a
  * billion digits of text: reading it from a provider response once took 4 GB and the process.
+ * Every double is within it, so only text can be refused for it.
  */
-export const DECIMAL_EXPONENT_LIMIT = 100;
+export const DECIMAL_EXPONENT_LIMIT = 1000;
 
 /** True for a finite, non-negative decimal whose exponent is beyond DECIMAL_EXPONENT_LIMIT. */
 export function isOutOfDecimalRange(value: unknown): boolean {

@@ -35,7 +35,16 @@ describe('the scraped Prometheus exposition of an instrumented service', functio
       '# TYPE gen_ai_client_token_usage histogram',
     ];
     // Counters of rarer events appear once one happened (other tests in this process may have caused them).
-    const onEvent = ['# TYPE ai_unpriced_requests_total counter', '# TYPE ai_instrumentation_errors_total counter'];
+    const onEvent = [
+      '# TYPE ai_unpriced_requests_total counter',
+      '# TYPE ai_instrumentation_errors_total counter',
+      // Conversation series appear once a call carried a conversation id (docs/metrics.md).
+      '# TYPE ai_conversation_cost histogram',
+      '# TYPE ai_conversation_requests histogram',
+      '# TYPE ai_conversation_duration_seconds histogram',
+      '# TYPE ai_conversations_active gauge',
+      '# TYPE ai_conversation_evictions_total counter',
+    ];
     for (const line of always) assert.ok(declared.includes(line), line);
     for (const line of declared) assert.ok(always.includes(line) || onEvent.includes(line), `undocumented series: ${line}`);
     assert.match(text, /^# HELP ai_cost_total Charges of AI calls, as priced \(or reported by the provider\), in the currency label$/m);
