@@ -57,6 +57,13 @@ export const BURN_RATE_WINDOWS = [
   { severity: 'warning', long: '3d', short: '6h', factor: 1 },
 ] as const;
 
+/**
+ * AiBudgetForecastOverrun, as NodeFilesystemSpaceFillingUp: the trend of window spend over
+ * `lookback` (written for a 30-day budget, scaled like the burn-rate windows), carried
+ * `horizonShare` of the budget's window ahead: long enough to act, short enough to trust.
+ */
+export const FORECAST = { lookback: '6h', horizonShare: 0.1, for: '1h' } as const;
+
 /** The reference budget window the burn-rate windows above are written for. */
 export const REFERENCE_WINDOW = '30d';
 

@@ -15,7 +15,7 @@
 import { stringify } from 'yaml';
 import { PROMETHEUS_SERIES as S } from '../telemetry/semconv.js';
 import type { Budget, BudgetsConfig } from './budgets.js';
-import { ALERT_NAMES, BURN_RATE_WINDOWS, REFERENCE_WINDOW, UNIT_COST_FOR } from './config.js';
+import { ALERT_NAMES, BURN_RATE_WINDOWS, FORECAST, REFERENCE_WINDOW, UNIT_COST_FOR } from './config.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 export interface RecordingRule {
@@ -275,8 +275,8 @@ function budgetAlertsFor(
     {
       alert: ALERT_NAMES.forecastOverrun,
       // As NodeFilesystemSpaceFillingUp: the recent trend of window spend, projected a tenth of the window ahead.
-      expr: `predict_linear(${spend}[${range('6h', windowFactor)}], ${parseDuration(dur(budget.window, 0.1))}) > ${amount} and ${spend} < ${amount}`,
-      for: dur('1h', windowFactor),
+      expr: `predict_linear(${spend}[${range(FORECAST.lookback, windowFactor)}], ${parseDuration(dur(budget.window, FORECAST.horizonShare))}) > ${amount} and ${spend} < ${amount}`,
+      for: dur(FORECAST.for, windowFactor),
       labels: { ...label, severity: 'warning' },
       annotations: {
         summary: 'The recent spending trend projects a budget overrun.',

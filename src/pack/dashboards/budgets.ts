@@ -5,7 +5,7 @@
  * the budget recording rules of `pricetag rules`.
  */
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { BURN_RATE_WINDOWS } from '../config.js';
+import { BURN_RATE_WINDOWS, FORECAST } from '../config.js';
 import { RECORDS } from '../rules.js';
 import { LABEL, Selectors, UNIT, assembleDashboard, barGaugePanel, statPanel, timeseriesPanel, type FilterSet, type Step } from './common.js';
 import { DASHBOARDS } from './refs.js';
@@ -13,13 +13,12 @@ import { DASHBOARDS } from './refs.js';
 const FILTERS: FilterSet = { budget: 'multi' };
 
 /**
- * The projection of AiBudgetForecastOverrun for a 30-day budget (src/pack/rules.ts): the trend
- * of window spend over the last 6h, carried a tenth of the budget's window ahead. A range in
- * PromQL cannot vary per series, so the lookback stays that of a 30-day budget; the horizon is
- * each budget's own (its window is amount / even rate).
+ * The projection of AiBudgetForecastOverrun for a 30-day budget (FORECAST in src/pack/config.ts).
+ * A range in PromQL cannot vary per series, so the lookback stays that of a 30-day budget; the
+ * horizon is each budget's own (its window is amount / even rate).
  */
-const FORECAST_LOOKBACK = '6h';
-const FORECAST_HORIZON_SHARE = 0.1;
+const FORECAST_LOOKBACK = FORECAST.lookback;
+const FORECAST_HORIZON_SHARE = FORECAST.horizonShare;
 
 /** Burn-rate thresholds as colours, mildest first. */
 const BURN_COLORS = ['yellow', 'orange', 'red', 'dark-red'];
