@@ -107,6 +107,18 @@ describe('dashboards against a real Prometheus scraping the demo', function () {
     assert.ok(checked > 90, `checked ${checked} queries`);
   });
 
+  it('evaluates the per-conversation budget of the demo (AiConversationCostHigh) on the demo conversations', async function () {
+    // The demo's support-chat conversations finish after 6 s idle; the rule reads their cost histogram.
+    const result = await stack!.prometheus!.query('budget:ai_conversation_cost:quantile{budget="demo-support-conversation"}');
+    assert.equal(result.length, 1, JSON.stringify(result));
+    const p90 = Number(result[0]!.value[1]);
+    assert.ok(Number.isFinite(p90) && p90 > 0, `the 90th percentile support conversation costs something: ${p90}`);
+    // Conversation ids (support-N, assistant-N in the demo) reach spans only, never the exposition.
+    const text = await (await fetch(stack!.metricsUrl)).text();
+    assert.match(text, /^ai_conversation_cost_bucket\{/m);
+    assert.doesNotMatch(text, /"(support|assistant)-\d+"/);
+  });
+
   it('allow-lists only panels that exist', function () {
     const wheres = new Set([...committedDashboards().values()].flatMap(({ json }) => panelQueries(json).flatMap((q) => [q.where, q.panel.title ?? ''])));
     for (const key of Object.keys(NO_DATA_EXPECTED)) assert.ok(wheres.has(key), `allow-list entry "${key}" names no panel query`);
