@@ -48,6 +48,8 @@ const HTTP_FUNCTIONS = ['request', 'get'] as const;
 interface Runtime {
   readonly pricer: Pricer;
   readonly catalogLabels: readonly string[];
+  /** Catalog inputs left out for their problems, by file name (or document name). */
+  readonly invalidCatalogs: readonly string[];
   readonly registry: ProviderRegistry;
   readonly pricing: Map<string, PricingContext>;
   readonly defaultCurrency: string;
@@ -126,6 +128,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       maxModels: config.maxModelLabelValues ?? DEFAULT_MAX_MODEL_LABEL_VALUES,
       genAiUsageCost: config.recordGenAiUsageCost === true,
       catalogLabels: () => this.catalogLabels,
+      invalidCatalogs: () => this.invalidCatalogs,
     });
     this.workUnitMetrics = new WorkUnitMetrics(this.meter, () => this.workUnits);
   }
@@ -166,6 +169,11 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   /** Version labels of the catalogs in use, built-in first. */
   get catalogLabels(): readonly string[] {
     return (this.runtime ??= this.buildRuntime()).catalogLabels;
+  }
+
+  /** Catalogs configured but left out because they have problems (each logged with its location). */
+  get invalidCatalogs(): readonly string[] {
+    return (this.runtime ??= this.buildRuntime()).invalidCatalogs;
   }
 
   /** Faults caught inside ai-pricetag since start (each also logged through the diag logger). */
@@ -297,10 +305,15 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   private buildRuntime(): Runtime {
     const config = this.getConfig();
     const usable: CatalogInput[] = [];
+    const invalid: string[] = [];
     for (const input of config.catalogs ?? []) {
-      const check = typeof input === 'string' ? validateCatalogFile(input) : validateCatalogValue(input.document, input.name ?? '<catalog object>');
+      const name = typeof input === 'string' ? input : (input.name ?? '<catalog object>');
+      const check = typeof input === 'string' ? validateCatalogFile(input) : validateCatalogValue(input.document, name);
       if (check.ok) usable.push(input);
-      else this._diag.error(`catalog left out, its prices are not used:\n${check.problems.map(formatProblem).join('\n')}`);
+      else {
+        invalid.push(name);
+        this._diag.error(`catalog left out, its prices are not used:\n${check.problems.map(formatProblem).join('\n')}`);
+      }
     }
     const loaded = loadCatalogs(usable, { includeDefault: config.noDefaultCatalog !== true });
     let pricer: Pricer;
@@ -314,7 +327,17 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       labels = [];
     }
     let registry: ProviderRegistry;
-    const adapters = [...customAdapters(config.routes ?? []), ...BUILT_IN_ADAPTERS];
+    // A route that cannot be compiled is left out, as an invalid endpoint is: never thrown into the host.
+    const routes = (config.routes ?? []).filter((route) => {
+      try {
+        customAdapters([route]);
+        return true;
+      } catch (error) {
+        this._diag.error(`route ignored: ${(error as Error).message}`);
+        return false;
+      }
+    });
+    const adapters = [...customAdapters(routes), ...BUILT_IN_ADAPTERS];
     try {
       registry = new ProviderRegistry(adapters, config.endpoints ?? []);
     } catch (error) {
@@ -322,6 +345,6 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       registry = new ProviderRegistry(adapters);
     }
     const firstPlan = pricer.index.plans()[0];
-    return { pricer, catalogLabels: labels, registry, pricing: new Map(), defaultCurrency: firstPlan?.currency ?? 'USD' };
+    return { pricer, catalogLabels: labels, invalidCatalogs: invalid, registry, pricing: new Map(), defaultCurrency: firstPlan?.currency ?? 'USD' };
   }
 }

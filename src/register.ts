@@ -38,12 +38,23 @@ function prometheusReader(): PrometheusExporter | undefined {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const port = Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? PrometheusExporter.DEFAULT_OPTIONS.port);
-  return new PrometheusExporter({
-    host: env.OTEL_EXPORTER_PROMETHEUS_HOST,
-    port: Number.isInteger(port) && port > 0 ? port : PrometheusExporter.DEFAULT_OPTIONS.port,
-    withResourceConstantLabels: promoted.length === 0 ? undefined : new RegExp(`^(${promoted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`),
-  });
+  const requested = Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? PrometheusExporter.DEFAULT_OPTIONS.port);
+  const host = env.OTEL_EXPORTER_PROMETHEUS_HOST;
+  const port = Number.isInteger(requested) && requested > 0 ? requested : PrometheusExporter.DEFAULT_OPTIONS.port;
+  return new PrometheusExporter(
+    {
+      host,
+      port,
+      withResourceConstantLabels: promoted.length === 0 ? undefined : new RegExp(`^(${promoted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`),
+    },
+    // A port already taken leaves the application running without a metrics endpoint; the
+    // exporter tells only a diag logger, which zero-code has only with OTEL_LOG_LEVEL, so say it on stderr.
+    (error: Error | void) => {
+      if (error instanceof Error) {
+        process.emitWarning(`ai-pricetag: metrics are not served on ${host ?? PrometheusExporter.DEFAULT_OPTIONS.host}:${port}: ${error.message}`, { code: 'AI_PRICETAG_METRICS_NOT_SERVED' });
+      }
+    },
+  );
 }
 
 export const instrumentation = new PricetagInstrumentation();

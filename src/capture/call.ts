@@ -245,12 +245,19 @@ export class Call {
   }
 }
 
-/** `error.type` of a transport error: its code (ECONNRESET, UND_ERR_SOCKET) or name (AbortError). */
+/** What an error code or class name looks like; anything else is free text, never an `error.type`. */
+const ERROR_TYPE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * `error.type` of a transport error: its code (ECONNRESET, UND_ERR_SOCKET) or name (AbortError).
+ * Not a thrown string: `controller.abort(reason)` rejects with the application's own text,
+ * which would land on the span and as a metric label.
+ */
 export function errorTypeOf(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     const e = error as { code?: unknown; name?: unknown };
-    if (typeof e.code === 'string' && e.code !== '') return e.code;
-    if (typeof e.name === 'string' && e.name !== '') return e.name;
+    if (typeof e.code === 'string' && ERROR_TYPE.test(e.code)) return e.code;
+    if (typeof e.name === 'string' && ERROR_TYPE.test(e.name)) return e.name;
   }
-  return typeof error === 'string' && error !== '' ? error : '_OTHER';
+  return '_OTHER';
 }

@@ -22,6 +22,12 @@ import type { CaptureHost } from './undici.js';
 /** The call a wrapped `request` started, for the `created` event inside it (independent of any context manager). */
 const HTTP_CALL = new AsyncLocalStorage<HttpCallState>();
 
+/**
+ * True while a wrapped `request`/`get` that found its call unrelated constructs the request
+ * (synchronously, so one flag serves): the `created` channel then skips the same check.
+ */
+let declined = false;
+
 interface HttpCallState {
   readonly call: Call;
   bound: boolean;
@@ -120,7 +126,15 @@ export class HttpCapture {
   /** One call of a wrapped `http.request`/`get` (or `https.…`): starts recognised calls, passes the rest. */
   request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {
     const state = this.start(args, defaultProtocol);
-    if (state === undefined) return original.apply(thisArg, args);
+    if (state === undefined) {
+      // Other traffic: its `created` event (published inside `original`) needs no second look.
+      declined = true;
+      try {
+        return original.apply(thisArg, args);
+      } finally {
+        declined = false;
+      }
+    }
     const req = HTTP_CALL.run(state, () => context.with(state.call.context, () => original.apply(thisArg, args)));
     // Where no `created` channel met the request, attach now (before any write or response).
     if (!state.bound) this.attach(req, state.call);
@@ -143,6 +157,10 @@ export class HttpCapture {
   }
 
   private onCreated(req: ClientRequest): void {
+    if (declined) {
+      declined = false;
+      return;
+    }
     const state = HTTP_CALL.getStore();
     if (state !== undefined && !state.bound) {
       this.attach(req, state.call);

@@ -217,8 +217,14 @@ export class JsonFieldScanner {
         continue;
       }
       if (c.overflow) continue;
-      flushPending(c);
-      const text = c.chunks.length === 1 ? utf8(c.chunks[0]!) : Buffer.concat(c.chunks).toString('utf8');
+      let text: string;
+      if (c.chunks.length === 0 && c.pending !== undefined) {
+        // The whole value lies in the chunk being scanned: decode it from there.
+        text = utf8(c.pending, c.pendingFrom, c.pendingTo);
+      } else {
+        flushPending(c);
+        text = Buffer.concat(c.chunks).toString('utf8');
+      }
       try {
         this.record(c.spec, JSON.parse(text));
       } catch {
@@ -488,8 +494,9 @@ function flushPending(c: Capture): void {
   c.pending = undefined;
 }
 
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+function utf8(bytes: Uint8Array, from: number, to: number): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString('utf8', from, to);
 }
 
 function decodeKey(bytes: number[]): string {

@@ -232,7 +232,15 @@ export class UndiciCapture {
   private onCreate(message: unknown): void {
     const request = (message as { request?: UndiciRequest }).request;
     if (request === undefined || typeof request.origin !== 'string' && !(request.origin instanceof URL)) return;
-    const url = new URL(String(request.path ?? '/'), String(request.origin));
+    const path = String(request.path ?? '/');
+    const origin = String(request.origin);
+    // Every request passes here: other traffic is turned away before any URL is built.
+    // Only a path like `/x` keeps the origin's host (a proxy's absolute or `//host` path does not).
+    if (path.startsWith('/') && !path.startsWith('//')) {
+      const originHost = hostKeyOf(origin);
+      if (originHost !== undefined && !this.host.registry.knowsHost(originHost)) return;
+    }
+    const url = new URL(path, origin);
     const hostKey = url.host.toLowerCase();
     if (!this.host.registry.knowsHost(hostKey)) return;
 

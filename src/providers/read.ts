@@ -61,10 +61,17 @@ export function plus(a: number | undefined, b: number | undefined): number | und
   return a === undefined ? b : a + (b ?? 0);
 }
 
-/** A cost the provider reports in US dollars, as an exact decimal string; undefined if not a decimal. */
+/** Reported costs above this are not believed (a million dollars for one API call), like counts above COUNT_LIMIT. */
+export const COST_LIMIT = 1e6;
+
+/**
+ * A cost the provider reports in US dollars, as an exact decimal string; undefined if not a
+ * decimal or not believable (the catalog's price stands instead). A reported 1e999 would
+ * otherwise turn the cost counter into +Inf for good.
+ */
 export function dollars(raw: unknown): { amount: string; currency: string } | undefined {
   const d = parseDecimal(raw);
-  return d === undefined ? undefined : { amount: formatDecimal(d), currency: 'USD' };
+  return d === undefined || d.gt(COST_LIMIT) ? undefined : { amount: formatDecimal(d), currency: 'USD' };
 }
 
 /** A request flag as JSON gives it. */

@@ -25,6 +25,8 @@ export interface MetricsOptions {
   readonly genAiUsageCost: boolean;
   /** Version labels of the catalogs in use. */
   readonly catalogLabels: () => readonly string[];
+  /** Catalogs configured but left out for their problems. */
+  readonly invalidCatalogs?: () => readonly string[];
 }
 
 /** From a micro-cent embedding call to a multi-dollar long-context call. */
@@ -70,6 +72,8 @@ export class CallMetrics {
       .createObservableGauge(A.METRIC_AI_PRICING_CATALOG_INFO, { description: 'Price catalogs in use (value 1), by version label' })
       .addCallback((r) => {
         for (const label of new Set(options.catalogLabels())) r.observe(1, { [A.ATTR_AI_PRICING_CATALOG]: label });
+        // A broken override shows here too, so a dashboard can tell "not loaded" from "not configured".
+        for (const name of new Set(options.invalidCatalogs?.() ?? [])) r.observe(1, { [A.ATTR_AI_PRICING_CATALOG]: name, [A.ATTR_AI_PRICING_CATALOG_STATUS]: 'invalid' });
       });
     meter
       .createObservableGauge(A.METRIC_AI_PRICING_RATE, { description: 'Unit price in force (per 1 unit) of each tier and unit of the plans this process has priced', valueType: ValueType.DOUBLE })

@@ -28,6 +28,8 @@ export const ATTR_AI_PRICING_PLAN = 'ai.pricing.plan';
 export const ATTR_AI_PRICING_MODEL = 'ai.pricing.model';
 export const ATTR_AI_PRICING_TIER = 'ai.pricing.tier';
 export const ATTR_AI_PRICING_CATALOG = 'ai.pricing.catalog';
+/** On ai_pricing_catalog_info: `invalid` for a configured catalog left out for its problems (absent for catalogs in use). */
+export const ATTR_AI_PRICING_CATALOG_STATUS = 'ai.pricing.catalog.status';
 export const ATTR_AI_PRICING_UNPRICED_REASON = 'ai.pricing.unpriced_reason';
 /** The response ended early (client abort, network error, idle timeout): usage is what was observed. */
 export const ATTR_AI_CALL_ABORTED = 'ai.call.aborted';

@@ -5,12 +5,11 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MAX_FLOW_DEPTH, MAX_SOURCE_BYTES } from '../../src/catalog/source.js';
 import { PricetagInstrumentation } from '../../src/instrumentation.js';
 import { formatDecimal } from '../../src/pricing/decimal.js';
 import { pricetag } from '../support/cli.js';
+import { metricsEndpoint } from '../support/metrics-endpoint.js';
 import { captureDiag, parseExposition } from './support.js';
 
 const PLAN = (charge: string) => `catalog: hostile\ncurrency: USD\nplans:\n  - { id: x/chat, provider: x, operations: [chat], charges: [${charge}] }\n`;
@@ -167,20 +166,20 @@ describe('hostile catalog and budgets files', function () {
       assert.equal(instrumentation.pricer.price({ provider: 'x', operation: 'chat', usage: {} }).priced, false, 'the broken file prices nothing');
       assert.ok(instrumentation.pricer.price({ provider: 'openai', operation: 'chat', model: 'gpt-4o-mini', usage: { input_tokens: 1 } }).priced, 'built-in prices stay');
 
-      // ai_pricing_catalog_info lists the catalogs in use: the broken file is not among them.
-      const exporter = new PrometheusExporter({ preventServerStart: true });
-      const meterProvider = new MeterProvider({ readers: [exporter] });
-      instrumentation.setMeterProvider(meterProvider);
+      // ai_pricing_catalog_info lists the catalogs in use, and the ones left out with status="invalid".
+      assert.deepEqual(instrumentation.invalidCatalogs, [broken, 'inline']);
+      const endpoint = await metricsEndpoint();
+      instrumentation.setMeterProvider(endpoint.meterProvider);
       try {
-        const { resourceMetrics } = await exporter.collect();
-        const text = (exporter as unknown as { _serializer: { serialize(m: unknown): string } })._serializer.serialize(resourceMetrics);
-        const info = parseExposition(text).samples.filter((s) => s.name === 'ai_pricing_catalog_info');
-        assert.deepEqual(info.map((s) => [s.labels.ai_pricing_catalog, s.value]), [
-          ['ai-pricetag-default-2026-11', 1],
-          ['acme-override', 1],
+        const info = parseExposition(await endpoint.scrape()).samples.filter((s) => s.name === 'ai_pricing_catalog_info');
+        assert.deepEqual(info.map((s) => [s.labels.ai_pricing_catalog, s.labels.ai_pricing_catalog_status, s.value]), [
+          ['ai-pricetag-default-2026-11', undefined, 1],
+          ['acme-override', undefined, 1],
+          [broken, 'invalid', 1],
+          ['inline', 'invalid', 1],
         ]);
       } finally {
-        await meterProvider.shutdown();
+        await endpoint.close();
       }
     });
   });

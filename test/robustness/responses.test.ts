@@ -2,48 +2,13 @@
 // exactly what it would without ai-pricetag, nothing inside ai-pricetag faults, calls whose usage
 // cannot be trusted are unpriced with a reason, and the Prometheus exposition stays well formed.
 import { strict as assert } from 'node:assert';
-import http from 'node:http';
 import zlib from 'node:zlib';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import axios from 'axios';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
 import { bodyBytes } from '../support/replay-server.js';
 import { single } from '../support/spans.js';
-import { observed, parseExposition, promtoolAccepts } from './support.js';
-
-type Transport = 'fetch' | 'http' | 'axios';
-const TRANSPORTS: readonly Transport[] = ['fetch', 'http', 'axios'];
-
-interface Seen {
-  readonly status: number;
-  readonly contentType: unknown;
-  readonly body: string;
-}
-
-/** One POST as an application makes it; what it sees (fetch and axios decode, http does not). */
-async function post(transport: Transport, url: string, body: unknown): Promise<Seen> {
-  const payload = JSON.stringify(body);
-  const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-robustness' };
-  if (transport === 'fetch') {
-    const res = await fetch(url, { method: 'POST', headers, body: payload });
-    return { status: res.status, contentType: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()).toString('base64') };
-  }
-  if (transport === 'axios') {
-    const res = await axios.post(url, payload, { headers, responseType: 'arraybuffer', validateStatus: () => true, maxRedirects: 0 });
-    return { status: res.status, contentType: res.headers['content-type'], body: Buffer.from(res.data as ArrayBuffer).toString('base64') };
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(parts).toString('base64') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+import { observed, parseExposition, post, promtoolAccepts, TRANSPORTS, type Transport } from './support.js';
 
 const CHAT_BODY = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
 const chatJson = (usage: unknown, model: unknown = 'gpt-4o-mini-2024-07-18') =>
@@ -125,11 +90,12 @@ describe('hostile provider responses', function () {
 
   /** The same request with and without the instrumentation: what the application sees must not differ. */
   async function sameWithoutUs(transport: Transport, url: string, body: unknown): Promise<ReadableSpan> {
-    const withUs = await observed(() => post(transport, url, body));
+    const headers = { authorization: 'Bearer sk-robustness' };
+    const withUs = await observed(() => post(transport, url, body, { headers }));
     const span = single(await h.aiSpans());
     h.instrumentation.disable();
     try {
-      const without = await observed(() => post(transport, url, body));
+      const without = await observed(() => post(transport, url, body, { headers }));
       assert.deepEqual(withUs, without, `${transport} saw something else with ai-pricetag`);
     } finally {
       h.instrumentation.enable();
@@ -204,6 +170,27 @@ describe('hostile provider responses', function () {
     }
   });
 
+  describe('usage that cannot be trusted, for each token-billing API', function () {
+    const APIS = [
+      ['OpenAI Responses', 'openai', '/responses', { model: 'gpt-4o-mini', input: 'hi' }, (bad: unknown) => ({ model: 'gpt-4o-mini', output: [], usage: { input_tokens: 10, output_tokens: bad } })],
+      ['Anthropic Messages', 'anthropic', '/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 5, messages: [] }, (bad: unknown) => ({ model: 'claude-haiku-4-5', usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: bad } })],
+      ['Gemini generateContent', 'google', '/v1beta/models/gemini-2.5-flash:generateContent', { contents: [] }, (bad: unknown) => ({ modelVersion: 'gemini-2.5-flash', usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, thoughtsTokenCount: bad } })],
+    ] as const;
+    for (const [name, provider, path, request, response] of APIS) {
+      it(`${name}: one field negative, absurd or not a number leaves the call unpriced (no_usage), not priced on the rest`, async function () {
+        for (const bad of [-1, 1e300, '5', { n: 5 }, 3, null]) {
+          h.reset();
+          h.server.serveBytes(200, JSON_TYPE, Buffer.from(JSON.stringify(response(bad))));
+          await post('fetch', `${h.baseUrl(provider)}${path}`, request);
+          const span = single(await h.aiSpans());
+          const believable = bad === 3 || bad === null;
+          assert.equal(span.attributes['ai.pricing.unpriced_reason'], believable ? undefined : 'no_usage', `${name} with ${JSON.stringify(bad)}`);
+          assert.equal(typeof span.attributes['ai.cost.amount'], believable ? 'number' : 'undefined');
+        }
+      });
+    }
+  });
+
   describe('hostile names and costs', function () {
     const NAMES = [
       'gpt"4o\\mini',
@@ -232,8 +219,8 @@ describe('hostile provider responses', function () {
       assert.ok(models.every((m) => m.length <= 128 && !m.includes('\n')));
     });
 
-    it('answers a provider cost of a billion digits without building it (it once took 4 GB and the process)', async function () {
-      for (const cost of ['1e999999999', '1e-999999999', '+0.25', '-1', 'NaN', '1'.repeat(60_000)]) {
+    it('disbelieves a provider cost of a billion digits, or above a million dollars, without building it (it once took 4 GB and the process)', async function () {
+      for (const cost of ['1e999999999', '1e-999999999', '1e999', '2000000', '+0.25', '-1', 'NaN', '1'.repeat(60_000)]) {
         h.reset();
         h.server.serveBytes(200, JSON_TYPE, Buffer.from(`{"results":[],"costDollars":{"total":${JSON.stringify(cost)}}}`));
         const started = performance.now();

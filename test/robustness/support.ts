@@ -3,6 +3,8 @@
 // a way to compare what the application sees with and without the instrumentation.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import axios from 'axios';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../examples/emulator/index.js';
 import type { Harness } from '../support/harness.js';
@@ -257,4 +259,51 @@ export function describeError(error: unknown): Record<string, unknown> {
   if (e.response !== undefined) out.response = { status: e.response.status, data: e.response.data };
   if (e.cause !== undefined) out.cause = describeError(e.cause);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The three ways an application sends a request.
+
+export type Transport = 'fetch' | 'http' | 'axios';
+export const TRANSPORTS: readonly Transport[] = ['fetch', 'http', 'axios'];
+
+export interface Seen {
+  readonly status: number;
+  readonly contentType: unknown;
+  /** Base64 of the body as the application read it (fetch and axios decode it, http does not). */
+  readonly body: string;
+}
+
+export interface PostOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Aborts the request (fetch, axios) or destroys it (http) when fired. */
+  readonly signal?: AbortSignal;
+  /** Gives up after this long, each transport in its own way. */
+  readonly timeoutMs?: number;
+}
+
+/** One POST as an application makes it, and what it sees. */
+export async function post(transport: Transport, url: string, body: unknown, options: PostOptions = {}): Promise<Seen> {
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  if (transport === 'fetch') {
+    const signal = options.timeoutMs === undefined ? options.signal : AbortSignal.timeout(options.timeoutMs);
+    const res = await fetch(url, { method: 'POST', headers, body: payload, signal });
+    return { status: res.status, contentType: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()).toString('base64') };
+  }
+  if (transport === 'axios') {
+    const res = await axios.post(url, payload, { headers, responseType: 'arraybuffer', validateStatus: () => true, maxRedirects: 0, signal: options.signal, timeout: options.timeoutMs });
+    return { status: res.status, contentType: res.headers['content-type'], body: Buffer.from(res.data as ArrayBuffer).toString('base64') };
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers, signal: options.signal, timeout: options.timeoutMs }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(parts).toString('base64') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(payload);
+  });
 }

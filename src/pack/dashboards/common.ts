@@ -53,6 +53,7 @@ import {
   ATTR_GEN_AI_TOKEN_TYPE,
   PROMETHEUS_SERIES as S,
   ATTR_AI_WORK_UNIT,
+  ATTR_AI_PRICING_CATALOG_STATUS,
 } from '../../telemetry/semconv.js';
 import { RECORDS } from '../rules.js';
 
@@ -74,6 +75,7 @@ export const LABEL = {
   shadowPlan: promLabel(ATTR_AI_PRICING_SHADOW_PLAN),
   unpricedReason: promLabel(ATTR_AI_PRICING_UNPRICED_REASON),
   catalog: promLabel(ATTR_AI_PRICING_CATALOG),
+  catalogStatus: promLabel(ATTR_AI_PRICING_CATALOG_STATUS),
   stage: promLabel(ATTR_AI_INSTRUMENTATION_STAGE),
   tokenType: promLabel(ATTR_GEN_AI_TOKEN_TYPE),
   workUnit: promLabel(ATTR_AI_WORK_UNIT),

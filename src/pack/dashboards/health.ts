@@ -130,11 +130,11 @@ export function healthDashboard(): DashboardBuilder {
         panels: [
           tablePanel({
             title: 'Catalog version per job',
-            description: 'The price catalog versions each instance loaded (ai_pricing_catalog_info). Instances of one job with different versions price the same call differently: roll the catalog out everywhere.',
+            description: 'The price catalog versions each instance loaded (ai_pricing_catalog_info). Instances of one job with different versions price the same call differently: roll the catalog out everywhere. Status invalid: a configured catalog file left out for its problems (see the service log), so its prices are not used.',
             unit: UNIT.none,
             width: 8,
-            queries: [{ expr: `max by (${J}, ${I}, ${LABEL.catalog}) (${sel.of(S.catalogInfo)})`, format: 'table', instant: true }],
-            columns: { [J]: 'Job', [I]: 'Instance', [LABEL.catalog]: 'Catalog version' },
+            queries: [{ expr: `max by (${J}, ${I}, ${LABEL.catalog}, ${LABEL.catalogStatus}) (${sel.of(S.catalogInfo)})`, format: 'table', instant: true }],
+            columns: { [J]: 'Job', [I]: 'Instance', [LABEL.catalog]: 'Catalog version', [LABEL.catalogStatus]: 'Status' },
             hidden: ['Value'],
           }),
           timeseriesPanel({
