@@ -2,15 +2,25 @@
  * A small benchmark harness. Sub-microsecond operations are timed in batches
  * (a timer read per call would cost as much as the call), repeated as samples;
  * we report the median per-operation time and the spread between samples.
+ * Benchmarks that time whole round trips in child processes report their
+ * samples through `summarize`.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/** Times are in nanoseconds, memory in bytes. */
+export type Unit = 'ns' | 'bytes';
+
 export interface Measurement {
   readonly name: string;
-  /** Median nanoseconds per operation over the samples. */
-  readonly medianNs: number;
-  /** Lowest and highest sample, ns per operation. */
-  readonly minNs: number;
-  readonly maxNs: number;
+  readonly unit: Unit;
+  /** Median over the samples (per operation, for times). */
+  readonly median: number;
+  /** Lowest and highest sample. */
+  readonly min: number;
+  readonly max: number;
   readonly samples: number;
+  /** Operations timed together in one sample (1 where each sample is one operation or one median). */
   readonly opsPerSample: number;
 }
 
@@ -20,10 +30,16 @@ export interface MeasureOptions {
   readonly sampleMs: number;
 }
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** A measurement from samples taken elsewhere (child processes, whole round trips). */
+export function summarize(name: string, values: readonly number[], unit: Unit = 'ns', opsPerSample = 1): Measurement {
+  return { name, unit, median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length, opsPerSample };
 }
 
 /** `op(i)` must return something derived from its work so it cannot be optimised away. */
@@ -48,5 +64,33 @@ export function measure(name: string, op: (i: number) => unknown, options: Measu
     perOp.push(Number(process.hrtime.bigint() - t0) / batch);
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return { name, medianNs: median(perOp), minNs: Math.min(...perOp), maxNs: Math.max(...perOp), samples: options.samples, opsPerSample: batch };
+  return { ...summarize(name, perOp), opsPerSample: batch };
+}
+
+let gcFunction: (() => void) | undefined;
+
+/** A full garbage collection, whether or not this process was started with --expose-gc. */
+export function forceGc(): void {
+  if (gcFunction === undefined) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed !== undefined) gcFunction = exposed;
+    else {
+      v8.setFlagsFromString('--expose-gc');
+      gcFunction = vm.runInNewContext('gc') as () => void;
+    }
+  }
+  gcFunction();
+}
+
+/** The JavaScript heap in use after two full collections (objects only; no Buffers). */
+export function heapAfterGc(): number {
+  forceGc();
+  forceGc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Live memory: the JavaScript heap plus memory held outside it (Buffers, ArrayBuffers). */
+export function liveBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 }

@@ -1,48 +1,81 @@
 /**
- * `npm run bench [-- --quick] [-- --no-write]`: runs every benchmark, prints
- * name, baseline, ours and ratio (medians), writes bench/results.json.
+ * The benchmark table (started by run.ts): runs every section, prints name,
+ * baseline, ours, spread, ratio, goal and note (medians; every baseline
+ * measured in this run), writes bench/results.json.
+ * `--quick` only checks that everything still runs (figures not meaningful);
+ * `--only SECTION,…` runs some sections and writes nothing; `--markdown`
+ * prints the table as Markdown.
+ * Sections: pricing, capture, metrics, overhead, streaming, concurrency, simulate.
  */
+import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { captureBenchmarks } from './capture.bench.js';
+import { concurrencyBenchmarks } from './concurrency.bench.js';
 import { metricsBenchmarks } from './metrics.bench.js';
+import { overheadBenchmarks } from './overhead.bench.js';
 import { pricingBenchmarks } from './pricing.bench.js';
 import type { Row } from './row.js';
+import { simulateBenchmarks } from './simulate.bench.js';
+import { streamingBenchmarks } from './streaming.bench.js';
+import { markdownTable, ratioOf, textTable } from './table.js';
+import { COMPILED, REPO_ROOT } from './support/paths.js';
+import { startProviderServer } from './support/provider-server.js';
 
 const quick = process.argv.includes('--quick');
-const write = !process.argv.includes('--no-write');
-const options = quick ? { samples: 3, sampleMs: 5 } : { samples: 15, sampleMs: 100 };
-
-const fmt = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
-
-function printTable(rows: readonly Row[]): void {
-  const header = ['benchmark', 'baseline (median)', 'ours (median)', 'ours spread', 'ratio', 'note'];
-  const cells = rows.map((r) => [
-    r.name,
-    fmt(r.baseline.medianNs),
-    fmt(r.ours.medianNs),
-    `${fmt(r.ours.minNs)} … ${fmt(r.ours.maxNs)}`,
-    `${(r.ours.medianNs / r.baseline.medianNs).toFixed(1)}×`,
-    r.note ?? '',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const c of cells) console.log(line(c));
-}
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : new Set((process.argv[onlyAt + 1] ?? '').split(','));
+// A partial run never replaces the full results.
+const write = !process.argv.includes('--no-write') && only === undefined;
+const options = quick ? { samples: 3, sampleMs: 5 } : { samples: 15, sampleMs: 60 };
 
 const started = Date.now();
-console.log(`ai-pricetag benchmarks on Node ${process.versions.node}${quick ? ' (quick mode: figures are not meaningful)' : ''}`);
-console.log('baselines, measured in this run: pricing rows, float arithmetic of the same token call with the plan in hand;');
-console.log('metric rows, the OpenTelemetry SDK primitive doing the same amount of work (one counter add; a scrape of as many plain series)\n');
-const rows = [...pricingBenchmarks(options), ...(await metricsBenchmarks(options, quick))];
-printTable(rows);
-console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+console.log(`ai-pricetag benchmarks on Node ${process.versions.node}, ${machine}${COMPILED ? '' : ', under tsx'}${quick ? ' (quick mode: figures are not meaningful)' : ''}`);
+console.log('every baseline is measured in this run; ratio = ours / baseline (medians); method and goals: docs/performance.md\n');
+
+const sections: [string, () => Promise<Row[]> | Row[]][] = [];
+const server = await startProviderServer();
+sections.push(['pricing', () => pricingBenchmarks(options, quick)]);
+sections.push(['capture', () => captureBenchmarks(options)]);
+sections.push(['metrics', () => metricsBenchmarks(options, quick)]);
+sections.push(['overhead', () => overheadBenchmarks(server, quick)]);
+sections.push(['streaming', () => streamingBenchmarks(server, quick)]);
+sections.push(['concurrency', () => concurrencyBenchmarks(quick)]);
+sections.push(['simulate', () => simulateBenchmarks(quick)]);
+
+const rows: Row[] = [];
+const timings: Record<string, number> = {};
+try {
+  for (const [name, run] of sections) {
+    if (only !== undefined && !only.has(name)) continue;
+    const t0 = Date.now();
+    rows.push(...(await run()));
+    timings[name] = (Date.now() - t0) / 1000;
+    process.stderr.write(`  ${name}: ${timings[name].toFixed(1)} s\n`);
+  }
+} finally {
+  await server.close();
+}
+console.log(process.argv.includes('--markdown') ? markdownTable(rows, !quick) : textTable(rows, !quick));
+if (!quick) {
+  const goals = rows.filter((r) => r.goal !== undefined);
+  const missed = goals.filter((r) => !r.goal!.met);
+  console.log(`\ngoals: ${goals.length - missed.length} of ${goals.length} met${missed.length > 0 ? `; missed: ${missed.map((r) => r.name).join('; ')}` : ''}`);
+}
+const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s; load average at the end ${loadAfter}`);
 if (write) {
   const results = {
     node: process.versions.node,
     date: new Date().toISOString(),
+    machine,
+    loadAverageAtEnd: loadAfter,
     quick,
-    rows: rows.map((r) => ({ name: r.name, baseline: r.baseline, ours: r.ours, ratio: r.ours.medianNs / r.baseline.medianNs, note: r.note })),
+    compiled: COMPILED,
+    sectionSeconds: timings,
+    rows: rows.map((r) => ({ name: r.name, baseline: r.baseline, ours: r.ours, ratio: Number.isFinite(ratioOf(r)) ? ratioOf(r) : null, goal: r.goal, note: r.note })),
   };
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench/results.json');
 }

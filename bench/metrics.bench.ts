@@ -2,8 +2,10 @@
  * Metric recording and scraping. Recording: CallMetrics.record for one priced
  * call (cost, usage by unit, requests, histograms) against the baseline of one
  * plain SDK counter increment with the same labels. Scraping: a real HTTP
- * scrape of the Prometheus exporter holding N series of ours, against the same
- * exporter holding N series of a plain SDK counter.
+ * scrape of the Prometheus exporter holding about 1k, 10k and 50k series of
+ * ours (every histogram bucket counts as a series, as in Prometheus), against
+ * the same exporter holding as many series of a plain SDK counter; with the
+ * live memory (heap + external, after a full GC) those series hold.
  */
 import { ROOT_CONTEXT, type Attributes } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -15,7 +17,7 @@ import type { CallRecord } from '../src/capture/call-record.js';
 import { priceFacts } from '../src/capture/price-call.js';
 import { loadCatalogs } from '../src/catalog/load.js';
 import { CallMetrics } from '../src/telemetry/call-metrics.js';
-import { measure, type MeasureOptions, type Measurement } from './harness.js';
+import { heapAfterGc, measure, summarize, type MeasureOptions } from './harness.js';
 
 import type { Row } from './row.js';
 
@@ -63,28 +65,22 @@ async function served(exporter: PrometheusExporter): Promise<{ url: string; clos
   };
 }
 
-async function timeScrapes(url: string, samples: number): Promise<{ median: number; min: number; max: number; seriesLines: number }> {
+/** Scrape times in ns (after one warm-up scrape) and the number of series in the answer. */
+async function timeScrapes(url: string, samples: number): Promise<{ times: number[]; seriesLines: number }> {
   const times: number[] = [];
   let lines = 0;
   for (let i = 0; i < Math.max(1, samples + 1); i++) {
-    const t0 = performance.now();
+    const t0 = process.hrtime.bigint();
     const text = await (await fetch(url)).text();
-    const ms = performance.now() - t0;
-    if (i > 0) times.push(ms); // the first scrape warms up
+    const ns = Number(process.hrtime.bigint() - t0);
+    if (i > 0) times.push(ns);
     lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
   }
-  times.sort((a, b) => a - b);
-  return { median: times[times.length >> 1] ?? 0, min: times[0] ?? 0, max: times[times.length - 1] ?? 0, seriesLines: lines };
+  return { times, seriesLines: lines };
 }
 
-const toMeasurement = (name: string, t: { median: number; min: number; max: number }, samples: number): Measurement => ({
-  name,
-  medianNs: t.median * 1e6,
-  minNs: t.min * 1e6,
-  maxNs: t.max * 1e6,
-  samples,
-  opsPerSample: 1,
-});
+const MiB = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
 
 export async function metricsBenchmarks(options: MeasureOptions, quick: boolean): Promise<Row[]> {
   const rows: Row[] = [];
@@ -97,12 +93,14 @@ export async function metricsBenchmarks(options: MeasureOptions, quick: boolean)
     const metrics = metricsFor(provider, 100);
     const records = Array.from({ length: 256 }, (_, i) => record('gpt-4o-mini', i));
     const ours = measure('record one priced call (all instruments)', (i) => metrics.record(records[i & 255]!, ROOT_CONTEXT), options);
-    rows.push({ name: 'metrics: record one priced call', baseline, ours });
+    rows.push({ name: 'metrics: record one priced call', baseline, ours, note: 'every instrument: cost, usage, requests, 3 histograms' });
     await provider.shutdown();
   }
-  // Scraping N series (every histogram bucket counts as a series, as in Prometheus).
-  for (const target of quick ? [1000] : [1000, 10_000]) {
-    const samples = quick ? 3 : 9;
+  // Scraping N series.
+  for (const target of quick ? [1000] : [1000, 10_000, 50_000]) {
+    const samples = quick ? 2 : target >= 50_000 ? 5 : 9;
+    const heapBefore = heapAfterGc();
+    const rssBefore = process.memoryUsage.rss();
     const oursExporter = new PrometheusExporter({ preventServerStart: true });
     const oursProvider = new MeterProvider({ readers: [oursExporter] });
     const metrics = metricsFor(oursProvider, 100_000);
@@ -110,24 +108,30 @@ export async function metricsBenchmarks(options: MeasureOptions, quick: boolean)
     // Each call of a new model adds a fixed number of series: measure it once, then fill to the target.
     metrics.record(record('model-0', 0), ROOT_CONTEXT);
     const perModel = (await timeScrapes(oursServer.url, 0)).seriesLines;
-    const heapBefore = process.memoryUsage().heapUsed;
     const models = Math.ceil(target / perModel);
     for (let m = 1; m < models; m++) metrics.record(record(`model-${m}`, m), ROOT_CONTEXT);
-    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
-    const oursTimes = await timeScrapes(oursServer.url, samples);
+    const oursHeld = heapAfterGc() - heapBefore;
+    const ours = await timeScrapes(oursServer.url, samples);
+    const rssGrowth = process.memoryUsage.rss() - rssBefore;
 
+    const baseBefore = heapAfterGc();
     const baseExporter = new PrometheusExporter({ preventServerStart: true });
-    const baseProvider = new MeterProvider({ readers: [baseExporter] });
+    // The SDK keeps 2,000 series per instrument unless told otherwise.
+    const baseProvider = new MeterProvider({ readers: [baseExporter], views: [{ instrumentName: 'baseline.cost', aggregationCardinalityLimit: 1_000_000 }] });
     const counter = baseProvider.getMeter('baseline').createCounter('baseline.cost');
-    for (let s = 0; s < oursTimes.seriesLines; s++) counter.add(1, { series: `s-${s}` });
+    for (let s = 0; s < ours.seriesLines; s++) counter.add(1, { series: `s-${s}` });
+    const baseHeld = heapAfterGc() - baseBefore;
     const baseServer = await served(baseExporter);
-    const baseTimes = await timeScrapes(baseServer.url, samples);
+    const base = await timeScrapes(baseServer.url, samples);
+    if (Math.abs(base.seriesLines - ours.seriesLines) > 2) throw new Error(`baseline scrape has ${base.seriesLines} series, ours ${ours.seriesLines}`);
 
+    const oursScrape = summarize('ai-pricetag series', ours.times);
     rows.push({
-      name: `metrics: scrape ${oursTimes.seriesLines} series (${models} models)`,
-      baseline: toMeasurement('plain SDK counter, same series count', baseTimes, samples),
-      ours: toMeasurement('ai-pricetag series', oursTimes, samples),
-      note: `heap +${(heapGrowth / 1048576).toFixed(1)} MiB while recording them`,
+      name: `metrics: scrape ${ours.seriesLines} series (${models} models)`,
+      baseline: summarize('plain SDK counter, same series count', base.times),
+      ours: oursScrape,
+      note: `series hold ${MiB(oursHeld)} of heap (plain counter ${MiB(baseHeld)}); RSS +${MiB(rssGrowth)} with the scrapes`,
+      ...(target === 10_000 ? { goal: { text: '< 100 ms', met: oursScrape.median < 100e6 } } : {}),
     });
     await Promise.all([oursServer.close(), baseServer.close(), oursProvider.shutdown(), baseProvider.shutdown()]);
   }

@@ -1,14 +1,23 @@
 /**
  * Pricing hot path: catalog lookup + exact price for a 3-charge token plan, a
- * tiered per-request plan and a blended plan, in a 10-plan and a 2,000-plan
- * catalog. Baseline, same run: the same formula in plain float arithmetic with
- * the plan already in hand (what an inexact, lookup-free pricer would cost).
+ * tiered per-request plan and a blended plan, in a 10-plan catalog, a
+ * 2,000-plan synthetic catalog (half of it glob models, a third under the
+ * same provider as the call) and a 2,000-plan catalog made by the real LiteLLM
+ * importer (the LiteLLM excerpt in shared/data, its entries repeated under new
+ * names until the import holds 2,000 plans: every shape LiteLLM has, at the size
+ * of the full list). Baseline, same run: the same formula in plain float
+ * arithmetic with the plan already in hand (what an inexact, lookup-free
+ * pricer would cost).
  */
-import { loadCatalogs } from '../src/catalog/load.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importLiteLLM } from '../src/catalog/import/litellm/index.js';
+import { loadCatalogs, type CatalogInput } from '../src/catalog/load.js';
 import type { CatalogDocument } from '../src/catalog/schema.js';
 import type { Pricer, PriceRequest } from '../src/pricing/pricer.js';
 import { measure, type MeasureOptions } from './harness.js';
 import type { Row } from './row.js';
+import { REPO_ROOT } from './support/paths.js';
 
 const PLANS: CatalogDocument['plans'] = [
   {
@@ -63,10 +72,48 @@ function catalog(count: number): CatalogDocument {
   return { catalog: `bench-${count}`, currency: 'USD', plans: [...filler.slice(0, filler.length >> 1), ...PLANS, ...filler.slice(filler.length >> 1)] };
 }
 
-function pricerOf(count: number): Pricer {
-  const result = loadCatalogs([{ name: `bench-${count}`, document: catalog(count) }], { includeDefault: false });
-  if (!result.ok) throw new Error('bench catalog invalid');
+function pricerOf(inputs: CatalogInput[]): Pricer {
+  const result = loadCatalogs(inputs, { includeDefault: false });
+  if (!result.ok) throw new Error(`bench catalog invalid: ${JSON.stringify(result.problems.slice(0, 3))}`);
   return result.pricer;
+}
+
+/** The LiteLLM excerpt, where the tests find it (PRICETAG_SHARED_DATA or shared/data beside the checkout). */
+function liteLLMSample(): Record<string, unknown> | undefined {
+  const dir = process.env.PRICETAG_SHARED_DATA ?? join(REPO_ROOT, '..', 'shared', 'data');
+  const file = `${dir.replace(/\/$/, '')}/litellm-prices-sample.json`;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+}
+
+/** A LiteLLM import of `plans` plans: the excerpt's entries repeated under suffixed names, converted by the real importer. */
+function liteLLMCatalog(sample: Record<string, unknown>, plans: number): CatalogDocument {
+  const json: Record<string, unknown> = {};
+  let document: CatalogDocument | undefined;
+  for (let copy = 0; ; copy++) {
+    for (const [key, entry] of Object.entries(sample)) json[copy === 0 ? key : `${key}-copy${copy}`] = entry;
+    document = importLiteLLM(json, { asOf: '2026-11-27' }).document;
+    if (document.plans.length >= plans) break;
+  }
+  return { ...document, plans: document.plans.slice(0, plans) };
+}
+
+interface Catalog {
+  readonly label: string;
+  readonly inputs: CatalogInput[];
+}
+
+function catalogs(): Catalog[] {
+  const out: Catalog[] = [
+    { label: '10 plans', inputs: [{ name: 'bench-10', document: catalog(10) }] },
+    { label: '2,000 plans (synthetic)', inputs: [{ name: 'bench-2000', document: catalog(2000) }] },
+  ];
+  const sample = liteLLMSample();
+  if (sample !== undefined) {
+    // The three benchmarked plans layered over 1,997 imported ones.
+    const imported = liteLLMCatalog(sample, 2000 - PLANS.length);
+    out.push({ label: '2,000 plans (LiteLLM import)', inputs: [{ name: 'litellm', document: imported }, { name: 'bench-3', document: { catalog: 'bench-3', currency: 'USD', plans: PLANS } }] });
+  }
+  return out;
 }
 
 const calls: Record<string, (i: number) => PriceRequest> = {
@@ -87,7 +134,7 @@ const calls: Record<string, (i: number) => PriceRequest> = {
 };
 
 
-export function pricingBenchmarks(options: MeasureOptions): Row[] {
+export function pricingBenchmarks(options: MeasureOptions, quick: boolean): Row[] {
   // Float baseline: rate × quantity / per for the token call, plan already known.
   const baseline = measure(
     'float arithmetic, no lookup',
@@ -95,18 +142,30 @@ export function pricingBenchmarks(options: MeasureOptions): Row[] {
     options,
   );
   const rows: Row[] = [];
-  for (const size of [10, 2000]) {
-    const pricer = pricerOf(size);
+  const all = catalogs();
+  const small = new Map<string, number>();
+  for (const { label: size, inputs } of quick ? all.slice(0, 1).concat(all.slice(-1)) : all) {
+    const pricer = pricerOf(inputs);
+    const planCount = pricer.index.plans().length;
+    if (!size.startsWith(planCount.toLocaleString('en'))) throw new Error(`catalog "${size}" has ${planCount} plans`);
     for (const [label, call] of Object.entries(calls)) {
       // Requests are built outside the timed loop, as the instrumentation has them in hand.
       const requests = Array.from({ length: 1024 }, (_, i) => call(i));
-      const ours = measure(`price: ${label}, ${size} plans`, (i) => {
+      const ours = measure(`price: ${label}, ${size}`, (i) => {
         const r = pricer.price(requests[i & 1023]!);
         if (!r.priced) throw new Error(`unpriced ${label}: ${r.reason}`);
         return r.cost;
       }, options);
-      rows.push({ name: ours.name, baseline, ours });
+      const tenPlans = small.get(label);
+      if (tenPlans === undefined) {
+        small.set(label, ours.median);
+        rows.push({ name: ours.name, baseline, ours, goal: { text: '< 1 µs', met: ours.median < 1000 } });
+      } else {
+        const growth = ours.median / tenPlans;
+        rows.push({ name: ours.name, baseline, ours, note: `${growth.toFixed(2)}× the 10-plan figure`, goal: { text: '< 1 µs, flat (≤ 1.5× 10 plans)', met: ours.median < 1000 && growth <= 1.5 } });
+      }
     }
   }
+  if (all.length < 3) process.stderr.write('pricing: LiteLLM excerpt (shared/data/litellm-prices-sample.json) not found, its catalog is left out; set PRICETAG_SHARED_DATA\n');
   return rows;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import http from 'node:http';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
-import { costOf, single } from '../support/spans.js';
+import { costOf } from '../support/spans.js';
 
 function post(request: typeof http.request, url: string, body: unknown): Promise<string> {
   return new Promise((resolve, reject) => {
