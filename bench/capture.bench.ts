@@ -7,6 +7,7 @@
  */
 import { JsonFieldScanner } from '../src/capture/json-scanner.js';
 import { SseReader } from '../src/capture/sse.js';
+import { hasJsonKey } from '../src/providers/read.js';
 import { value } from '../src/providers/fields.js';
 import { measure, type MeasureOptions } from './harness.js';
 import type { Row } from './row.js';
@@ -38,7 +39,8 @@ export function captureBenchmarks(options: MeasureOptions): Row[] {
     const ours = measure('SseReader (events to the adapter)', () => {
       let events = 0;
       const reader = new SseReader((_event, data) => {
-        if (data.includes('"usage":{')) events++;
+        // The OpenAI chat adapter's pre-check of each event (providers/openai-api.ts).
+        if (hasJsonKey(data, 'usage', ':{')) events++;
       });
       for (const piece of pieces) reader.write(piece);
       reader.end();

@@ -9,7 +9,7 @@
  * - `/answer`: one request; streamed answers are read for a `costDollars` event.
  */
 import { chars, count as countField, first, sumOf, value, type Extracted } from './fields.js';
-import { dollars, parseJson, record, text } from './read.js';
+import { dollars, hasJsonKey, parseJson, record, text } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 
 const COST = 'costDollars.total';
@@ -27,7 +27,7 @@ function reader(item: PriceItem | undefined): CallReader {
   return {
     responseFields: [value(COST)],
     onEvent(_event, data) {
-      if (!data.includes('"costDollars"')) return;
+      if (!hasJsonKey(data, 'costDollars')) return;
       const cost = record(record(parseJson(data))?.costDollars)?.total;
       if (cost !== undefined) streamed = cost;
     },

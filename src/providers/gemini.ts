@@ -7,7 +7,7 @@
  * `output_tokens` = candidates + thoughts.
  */
 import { extractFields, last, value, type Extracted } from './fields.js';
-import { believable, count, minus, modelName, parseJson, plus, record, usage } from './read.js';
+import { believable, count, hasJsonKey, minus, modelName, parseJson, plus, record, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route, SemconvUsage } from './types.js';
 
 /** a + b where either may be absent; absent only when both are. */
@@ -67,9 +67,9 @@ export function generateContentRoute(pathModel: string | undefined, head: Reques
         requestModel: pathModel,
         responseFields: [value(prefix + USAGE), value(prefix + MODEL), value(prefix + SEARCH_QUERIES)],
         onEvent(_event, data) {
-          if (data.includes('"usageMetadata"')) usageChunk = data;
-          if (data.includes('"webSearchQueries"')) groundingChunk = data;
-          if (data.includes('"finishReason"')) finished = true;
+          if (hasJsonKey(data, 'usageMetadata')) usageChunk = data;
+          if (hasJsonKey(data, 'webSearchQueries')) groundingChunk = data;
+          if (hasJsonKey(data, 'finishReason')) finished = true;
         },
         finish(outcome): CallFacts {
           const body = reported(outcome.response, prefix);

@@ -7,7 +7,7 @@
  */
 import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
-import { believable, count, minus, modelName, parseJson, record, text, usage } from './read.js';
+import { believable, count, hasJsonKey, minus, modelName, parseJson, record, text, usage } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, Route, SemconvUsage } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -97,7 +97,7 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
             return;
           }
           // Only chunks that can carry what we need are parsed: the first, and those with usage.
-          if (streamModel !== undefined && !data.includes('"usage":{')) return;
+          if (streamModel !== undefined && !hasJsonKey(data, 'usage', ':{')) return;
           const chunk = record(parseJson(data));
           if (chunk === undefined) return;
           streamModel ??= modelName(chunk.model);

@@ -26,6 +26,19 @@ export function believable(...values: unknown[]): boolean {
   return values.every((v) => v === undefined || v === null || count(v) !== undefined);
 }
 
+/**
+ * Whether a JSON text has the key `key` (followed by `then`, e.g. `:{` for an object value), as a
+ * cheap test before parsing a stream event. Searching from the key's first letter rather than its
+ * opening quote is several times faster on JSON, where quotes are everywhere.
+ */
+export function hasJsonKey(data: string, key: string, then = ''): boolean {
+  const needle = `${key}"${then}`;
+  for (let at = data.indexOf(needle); at !== -1; at = data.indexOf(needle, at + 1)) {
+    if (at > 0 && data.charCodeAt(at - 1) === 34 /* " */) return true;
+  }
+  return false;
+}
+
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
