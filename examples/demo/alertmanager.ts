@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './prometheus.js';
+import { freePort, waitUntilReady } from './prometheus.js';
 import { startWebhook, type ReceivedAlert } from './webhook.js';
 
 export type { ReceivedAlert };
@@ -50,19 +50,10 @@ export async function startAlertmanager(options: AlertmanagerOptions = {}): Prom
     await webhook.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`alertmanager did not start:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilReady(`http://127.0.0.1:${port}`, child, async () => {
+    await stop();
+    return new Error(`alertmanager did not start:\n${log}`);
+  });
   return {
     target: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,

@@ -42,6 +42,23 @@ export interface PrometheusAlert {
   readonly activeAt: string;
 }
 
+/**
+ * Polls `<url>/-/ready` (Prometheus and Alertmanager both serve it) until it answers, for up to
+ * 30 s; if the process exits or time runs out, throws what `failed` returns (after cleaning up).
+ */
+export async function waitUntilReady(url: string, child: ChildProcess, failed: () => Promise<Error>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw await failed();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export interface PrometheusOptions {
   /** Extra command-line flags. */
   readonly args?: readonly string[];
@@ -74,19 +91,10 @@ export async function startPrometheus(config: string, options: PrometheusOptions
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`prometheus did not start:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilReady(url, child, async () => {
+    await stop();
+    return new Error(`prometheus did not start:\n${log}`);
+  });
   return {
     url,
     query,
