@@ -1,13 +1,11 @@
 /**
  * One call's cost under a plan without its per-charge breakdown: what a simulation
- * over millions of calls needs. Same tier selection, billed quantities and scaled
- * rates as the engine's integer fast path (src/pricing/price.ts), without building
- * the breakdown's decimals; anything off that path goes to pricePlan itself. A
- * property test checks both give the same cost.
+ * over millions of calls needs. The engine's integer fast path for the cost alone
+ * (scaledTierSum in src/pricing/price.ts), so no breakdown decimals are built; anything
+ * off that path goes to pricePlan itself. A property test checks both give the same cost.
  */
-import { billedQuantity } from '../pricing/charge.js';
-import { EXACT_INTEGER_LIMIT, type Decimal } from '../pricing/decimal.js';
-import { pricePlan } from '../pricing/price.js';
+import type { Decimal } from '../pricing/decimal.js';
+import { pricePlan, scaledTierSum } from '../pricing/price.js';
 import { selectTier } from '../pricing/tier.js';
 import type { Dimensions, Plan, Usage } from '../pricing/types.js';
 import type { UnpricedReason } from '../pricing/vocabulary.js';
@@ -40,27 +38,13 @@ export function costUnderPlan(plan: Plan, usage: Usage, dimensions: Dimensions |
     out.reason = 'no_tier';
     return;
   }
-  const scaled = tier.scaled;
-  if (scaled !== undefined) {
-    const { charges } = tier;
-    const { coefficients } = scaled;
-    let sum = 0;
-    let i = 0;
-    for (; i < charges.length; i++) {
-      const charge = charges[i]!;
-      const q = usage[charge.unit] ?? (charge.unit === 'requests' ? 1 : 0);
-      const billed = billedQuantity(q, charge.increment, charge.minimum);
-      if (!Number.isInteger(billed)) break;
-      const product = coefficients[i]! * billed;
-      sum += product;
-      if (!(product < EXACT_INTEGER_LIMIT) || !(sum < EXACT_INTEGER_LIMIT)) break;
-    }
-    if (i === charges.length) {
-      out.kind = 'scaled';
-      out.coefficient = sum;
-      out.scale = scaled.scale;
-      return;
-    }
+  const { scaled } = tier;
+  const sum = scaled === undefined ? undefined : scaledTierSum(tier, scaled, usage);
+  if (scaled !== undefined && sum !== undefined) {
+    out.kind = 'scaled';
+    out.coefficient = sum;
+    out.scale = scaled.scale;
+    return;
   }
   const result = pricePlan(plan, usage, dimensions);
   if (!result.priced) {
