@@ -24,7 +24,7 @@ import { ProviderRegistry, type Recognition } from './providers/registry.js';
 import { CallMetrics } from './telemetry/call-metrics.js';
 import { CallSpans, type RecordListener } from './telemetry/call-spans.js';
 import { unitCallOf } from './telemetry/work-unit-call.js';
-import { readWorkUnitIds, withWorkUnitIds, workUnitIdsOf } from './telemetry/work-unit-ids.js';
+import { readWorkUnitIds, withWorkUnitIds, workUnitIdsOf, type WorkUnitSources } from './telemetry/work-unit-ids.js';
 import { WorkUnitMetrics } from './telemetry/work-unit-metrics.js';
 import { WorkUnitTable } from './telemetry/work-units.js';
 import type { CallRecord } from './capture/call-record.js';
@@ -50,6 +50,8 @@ interface Runtime {
   readonly catalogLabels: readonly string[];
   /** Catalog inputs left out for their problems, by file name (or document name). */
   readonly invalidCatalogs: readonly string[];
+  /** Where conversation and unit-of-work ids come from (read once per call). */
+  readonly workUnitSources: WorkUnitSources;
   readonly registry: ProviderRegistry;
   readonly pricing: Map<string, PricingContext>;
   readonly defaultCurrency: string;
@@ -232,12 +234,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   private startCall(recognition: Recognition, parent: Context, url: URL, contentType: string | undefined): Call | undefined {
     if (!this.isEnabled()) return undefined;
     const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-    const units = this.getConfig().workUnits;
-    const ids = readWorkUnitIds(parent, recognition.head.header, {
-      conversationBaggageKey: units?.conversationBaggageKey ?? DEFAULT_CONVERSATION_BAGGAGE_KEY,
-      conversationHeader: units?.conversationHeader?.toLowerCase(),
-      units: units?.units ?? {},
-    });
+    const ids = readWorkUnitIds(parent, recognition.head.header, this.runtime!.workUnitSources);
     const call = new Call(recognition, this.callDeps(), withWorkUnitIds(parent, ids), url.hostname, port, contentType);
     this.active!.add(call);
     return call;
@@ -344,7 +341,13 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       this._diag.error(`endpoints ignored: ${(error as Error).message}`);
       registry = new ProviderRegistry(adapters);
     }
+    const units = config.workUnits;
+    const workUnitSources: WorkUnitSources = {
+      conversationBaggageKey: units?.conversationBaggageKey ?? DEFAULT_CONVERSATION_BAGGAGE_KEY,
+      conversationHeader: units?.conversationHeader?.toLowerCase(),
+      units: units?.units ?? {},
+    };
     const firstPlan = pricer.index.plans()[0];
-    return { pricer, catalogLabels: labels, invalidCatalogs: invalid, registry, pricing: new Map(), defaultCurrency: firstPlan?.currency ?? 'USD' };
+    return { pricer, catalogLabels: labels, invalidCatalogs: invalid, workUnitSources, registry, pricing: new Map(), defaultCurrency: firstPlan?.currency ?? 'USD' };
   }
 }

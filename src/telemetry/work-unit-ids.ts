@@ -30,8 +30,10 @@ const clean = (value: unknown): string | undefined => {
   return text === '' ? undefined : text.slice(0, MAX_ID_LENGTH);
 };
 
+const NO_IDS: WorkUnitIds = new Map();
+
 export function readWorkUnitIds(parent: Context, header: (name: string) => string | undefined, sources: WorkUnitSources): WorkUnitIds {
-  const ids = new Map<string, string>();
+  let ids: Map<string, string> | undefined;
   // SDK spans expose their attributes; the API's Span type does not promise it.
   const attributes = (trace.getSpan(parent) as unknown as { attributes?: Attributes } | undefined)?.attributes;
   const baggage = propagation.getBaggage(parent);
@@ -39,12 +41,13 @@ export function readWorkUnitIds(parent: Context, header: (name: string) => strin
     clean(attributes?.[ATTR_GEN_AI_CONVERSATION_ID]) ??
     clean(baggage?.getEntry(sources.conversationBaggageKey)?.value) ??
     (sources.conversationHeader === undefined ? undefined : clean(header(sources.conversationHeader)));
-  if (conversation !== undefined) ids.set(CONVERSATION_UNIT, conversation);
-  for (const [unit, key] of Object.entries(sources.units)) {
-    const id = clean(baggage?.getEntry(key)?.value);
-    if (id !== undefined) ids.set(unit, id);
+  if (conversation !== undefined) (ids ??= new Map()).set(CONVERSATION_UNIT, conversation);
+  for (const unit in sources.units) {
+    const id = clean(baggage?.getEntry(sources.units[unit]!)?.value);
+    if (id !== undefined) (ids ??= new Map()).set(unit, id);
   }
-  return ids;
+  // Most calls belong to no conversation: nothing is allocated for them.
+  return ids ?? NO_IDS;
 }
 
 export function withWorkUnitIds(parent: Context, ids: WorkUnitIds): Context {
