@@ -33,8 +33,7 @@ const maxInFlight = positive('DEMO_MAX_IN_FLIGHT', 200);
 const statusSeconds = positive('DEMO_STATUS_SECONDS', 2);
 
 // The emulator's seeded generator: the same seed gives the same traffic.
-const generator = new Random(positive('DEMO_SEED', 1));
-const random = () => generator.next();
+const random = new Random(positive('DEMO_SEED', 1));
 
 const all = features(emulatorUrl);
 const due = new Map(all.map((f) => [f.name, 0]));

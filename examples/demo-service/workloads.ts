@@ -8,10 +8,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import axios, { type AxiosInstance } from 'axios';
 import OpenAI from 'openai';
 import { context, propagation } from '@opentelemetry/api';
+import type { Random } from '../emulator/random.js';
 import type { Mix } from './scenario.js';
 
-/** A seeded source of uniform numbers in [0, 1). */
-export type Random = () => number;
 
 export interface Feature {
   /** Becomes the `feature` baggage entry (and metric label, with PRICETAG_BAGGAGE_LABELS=feature). */
@@ -28,14 +27,14 @@ export function filler(chars: number, random: Random): string {
   const parts: string[] = [];
   let length = 0;
   while (length < chars) {
-    const word = WORDS[Math.floor(random() * WORDS.length)]!;
+    const word = WORDS[Math.floor(random.next() * WORDS.length)]!;
     parts.push(word);
     length += word.length + 1;
   }
   return parts.join(' ');
 }
 
-const between = (random: Random, lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
+const between = (random: Random, lo: number, hi: number) => Math.round(random.uniform(lo, hi));
 
 /**
  * Conversations of varied length: each call continues one of a few open conversations (or
@@ -54,11 +53,11 @@ class Conversations {
   /** The conversation the next call belongs to, and its turn (0 for the first). */
   take(random: Random): { id: string; turn: number } {
     if (this.open.length < this.concurrent) {
-      // Mostly short exchanges, some long sessions: turns ≈ e^(N(1.2, 0.8)), 1 to 30.
-      const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-      this.open.push({ id: `${this.prefix}-${++this.next}`, turn: 0, turns: Math.min(30, Math.max(1, Math.round(Math.exp(1.2 + 0.8 * normal)))) });
+      // Mostly short exchanges, some long sessions: lognormal turns around e^1.2 ≈ 3, 1 to 30.
+      const turns = Math.min(30, Math.max(1, Math.round(random.lognormal(Math.exp(1.2), 0.8))));
+      this.open.push({ id: `${this.prefix}-${++this.next}`, turn: 0, turns });
     }
-    const index = Math.floor(random() * this.open.length);
+    const index = Math.floor(random.next() * this.open.length);
     const c = this.open[index]!;
     const turn = c.turn++;
     if (c.turn >= c.turns) this.open.splice(index, 1);
@@ -96,7 +95,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
       name: 'support-chat',
       rate: () => 3,
       async call(mix, random) {
-        const model = random() < mix.unknownModel ? 'gpt-6-preview' : 'gpt-4o-mini';
+        const model = random.next() < mix.unknownModel ? 'gpt-6-preview' : 'gpt-4o-mini';
         const { id, turn } = chats.take(random);
         const messages = [
           { role: 'system' as const, content: filler(1500, random) },
@@ -105,7 +104,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
           { role: 'user' as const, content: filler(between(random, 40, 400), random) },
         ];
         await inConversation(id, async () => {
-          if (random() < 0.5) {
+          if (random.next() < 0.5) {
             const stream = await openai.chat.completions.create({ model, messages, max_completion_tokens: 600, stream: true, stream_options: { include_usage: true } });
             for await (const chunk of stream) void chunk;
           } else {
@@ -126,7 +125,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
           messages: [{ role: 'user' as const, content: filler(between(random, 100, 1500) + turn * 1200, random) }],
         };
         await inConversation(id, async () => {
-          if (random() < 0.5) {
+          if (random.next() < 0.5) {
             const stream = anthropic.messages.stream(request);
             await stream.finalMessage();
           } else {
@@ -152,7 +151,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
       rate: () => 1,
       async call(_mix, random) {
         const body = { contents: [{ role: 'user', parts: [{ text: filler(between(random, 500, 4000), random) }] }], generationConfig: { maxOutputTokens: 512 } };
-        if (random() < 0.3) {
+        if (random.next() < 0.3) {
           const res = await json('/google/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', body, { 'x-goog-api-key': 'demo-key' });
           await res.arrayBuffer();
         } else {
@@ -164,7 +163,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
       name: 'document-analysis',
       rate: () => 0.5,
       async call(mix, random) {
-        const chars = random() < mix.longContext ? LONG_DOCUMENT_CHARS + between(random, 0, 200_000) : between(random, 20_000, 120_000);
+        const chars = random.next() < mix.longContext ? LONG_DOCUMENT_CHARS + between(random, 0, 200_000) : between(random, 20_000, 120_000);
         const body = { contents: [{ role: 'user', parts: [{ text: filler(chars, random) }] }], generationConfig: { maxOutputTokens: 2048 } };
         await (await json('/google/v1beta/models/gemini-2.5-pro:generateContent', body, { 'x-goog-api-key': 'demo-key' })).json();
       },
@@ -180,8 +179,8 @@ export function features(emulatorUrl: string): readonly Feature[] {
       name: 'image-generation',
       rate: () => 0.4,
       async call(mix, random) {
-        const quality = random() < mix.highQuality ? 'high' : random() < 0.5 ? 'low' : 'medium';
-        const size = random() < 0.7 ? '1024x1024' : '1536x1024';
+        const quality = random.next() < mix.highQuality ? 'high' : random.next() < 0.5 ? 'low' : 'medium';
+        const size = random.next() < 0.7 ? '1024x1024' : '1536x1024';
         await openai.images.generate({ model: 'gpt-image-1', prompt: filler(200, random), quality, size, n: 1 });
       },
     },
@@ -190,7 +189,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
       rate: () => 1.3,
       async call(_mix, random) {
         const texts = Array.from({ length: between(random, 1, 4) }, () => filler(between(random, 50, 600), random));
-        if (random() < 0.75) {
+        if (random.next() < 0.75) {
           await http.post('/google-cloud-translate/language/translate/v2', { q: texts, target: 'de', format: 'text' }, { headers: { 'x-goog-api-key': 'demo-key' } });
         } else {
           await http.post('/deepl/v2/translate', { text: texts, target_lang: 'DE' }, { headers: { authorization: 'DeepL-Auth-Key demo-key' } });
@@ -223,7 +222,7 @@ export function features(emulatorUrl: string): readonly Feature[] {
       name: 'web-search',
       rate: () => 2,
       async call(mix, random) {
-        const depth = random() < mix.advancedSearch ? 'advanced' : 'basic';
+        const depth = random.next() < mix.advancedSearch ? 'advanced' : 'basic';
         await (await json('/tavily/search', { query: filler(60, random), search_depth: depth, max_results: 5 }, { authorization: 'Bearer tvly-demo-key' })).json();
       },
     },
