@@ -14,7 +14,7 @@ import { parseExposition } from './exposition.js';
 import { npmConfigArgs } from './npm-args.js';
 import { hasBinary } from './prometheus.js';
 import { DEMO_TIME_SCALE, startDemoStack, type DemoStack } from './stack.js';
-import { DemoSummary, type AlertLine, type BudgetStatus } from './summary.js';
+import { DemoSummary, formatShares, type AlertLine, type BudgetStatus } from './summary.js';
 
 const number = (min: number, integer = false) => (value: string) => {
   const n = Number(value);
@@ -172,10 +172,7 @@ say(`  ran ${Math.round(final.elapsedSeconds)} s through phases: ${final.phasesS
 for (const [provider, byCurrency] of Object.entries(final.spend).sort()) {
   say(`  ${provider.padEnd(24)}${Object.entries(byCurrency).map(([c, v]) => `${v.toFixed(4)} ${c}`).join(', ')}  (${final.calls[provider] ?? 0} calls)`);
 }
-for (const [plan, mix] of Object.entries(final.tierMix)) {
-  const fmt = (s: Record<string, number>) => Object.entries(s).sort().map(([t, v]) => `${t} ${Math.round(v * 100)}%`).join(', ');
-  say(`  tier mix ${plan}: ${fmt(mix.baseline)} → ${fmt(mix.recent)}`);
-}
+for (const [plan, mix] of Object.entries(final.tierMix)) say(`  tier mix ${plan}: ${formatShares(mix.baseline)} → ${formatShares(mix.recent)}`);
 if (Object.keys(final.unpriced).length > 0) say(`  unpriced: ${Object.entries(final.unpriced).map(([k, v]) => `${k} ×${v}`).join('; ')}`);
 say(
   withPrometheus

@@ -58,7 +58,12 @@ interface Snapshot {
 const RECENT_MS = 15_000;
 
 const money = (value: number, currency: string) => (currency === 'USD' ? `$${value.toFixed(4)}` : `${value.toFixed(4)} ${currency}`);
-const pct = (share: number) => `${Math.round(share * 100)}%`;
+/** `advanced 78%, basic 22%`: tier shares, tiers in order. */
+export const formatShares = (shares: Readonly<Record<string, number>>): string =>
+  Object.entries(shares)
+    .sort()
+    .map(([tier, share]) => `${tier} ${Math.round(share * 100)}%`)
+    .join(', ');
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
 function shares(counts: Map<string, number>, plan: string): Shares {
@@ -98,10 +103,15 @@ export class DemoSummary {
     return sumBy(this.samples, S.requests, ['ai_pricing_plan', 'ai_pricing_tier'], (l) => (l.ai_pricing_plan ?? '') !== '');
   }
 
+  /** Calls by plan and tier at the latest scrape (counted once, in update). */
+  private currentTiers(): Map<string, number> {
+    return this.history.at(-1)?.tiers ?? new Map();
+  }
+
   /** Plans whose calls fell into more than one tier: where drift can show. */
   private tieredPlans(): string[] {
     const tiers = new Map<string, Set<string>>();
-    for (const key of this.tierCounts().keys()) {
+    for (const key of this.currentTiers().keys()) {
       const [plan, tier] = key.split(' ');
       tiers.set(plan!, (tiers.get(plan!) ?? new Set()).add(tier!));
     }
@@ -150,8 +160,8 @@ export class DemoSummary {
       lines.push(`Tier mix: baseline (steady phase) → last ${RECENT_MS / 1000} s`);
       const recent = this.recentTiers();
       for (const plan of plans) {
-        const fmt = (s: Shares) => Object.entries(s).sort().map(([t, v]) => `${t} ${pct(v)}`).join(', ') || '-';
-        lines.push(`  ${pad(plan, 30)}${fmt(this.baseline === undefined ? shares(this.tierCounts(), plan) : shares(this.baseline, plan))}  →  ${fmt(shares(recent, plan))}`);
+        const fmt = (s: Shares) => formatShares(s) || '-';
+        lines.push(`  ${pad(plan, 30)}${fmt(this.baseline === undefined ? shares(this.currentTiers(), plan) : shares(this.baseline, plan))}  →  ${fmt(shares(recent, plan))}`);
       }
     }
     const unpriced = sumBy(this.samples, S.unpricedRequests, ['gen_ai_provider_name', 'gen_ai_request_model', 'ai_pricing_unpriced_reason']);
@@ -180,7 +190,7 @@ export class DemoSummary {
     const recent = this.recentTiers();
     const tierMix: FinalSummary['tierMix'] = {};
     for (const plan of this.tieredPlans()) {
-      tierMix[plan] = { baseline: shares(this.baseline ?? this.tierCounts(), plan), recent: shares(recent, plan) };
+      tierMix[plan] = { baseline: shares(this.baseline ?? this.currentTiers(), plan), recent: shares(recent, plan) };
     }
     return {
       elapsedSeconds,
