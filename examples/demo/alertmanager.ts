@@ -50,7 +50,7 @@ export async function startAlertmanager(options: AlertmanagerOptions = {}): Prom
     await webhook.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  await waitUntilReady(`http://127.0.0.1:${port}`, child, async () => {
+  await waitUntilReady(`http://127.0.0.1:${port}/-/ready`, child, async () => {
     await stop();
     return new Error(`alertmanager did not start:\n${log}`);
   });

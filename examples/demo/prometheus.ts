@@ -43,14 +43,15 @@ export interface PrometheusAlert {
 }
 
 /**
- * Polls `<url>/-/ready` (Prometheus and Alertmanager both serve it) until it answers, for up to
- * 30 s; if the process exits or time runs out, throws what `failed` returns (after cleaning up).
+ * Polls `url` (`/-/ready` of Prometheus and Alertmanager, the demo service's `/metrics`) until it
+ * answers, for up to 30 s; if the process exits or time runs out, throws what `failed` returns
+ * (after cleaning up).
  */
 export async function waitUntilReady(url: string, child: ChildProcess, failed: () => Promise<Error>): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
+      if ((await fetch(url)).ok) return;
     } catch {
       // not listening yet
     }
@@ -91,7 +92,7 @@ export async function startPrometheus(config: string, options: PrometheusOptions
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  await waitUntilReady(url, child, async () => {
+  await waitUntilReady(`${url}/-/ready`, child, async () => {
     await stop();
     return new Error(`prometheus did not start:\n${log}`);
   });

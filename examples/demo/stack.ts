@@ -4,7 +4,7 @@
  * loaded with the pack's rules in a time-compressed profile plus a real Alertmanager sending to a
  * webhook receiver. `npm run demo` (run.ts) drives it; tests use it for realistic traffic.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { validateBudgetsText, type BudgetsConfig } from '../../src/pack/budgets.
 import { generateRules, renderRules } from '../../src/pack/rules.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { startAlertmanager, type Alertmanager, type ReceivedAlert } from './alertmanager.js';
-import { freePort, startPrometheus, type Prometheus } from './prometheus.js';
+import { freePort, startPrometheus, waitUntilReady, type Prometheus } from './prometheus.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEMO_BUDGETS = join(ROOT, 'examples/demo/budgets.yaml');
@@ -87,20 +87,6 @@ export function demoPrometheusConfig(rulesFile: string, metricsTarget: string, a
   ].join('\n');
 }
 
-async function waitForMetrics(url: string, service: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (service.exitCode !== null) throw new Error(`the demo service exited with code ${service.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the demo service's metrics did not come up at ${url} within 30 s:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Whether `ai-pricetag/register` resolves (dist/ is built by `npm ci` through `prepare`). */
 function registerIsBuilt(): boolean {
   return existsSync(join(ROOT, 'dist/register.js'));
@@ -159,7 +145,11 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       }
     });
     const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    await waitForMetrics(metricsUrl, service, () => stderr);
+    await waitUntilReady(metricsUrl, service, async () =>
+      service.exitCode !== null
+        ? new Error(`the demo service exited with code ${service.exitCode}:\n${stderr}`)
+        : new Error(`the demo service's metrics did not come up at ${metricsUrl} within 30 s:\n${stderr}`),
+    );
 
     let prometheus: Prometheus | undefined;
     let alertmanager: Alertmanager | undefined;
