@@ -3,13 +3,13 @@
  * tiered per-request plan and a blended plan, in a 10-plan catalog, a
  * 2,000-plan synthetic catalog (half of it glob models, a third under the
  * same provider as the call) and a 2,000-plan catalog made by the real LiteLLM
- * importer (the LiteLLM excerpt in shared/data, its entries repeated under new
+ * importer (the LiteLLM excerpt in test/fixtures/litellm, its entries repeated under new
  * names until the import holds 2,000 plans: every shape LiteLLM has, at the size
  * of the full list). Baseline, same run: the same formula in plain float
  * arithmetic with the plan already in hand (what an inexact, lookup-free
  * pricer would cost).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importLiteLLM } from '../src/catalog/import/litellm/index.js';
 import { loadCatalogs, type CatalogInput } from '../src/catalog/load.js';
@@ -78,11 +78,9 @@ function pricerOf(inputs: CatalogInput[]): Pricer {
   return result.pricer;
 }
 
-/** The LiteLLM excerpt, where the tests find it (PRICETAG_SHARED_DATA or shared/data beside the checkout). */
-function liteLLMSample(): Record<string, unknown> | undefined {
-  const dir = process.env.PRICETAG_SHARED_DATA ?? join(REPO_ROOT, '..', 'shared', 'data');
-  const file = `${dir.replace(/\/$/, '')}/litellm-prices-sample.json`;
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+/** The LiteLLM excerpt the importer's tests use (test/fixtures/litellm, with its source and licence). */
+function liteLLMSample(): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'litellm', 'litellm-prices-sample.json'), 'utf8')) as Record<string, unknown>;
 }
 
 /** A LiteLLM import of `plans` plans: the excerpt's entries repeated under suffixed names, converted by the real importer. */
@@ -103,17 +101,13 @@ interface Catalog {
 }
 
 function catalogs(): Catalog[] {
-  const out: Catalog[] = [
+  // The three benchmarked plans layered over 1,997 imported ones.
+  const imported = liteLLMCatalog(liteLLMSample(), 2000 - PLANS.length);
+  return [
     { label: '10 plans', inputs: [{ name: 'bench-10', document: catalog(10) }] },
     { label: '2,000 plans (synthetic)', inputs: [{ name: 'bench-2000', document: catalog(2000) }] },
+    { label: '2,000 plans (LiteLLM import)', inputs: [{ name: 'litellm', document: imported }, { name: 'bench-3', document: { catalog: 'bench-3', currency: 'USD', plans: PLANS } }] },
   ];
-  const sample = liteLLMSample();
-  if (sample !== undefined) {
-    // The three benchmarked plans layered over 1,997 imported ones.
-    const imported = liteLLMCatalog(sample, 2000 - PLANS.length);
-    out.push({ label: '2,000 plans (LiteLLM import)', inputs: [{ name: 'litellm', document: imported }, { name: 'bench-3', document: { catalog: 'bench-3', currency: 'USD', plans: PLANS } }] });
-  }
-  return out;
 }
 
 const calls: Record<string, (i: number) => PriceRequest> = {
@@ -166,6 +160,5 @@ export function pricingBenchmarks(options: MeasureOptions, quick: boolean): Row[
       }
     }
   }
-  if (all.length < 3) process.stderr.write('pricing: LiteLLM excerpt (shared/data/litellm-prices-sample.json) not found, its catalog is left out; set PRICETAG_SHARED_DATA\n');
   return rows;
 }

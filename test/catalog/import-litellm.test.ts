@@ -6,9 +6,9 @@ import type { ChargeDocument, PlanDocument } from '../../src/catalog/schema.js';
 import { validateCatalogValue } from '../../src/catalog/validate.js';
 import type { Pricer } from '../../src/pricing/pricer.js';
 import type { Dimensions, PriceResult, Usage } from '../../src/pricing/types.js';
-import { sharedDataFile } from '../support/shared-data.js';
+import { LITELLM_SAMPLE } from '../support/reference-data.js';
 
-const SAMPLE_URL = sharedDataFile('litellm-prices-sample.json');
+const SAMPLE_URL = LITELLM_SAMPLE;
 
 const sample = JSON.parse(readFileSync(SAMPLE_URL, 'utf8')) as Record<string, unknown>;
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { pricetag } from '../support/cli.js';
-import { sharedDataFile } from '../support/shared-data.js';
+import { LITELLM_SAMPLE } from '../support/reference-data.js';
 
 describe('pricetag catalog import', function () {
   const dir = mkdtempSync(join(tmpdir(), 'pricetag-import-'));
-  const sample = sharedDataFile('litellm-prices-sample.json');
+  const sample = LITELLM_SAMPLE;
 
   it('converts the LiteLLM excerpt to a valid catalog file and lists what it left out', async function () {
     const out = join(dir, 'litellm.yaml');
