@@ -7,9 +7,8 @@ import type http from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import type { Context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { loadCatalogs, validateCatalogFile, type CatalogInput } from './catalog/load.js';
+import { loadCatalogs, validateCatalogInput, type CatalogInput } from './catalog/load.js';
 import { formatProblem } from './catalog/problems.js';
-import { validateCatalogValue } from './catalog/validate.js';
 import { Call, type CallDeps } from './capture/call.js';
 import { HttpCapture } from './capture/http.js';
 import { unwrapFunction, wrapFunction } from './capture/module-wrap.js';
@@ -305,7 +304,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     const invalid: string[] = [];
     for (const input of config.catalogs ?? []) {
       const name = typeof input === 'string' ? input : (input.name ?? '<catalog object>');
-      const check = typeof input === 'string' ? validateCatalogFile(input) : validateCatalogValue(input.document, name);
+      const check = validateCatalogInput(input);
       if (check.ok) usable.push(input);
       else {
         invalid.push(name);
