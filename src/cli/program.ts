@@ -9,8 +9,7 @@ import { rulesCommand } from './commands/rules.js';
 import { GROUP_BY, simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, processIo, type CliIo } from './io.js';
-
-const VERSION = '0.1.0';
+import { PACKAGE_VERSION } from '../version.js';
 
 function catalogOptions(cmd: Command): Command {
   return cmd
@@ -21,7 +20,7 @@ function catalogOptions(cmd: Command): Command {
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('pricetag')
     .description('Price AI API calls from a price catalog; validate and import catalogs.')
-    .version(VERSION)
+    .version(PACKAGE_VERSION)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

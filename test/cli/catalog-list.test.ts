@@ -23,4 +23,28 @@ describe('pricetag catalog list', function () {
       ['openai/gpt-4o-mini', 'output_tokens', '0.6'],
     ]);
   });
+
+  it('rejects an unknown --provider or --operation with exit 2, listing the known ones', async function () {
+    const list = (...argv: string[]) => pricetag('catalog', 'list', '--no-default', '-c', fixture('design-example.yaml'), ...argv);
+    assert.deepEqual(await list('--provider', 'nope'), {
+      code: 2,
+      stdout: '',
+      stderr: 'pricetag: unknown provider "nope" in --provider; known providers: aws-comprehend, google, openai, tavily\n',
+    });
+    assert.deepEqual(await list('--operation', 'nope', '--json'), {
+      code: 2,
+      stdout: '',
+      stderr: 'pricetag: unknown operation "nope" in --operation; known operations: chat, search, sentiment\n',
+    });
+    const layered = await pricetag('catalog', 'list', '-c', fixture('design-example.yaml'), '--provider', 'nope');
+    const known = /^pricetag: unknown provider "nope" in --provider; known providers: (.+)\n$/.exec(layered.stderr)?.[1]?.split(', ') ?? [];
+    assert.equal(layered.code, 2);
+    assert.deepEqual(known, [...new Set(known)].sort(), 'sorted, each once');
+    assert.ok(known.includes('anthropic') && known.includes('tavily'), layered.stderr);
+  });
+
+  it('still lists 0 plans when known filters match nothing together', async function () {
+    const run = await pricetag('catalog', 'list', '--no-default', '-c', fixture('design-example.yaml'), '--provider', 'openai', '--operation', 'search');
+    assert.deepEqual([run.code, run.stdout.trim().split('\n').at(-1), run.stderr], [0, '0 plans, 0 rates', '']);
+  });
 });

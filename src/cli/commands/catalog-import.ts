@@ -5,7 +5,7 @@ import { importLiteLLM } from '../../catalog/import/litellm/index.js';
 import { validateCatalogValue } from '../../catalog/validate.js';
 import { formatProblem } from '../../catalog/problems.js';
 import { isCalendarDate } from '../../catalog/schema.js';
-import { CliError, EXIT, type CliIo } from '../io.js';
+import { CliError, EXIT, onUserPath, type CliIo } from '../io.js';
 
 export const IMPORT_FORMATS = ['litellm'] as const;
 
@@ -40,7 +40,7 @@ export function catalogImportCommand(file: string, options: ImportOptions, io: C
 
   const text = options.json ? `${JSON.stringify(result.document, null, 2)}\n` : stringify(result.document, { lineWidth: 0 });
   if (options.out === undefined) io.out(text);
-  else writeFileSync(options.out, text);
+  else onUserPath('write the catalog to', options.out, (out) => writeFileSync(out, text));
 
   io.err(`converted ${result.document.plans.length} plans from ${file}${options.out ? ` into ${options.out}` : ''}\n`);
   if (result.skipped.length > 0) {

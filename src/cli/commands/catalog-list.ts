@@ -3,7 +3,7 @@ import { compareNumbers, epochDay } from '../../pricing/plan-index.js';
 import { formatDecimal } from '../../pricing/decimal.js';
 import type { Condition, Plan } from '../../pricing/types.js';
 import { loadFromOptions, type CatalogOptions } from '../catalog-options.js';
-import { EXIT, type CliIo } from '../io.js';
+import { CliError, EXIT, type CliIo } from '../io.js';
 import { renderTable } from '../table.js';
 
 export interface ListOptions extends CatalogOptions {
@@ -23,8 +23,18 @@ function effectiveDate(plan: Plan): string {
   return Number.isFinite(plan.effectiveFrom) ? new Date(plan.effectiveFrom * 86_400_000).toISOString().slice(0, 10) : '';
 }
 
+/** A filter value no loaded plan has is a typo, not an empty result: say so with the values there are. */
+function checkKnown(what: 'provider' | 'operation', value: string | undefined, known: readonly string[]): void {
+  if (value === undefined || known.includes(value)) return;
+  const values = [...new Set(known)].sort();
+  throw new CliError(`unknown ${what} "${value}" in --${what}; known ${what}s: ${values.join(', ') || '(none)'}`);
+}
+
 export function catalogListCommand(options: ListOptions, io: CliIo): number {
   const { pricer } = loadFromOptions(options);
+  // Every version counts: a provider known only from a superseded plan is a real name.
+  checkKnown('provider', options.provider, pricer.index.plans().map((p) => p.provider));
+  checkKnown('operation', options.operation, pricer.index.plans().flatMap((p) => p.operations));
   const today = epochDay(new Date());
   const plans = pricer.index
     .plans()

@@ -4,7 +4,7 @@ import { formatProblem } from '../../catalog/problems.js';
 import { loadBudgetsFile } from '../../pack/budgets.js';
 import { isDuration } from '../../pack/duration.js';
 import { generateRules, renderRules } from '../../pack/rules.js';
-import { CliError, EXIT, type CliIo } from '../io.js';
+import { CliError, EXIT, onUserPath, type CliIo } from '../io.js';
 
 export interface RulesOptions {
   readonly budgets: string;
@@ -22,7 +22,7 @@ export function rulesCommand(options: RulesOptions, io: CliIo): number {
   const text = renderRules(generateRules(loaded.config, { timeScale: scale, minRange: options.minRange }), options.budgets, scale, options.minRange);
   if (options.out === undefined) io.out(text);
   else {
-    writeFileSync(options.out, text);
+    onUserPath('write rules to', options.out, (out) => writeFileSync(out, text));
     const n = loaded.config.budgets.length;
     io.err(`wrote ${options.out}: rules for ${n} budget${n === 1 ? '' : 's'}${scale === 1 ? '' : `, time scaled ×${scale}`}\n`);
   }
