@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './ensure-build.mjs';
 import { ensureNode, MIN_NODE, nodeIsSupported } from './ensure-node.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,6 +12,8 @@ if (!nodeIsSupported()) {
   process.stderr.write(`Node ${process.versions.node} is below ${MIN_NODE.join('.')}; running the demo with Node 24 instead.\n`);
   node = ensureNode(24);
 }
+// The demo service runs `--import ai-pricetag/register`, which resolves to dist/.
+ensureBuilt();
 const child = spawn(node, ['--import', 'tsx', join(root, 'examples/demo/run.ts'), ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',

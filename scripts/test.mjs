@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './ensure-build.mjs';
 import { ensureNode, MIN_NODE, nodeIsSupported } from './ensure-node.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +51,8 @@ if (missing.length > 0) {
 }
 
 process.stderr.write(`ai-pricetag tests on Node ${process.versions.node}\n`);
+// The zero-code, demo and package tests run what users run: the built dist/.
+ensureBuilt();
 const steps = [
   ['type check', bin('tsc'), ['-p', 'tsconfig.json']],
   ['unit and integration tests', bin('c8'), [bin('mocha'), 'test/**/*.test.ts']],

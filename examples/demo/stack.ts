@@ -87,13 +87,13 @@ export function demoPrometheusConfig(rulesFile: string, metricsTarget: string, a
   ].join('\n');
 }
 
-/** Whether `ai-pricetag/register` resolves (dist/ is built by `npm ci` through `prepare`). */
+/** Whether `ai-pricetag/register` resolves (dist/ is built by `npm run demo` and `npm test`, scripts/ensure-build.mjs). */
 function registerIsBuilt(): boolean {
   return existsSync(join(ROOT, 'dist/register.js'));
 }
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
-  if (!registerIsBuilt()) throw new Error('dist/register.js is missing, so `--import ai-pricetag/register` cannot load: run `npm run build` (npm ci does it through `prepare`)');
+  if (!registerIsBuilt()) throw new Error('dist/register.js is missing, so `--import ai-pricetag/register` cannot load: run `npm run build`');
   const budgets = loadDemoBudgets();
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
