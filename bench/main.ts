@@ -5,7 +5,7 @@
  * `--quick` only checks that everything still runs (figures not meaningful);
  * `--only SECTION,…` runs some sections and writes nothing; `--markdown`
  * prints the table as Markdown.
- * Sections: pricing, capture, metrics, overhead, streaming, concurrency, simulate.
+ * Sections: pricing, capture, metrics, overhead, streaming, concurrency, simulate, package.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { captureBenchmarks } from './capture.bench.js';
 import { concurrencyBenchmarks } from './concurrency.bench.js';
 import { metricsBenchmarks } from './metrics.bench.js';
 import { overheadBenchmarks } from './overhead.bench.js';
+import { packageBenchmarks } from './package.bench.js';
 import { pricingBenchmarks } from './pricing.bench.js';
 import type { Row } from './row.js';
 import { simulateBenchmarks } from './simulate.bench.js';
@@ -43,6 +44,7 @@ sections.push(['overhead', () => overheadBenchmarks(server, quick)]);
 sections.push(['streaming', () => streamingBenchmarks(server, quick)]);
 sections.push(['concurrency', () => concurrencyBenchmarks(quick)]);
 sections.push(['simulate', () => simulateBenchmarks(quick)]);
+sections.push(['package', () => packageBenchmarks(quick)]);
 
 const rows: Row[] = [];
 const timings: Record<string, number> = {};
