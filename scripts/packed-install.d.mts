@@ -1,5 +1,7 @@
 // Types of packed-install.mjs, for the TypeScript tests and benchmarks that use it.
 export declare const ZERO_CODE_PEERS: readonly string[];
+/** `name@range` from package.json's peerDependencies. */
+export declare function peerSpec(name: string): string;
 export interface InstalledApp {
   readonly dir: string;
   readonly packages: readonly string[];

@@ -11,6 +11,10 @@ import { ensureBuilt } from './ensure-build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** `name@range` as package.json's peerDependencies give it, so that a stale cache cannot pick another major. */
+export const peerSpec = (name) => `${name}@${manifest.peerDependencies[name]}`;
+
 /** What the zero-code entry needs beside the package, with the default Prometheus exporter. */
 export const ZERO_CODE_PEERS = [
   '@opentelemetry/sdk-metrics',
@@ -72,7 +76,7 @@ function sizeOf(path) {
  */
 export function installInto(specs, dir = mkdtempSync(join(tmpdir(), 'pricetag-app-'))) {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...specs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const nodeModules = join(dir, 'node_modules');
   const packages = [];
   const installScripts = [];
@@ -97,7 +101,7 @@ export function installInto(specs, dir = mkdtempSync(join(tmpdir(), 'pricetag-ap
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const tarball = packTarball();
-  const app = installInto([tarball, '@opentelemetry/api', ...process.argv.slice(2)]);
+  const app = installInto([tarball, peerSpec('@opentelemetry/api'), ...process.argv.slice(2)]);
   const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
   process.stdout.write(
     `${app.dir}: ${app.packages.length} packages, ${mb(app.diskBytes)} on disk (${mb(app.apparentBytes)} apparent), install scripts: ${app.installScripts.join('; ') || 'none'}\n`,

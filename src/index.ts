@@ -37,8 +37,17 @@ export type {
   Unpriced,
   PriceResult,
 } from './pricing/types.js';
-export { loadCatalogs, validateCatalogFile, DEFAULT_CATALOG_PATH, type CatalogInput, type LoadResult, type LoadOptions } from './catalog/load.js';
-export { validateCatalogText, validateCatalogValue, type ValidationResult } from './catalog/validate.js';
+export {
+  loadCatalogs,
+  validateCatalogFile,
+  validateCatalogText,
+  validateCatalogValue,
+  DEFAULT_CATALOG_PATH,
+  type CatalogInput,
+  type LoadResult,
+  type LoadOptions,
+} from './catalog/load.js';
+export type { ValidationResult } from './catalog/validate.js';
 export { formatProblem, type CatalogProblem } from './catalog/problems.js';
 export type { CatalogDocument, PlanDocument, TierDocument, ChargeDocument } from './catalog/schema.js';
 export { importLiteLLM, type LiteLLMImportOptions, type LiteLLMImportResult } from './catalog/import/litellm/index.js';

@@ -36,14 +36,24 @@ function validator(): Validation {
 }
 
 export function validateCatalogFile(file: string): ValidationResult {
-  const { readSourceFile, validateCatalogText } = validator();
+  const { readSourceFile } = validator();
   const read = readSourceFile(file);
   return read.ok ? validateCatalogText(read.text, file) : read;
 }
 
+/** Parses and validates catalog text (YAML or JSON), returning every problem with its location. */
+export function validateCatalogText(text: string, file: string): ValidationResult {
+  return validator().validateCatalogText(text, file);
+}
+
+/** Validates an already-parsed catalog document. */
+export function validateCatalogValue(value: unknown, file: string): ValidationResult {
+  return validator().validateCatalogValue(value, file);
+}
+
 /** Validates a catalog given as a path or as an in-memory document. */
 export function validateCatalogInput(input: CatalogInput): ValidationResult {
-  return typeof input === 'string' ? validateCatalogFile(input) : validator().validateCatalogValue(input.document, input.name ?? '<catalog object>');
+  return typeof input === 'string' ? validateCatalogFile(input) : validateCatalogValue(input.document, input.name ?? '<catalog object>');
 }
 
 export function sha256Of(bytes: Uint8Array | string): string {

@@ -26,26 +26,38 @@ function isNotFound(err: unknown, name: string): boolean {
 }
 
 /** Whether `name` (a package, or a subpath of one) resolves from here, without loading it. */
-export function hasPeer(name: string): boolean {
+export function hasPeer(name: string, from: NodeJS.Require = requireFromHere): boolean {
   try {
-    requireFromHere.resolve(name);
+    from.resolve(name);
     return true;
   } catch {
     return false;
   }
 }
 
-/** Loads every package of `names` or throws one MissingPeerError naming all that are absent. */
-export function requirePeers<T extends readonly unknown[]>(entry: string, names: { readonly [K in keyof T]: string }): T {
-  const missing = names.filter((name) => !hasPeer(name));
-  if (missing.length > 0) throw new MissingPeerError(entry, missing);
-  return names.map((name) => requirePeer(entry, name)) as unknown as T;
+/**
+ * A require() that resolves from `anchor`'s own location when it is installed: OpenTelemetry's
+ * exporters pin exact SDK versions, so the copy an exporter was built against (nested under
+ * it when the app's top-level copy differs) is the one to build its provider from; loading
+ * the top-level copy too would load the SDK twice.
+ */
+function requireFor(anchor: string | undefined): NodeJS.Require {
+  if (anchor === undefined || !hasPeer(anchor)) return requireFromHere;
+  return createRequire(requireFromHere.resolve(anchor));
 }
 
-/** Loads one package, or throws MissingPeerError when it is not installed. */
-export function requirePeer<T>(entry: string, name: string): T {
+/** Loads every package of `names` (near `anchor`) or throws one MissingPeerError naming all that are absent. */
+export function requirePeers<T extends readonly unknown[]>(entry: string, names: { readonly [K in keyof T]: string }, anchor?: string): T {
+  const from = requireFor(anchor);
+  const missing = names.filter((name) => !hasPeer(name, from));
+  if (missing.length > 0) throw new MissingPeerError(entry, missing);
+  return names.map((name) => requirePeer(entry, name, anchor)) as unknown as T;
+}
+
+/** Loads one package (near `anchor`), or throws MissingPeerError when it is not installed. */
+export function requirePeer<T>(entry: string, name: string, anchor?: string): T {
   try {
-    return requireFromHere(name) as T;
+    return requireFor(anchor)(name) as T;
   } catch (err) {
     if (isNotFound(err, name)) throw new MissingPeerError(entry, [name]);
     throw err;

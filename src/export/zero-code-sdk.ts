@@ -142,18 +142,32 @@ function prometheusReader(env: Env): SdkMetrics.MetricReader {
   );
 }
 
-function metricReadersFromEnv(env: Env, M: typeof SdkMetrics): SdkMetrics.MetricReader[] {
+interface MetricExporters {
+  readonly names: readonly string[];
+  /** The OTLP exporter package, when `otlp` is among the names. */
+  readonly otlp?: string;
+}
+
+function metricExportersFromEnv(env: Env): MetricExporters {
   const names = list(env, 'OTEL_METRICS_EXPORTER') ?? ['prometheus'];
-  if (names.includes('none')) return [];
+  if (names.includes('none')) return { names: [] };
+  return { names, otlp: names.includes('otlp') ? OTLP_EXPORTERS.metrics[otlpProtocol(env, 'METRICS')] : undefined };
+}
+
+/** The exporter package whose SDK copy the metrics pipeline is built from (see requirePeer). */
+function metricsAnchor({ names, otlp }: MetricExporters): string | undefined {
+  return names.includes('prometheus') ? '@opentelemetry/exporter-prometheus' : otlp;
+}
+
+function metricReadersFromEnv(env: Env, { names, otlp }: MetricExporters, M: typeof SdkMetrics): SdkMetrics.MetricReader[] {
   const interval = positive(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000;
   const timeout = Math.min(positive(env, 'OTEL_METRIC_EXPORT_TIMEOUT') ?? 30_000, interval);
   const periodic = (exporter: SdkMetrics.PushMetricExporter) => new M.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: timeout });
   return names.flatMap((name): SdkMetrics.MetricReader[] => {
     if (name === 'prometheus') return [prometheusReader(env)];
     if (name === 'console') return [periodic(new M.ConsoleMetricExporter())];
-    if (name === 'otlp') {
-      const pkg = OTLP_EXPORTERS.metrics[otlpProtocol(env, 'METRICS')];
-      const { OTLPMetricExporter } = requirePeer<{ OTLPMetricExporter: new () => SdkMetrics.PushMetricExporter }>(ZERO_CODE_ENTRY, pkg);
+    if (name === 'otlp' && otlp !== undefined) {
+      const { OTLPMetricExporter } = requirePeer<{ OTLPMetricExporter: new () => SdkMetrics.PushMetricExporter }>(ZERO_CODE_ENTRY, otlp);
       return [periodic(new OTLPMetricExporter())];
     }
     warnUser(`OTEL_METRICS_EXPORTER: unknown exporter "${name}" (known: prometheus, otlp, console, none)`);
@@ -203,7 +217,8 @@ function traceExporterNames(env: Env): string[] {
 function tracerProviderFromEnv(env: Env, resource: Resources.Resource): SdkTrace.TracerProvider | undefined {
   const names = traceExporterNames(env);
   if (names.length === 0) return undefined;
-  const T = requirePeer<typeof SdkTrace>(ZERO_CODE_ENTRY, '@opentelemetry/sdk-trace');
+  const otlp = names.includes('otlp') ? OTLP_EXPORTERS.traces[otlpProtocol(env, 'TRACES')] : undefined;
+  const T = requirePeer<typeof SdkTrace>(ZERO_CODE_ENTRY, '@opentelemetry/sdk-trace', otlp);
   const batched = (exporter: SdkTrace.SpanExporter) =>
     new T.BatchSpanProcessor({
       exporter,
@@ -214,9 +229,8 @@ function tracerProviderFromEnv(env: Env, resource: Resources.Resource): SdkTrace
     });
   const spanProcessors = names.flatMap((name): SdkTrace.SpanProcessor[] => {
     if (name === 'console') return [new T.SimpleSpanProcessor({ exporter: new T.ConsoleSpanExporter() })];
-    if (name === 'otlp') {
-      const pkg = OTLP_EXPORTERS.traces[otlpProtocol(env, 'TRACES')];
-      const { OTLPTraceExporter } = requirePeer<{ OTLPTraceExporter: new () => SdkTrace.SpanExporter }>(ZERO_CODE_ENTRY, pkg);
+    if (name === 'otlp' && otlp !== undefined) {
+      const { OTLPTraceExporter } = requirePeer<{ OTLPTraceExporter: new () => SdkTrace.SpanExporter }>(ZERO_CODE_ENTRY, otlp);
       return [batched(new OTLPTraceExporter())];
     }
     if (name === 'zipkin') {
@@ -242,9 +256,14 @@ export interface PreparedSdk {
  * needs is not installed; nothing is registered until `start`.
  */
 export function prepareZeroCodeSdk(env: Env): PreparedSdk {
-  const [M, R, C, A] = requirePeers<[typeof SdkMetrics, typeof Resources, typeof Core, typeof AsyncHooks]>(ZERO_CODE_ENTRY, ZERO_CODE_PEERS);
+  const metricExporters = metricExportersFromEnv(env);
+  const [M, R, C, A] = requirePeers<[typeof SdkMetrics, typeof Resources, typeof Core, typeof AsyncHooks]>(
+    ZERO_CODE_ENTRY,
+    ZERO_CODE_PEERS,
+    metricsAnchor(metricExporters),
+  );
   const resource = resourceFromEnv(env, R);
-  const readers = metricReadersFromEnv(env, M);
+  const readers = metricReadersFromEnv(env, metricExporters, M);
   const tracerProvider = tracerProviderFromEnv(env, resource);
   const propagator = propagatorFromEnv(env, C);
   const meterProvider = readers.length > 0 ? new M.MeterProvider({ resource, readers }) : undefined;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installInto, packTarball, ZERO_CODE_PEERS } from '../../scripts/packed-install.mjs';
+import { installInto, packTarball, peerSpec, ZERO_CODE_PEERS } from '../../scripts/packed-install.mjs';
 import { freePort } from '../support/prometheus.js';
 
 /** The goal of the lean package: an app with its own SDK adds at most this much. */
@@ -31,7 +31,7 @@ describe('the packed package installed into a fresh app', function () {
   describe('the core, beside @opentelemetry/api alone (an app with its own SDK)', function () {
     let app: ReturnType<typeof installInto>;
     before(function () {
-      app = installInto([tarball, '@opentelemetry/api'], mkdtempSync(join(scratch, 'core-')));
+      app = installInto([tarball, peerSpec('@opentelemetry/api')], mkdtempSync(join(scratch, 'core-')));
     });
 
     it(`stays within ${CORE_FOOTPRINT_BYTES / 1e6} MB of node_modules and runs no install script`, function () {
@@ -77,7 +77,7 @@ describe('the packed package installed into a fresh app', function () {
   describe('zero-code with its optional peers', function () {
     let app: ReturnType<typeof installInto>;
     before(function () {
-      app = installInto([tarball, '@opentelemetry/api', ...ZERO_CODE_PEERS], mkdtempSync(join(scratch, 'zero-')));
+      app = installInto([tarball, peerSpec('@opentelemetry/api'), ...ZERO_CODE_PEERS.map(peerSpec)], mkdtempSync(join(scratch, 'zero-')));
     });
 
     it('serves the cost metrics for Prometheus, with no install script', async function () {
