@@ -1,5 +1,5 @@
 /** Parses and validates catalog text (and other YAML/JSON documents), returning every problem at once with its location. */
-import type { core, ZodType } from 'zod';
+import { safeParse, type BaseIssue, type GenericSchema } from 'valibot';
 import { catalogSchema, type CatalogDocument } from './schema.js';
 import { checkCatalogRules, type RuleProblem } from './rules.js';
 import type { CatalogProblem, PathSegment } from './problems.js';
@@ -18,12 +18,17 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   return v;
 }
 
-function schemaProblems(value: unknown, issues: readonly core.$ZodIssue[]): RuleProblem[] {
+/** A strict object's issue for a key it does not know (the path ends at that key). */
+function isUnknownKey(issue: BaseIssue<unknown>): boolean {
+  return issue.type === 'strict_object' && issue.expected === 'never';
+}
+
+function schemaProblems(value: unknown, issues: readonly BaseIssue<unknown>[]): RuleProblem[] {
   const out: RuleProblem[] = [];
   for (const issue of issues) {
-    const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: [...path, key], message: 'unknown key', onKey: true });
+    const path = (issue.path ?? []).map((item) => item.key).filter((s): s is PathSegment => typeof s === 'string' || typeof s === 'number');
+    if (isUnknownKey(issue)) {
+      out.push({ path, message: 'unknown key', onKey: true });
     } else if (path.length > 0 && valueAt(value, path) === undefined && valueAt(value, path.slice(0, -1)) !== undefined) {
       out.push({ path, message: 'is required' });
     } else {
@@ -39,10 +44,16 @@ export type DocumentResult<T> = { readonly ok: true; readonly document: T } | { 
  * A parsed document against its schema and cross-field rules (run on the raw value, so they
  * report alongside schema problems): all problems, located, in file order.
  */
-export function validateDocument<T>(value: unknown, schema: ZodType<T>, rules: (value: unknown) => RuleProblem[], file: string, source?: ParsedSource): DocumentResult<T> {
-  const parsed = schema.safeParse(value);
-  const pending = [...(parsed.success ? [] : schemaProblems(value, parsed.error.issues)), ...rules(value)];
-  if (pending.length === 0 && parsed.success) return { ok: true, document: parsed.data };
+export function validateDocument<T>(
+  value: unknown,
+  schema: GenericSchema<unknown, T>,
+  rules: (value: unknown) => RuleProblem[],
+  file: string,
+  source?: ParsedSource,
+): DocumentResult<T> {
+  const parsed = safeParse(schema, value);
+  const pending = [...(parsed.success ? [] : schemaProblems(value, parsed.issues)), ...rules(value)];
+  if (pending.length === 0 && parsed.success) return { ok: true, document: parsed.output };
   const seen = new Set<string>();
   const problems: CatalogProblem[] = [];
   for (const p of pending) {

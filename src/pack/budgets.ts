@@ -3,70 +3,93 @@
  * selector over ai_cost_total) and optional alert overrides. Validated like
  * catalogs, every problem located as FILE:LINE:COL: path: message.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { CatalogProblem } from '../catalog/problems.js';
 import type { RuleProblem } from '../catalog/rules.js';
+import { finiteNumber, minLength, mismatch, record, strictObject } from '../catalog/schema.js';
 import { parseSource, readSourceFile } from '../catalog/source.js';
 import { validateDocument } from '../catalog/validate.js';
 import { DEFAULT_ALERTS, type AlertsConfig } from './config.js';
 import { isDuration } from './duration.js';
 
-const duration = z.string({ error: 'must be a duration such as 30d, 6h or 15m' }).refine(isDuration, { error: 'must be a duration such as 30d, 6h or 15m' });
-const positive = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
+const duration = v.pipe(
+  v.string('must be a duration such as 30d, 6h or 15m'),
+  v.check(isDuration, 'must be a duration such as 30d, 6h or 15m'),
+);
+const positive = v.pipe(finiteNumber('must be a positive number'), v.gtValue(0, 'must be a positive number'));
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** A URL as the WHATWG URL parser reads it, surrounding white space trimmed and tabs and newlines dropped (as the parser does). */
+const url = v.pipe(
+  v.string('must be a URL'),
+  v.check((text) => URL.canParse(text.trim()), 'must be a URL'),
+  v.transform((text) => text.trim().replace(/[\t\n\r]/g, '')),
+);
+/** Label name to value; a key that is not a label name is reported as "Invalid key in record". */
+const selector = record(
+  v.pipe(v.string(mismatch('string')), v.regex(LABEL_NAME, 'must be a Prometheus label name')),
+  v.string('must be a label value (a string)'),
+);
 
-const budgetSchema = z.strictObject({
-  name: z.string({ error: 'must be a name' }).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a name of letters, digits, _ . -' }),
+const budgetSchema = strictObject({
+  name: v.pipe(v.string('must be a name'), v.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a name of letters, digits, _ . -')),
   amount: positive,
-  currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD' }),
+  currency: v.pipe(v.string('must be an ISO 4217 code such as USD'), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')),
   window: duration,
-  selector: z
-    .record(z.string().regex(LABEL_NAME, { error: 'must be a Prometheus label name' }), z.string({ error: 'must be a label value (a string)' }))
-    .optional(),
-  description: z.string().optional(),
+  selector: v.optional(selector),
+  description: v.optional(v.string(mismatch('string'))),
 });
 
 /** A budget per conversation (or other unit of work): a quantile of the cost of one, not a total. */
-const unitBudgetSchema = z.strictObject({
-  name: z.string({ error: 'must be a name' }).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'must be a name of letters, digits, _ . -' }),
-  unit: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'must be a unit name such as conversation' }).default('conversation'),
-  quantile: z.number({ error: 'must be a number between 0 and 1' }).gt(0, { error: 'must be between 0 and 1' }).lt(1, { error: 'must be between 0 and 1' }).default(0.9),
+const unitBudgetSchema = strictObject({
+  name: v.pipe(v.string('must be a name'), v.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a name of letters, digits, _ . -')),
+  unit: v.optional(v.pipe(v.string(mismatch('string')), v.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a unit name such as conversation')), 'conversation'),
+  quantile: v.optional(
+    v.pipe(
+      finiteNumber('must be a number between 0 and 1'),
+      v.gtValue(0, 'must be between 0 and 1'),
+      v.ltValue(1, 'must be between 0 and 1'),
+    ),
+    0.9,
+  ),
   amount: positive,
-  currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD' }),
+  currency: v.pipe(v.string('must be an ISO 4217 code such as USD'), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')),
   /** Conversations finished within this window make up the distribution. */
-  window: duration.default('1h'),
-  selector: z
-    .record(z.string().regex(LABEL_NAME, { error: 'must be a Prometheus label name' }), z.string({ error: 'must be a label value (a string)' }))
-    .optional(),
-  description: z.string().optional(),
+  window: v.optional(duration, '1h'),
+  selector: v.optional(selector),
+  description: v.optional(v.string(mismatch('string'))),
 });
 
-const alertsSchema = z.strictObject({
-  tier_drift: z
-    .strictObject({
-      baseline: duration.optional(),
-      recent: duration.optional(),
-      threshold: z.number().gt(0, { error: 'must be between 0 and 1' }).lt(1, { error: 'must be between 0 and 1' }).optional(),
-      min_requests_per_hour: positive.optional(),
-    })
-    .optional(),
-  cost_per_request_drift: z
-    .strictObject({ baseline: duration.optional(), recent: duration.optional(), ratio: z.number().gt(1, { error: 'must be above 1' }).optional(), min_requests_per_hour: positive.optional() })
-    .optional(),
-  unpriced_for: duration.optional(),
-  exporter_selector: z.string().optional(),
-  runbook_url: z.url({ error: 'must be a URL' }).optional(),
+const alertsSchema = strictObject({
+  tier_drift: v.optional(
+    strictObject({
+      baseline: v.optional(duration),
+      recent: v.optional(duration),
+      threshold: v.optional(v.pipe(finiteNumber(), v.gtValue(0, 'must be between 0 and 1'), v.ltValue(1, 'must be between 0 and 1'))),
+      min_requests_per_hour: v.optional(positive),
+    }),
+  ),
+  cost_per_request_drift: v.optional(
+    strictObject({
+      baseline: v.optional(duration),
+      recent: v.optional(duration),
+      ratio: v.optional(v.pipe(finiteNumber(), v.gtValue(1, 'must be above 1'))),
+      min_requests_per_hour: v.optional(positive),
+    }),
+  ),
+  unpriced_for: v.optional(duration),
+  exporter_selector: v.optional(v.string(mismatch('string'))),
+  runbook_url: v.optional(url),
 });
 
-export const budgetsSchema = z.strictObject({
-  budgets: z.array(budgetSchema).min(1, { error: 'must list at least one budget' }),
-  per_unit_budgets: z.array(unitBudgetSchema).optional(),
-  alerts: alertsSchema.optional(),
+export const budgetsSchema = strictObject({
+  budgets: v.pipe(v.array(budgetSchema, mismatch('array')), minLength(1, 'must list at least one budget')),
+  per_unit_budgets: v.optional(v.array(unitBudgetSchema, mismatch('array'))),
+  alerts: v.optional(alertsSchema),
 });
 
-export type Budget = z.infer<typeof budgetSchema>;
-export type UnitBudget = z.infer<typeof unitBudgetSchema>;
-export type BudgetsDocument = z.infer<typeof budgetsSchema>;
+export type Budget = v.InferOutput<typeof budgetSchema>;
+export type UnitBudget = v.InferOutput<typeof unitBudgetSchema>;
+export type BudgetsDocument = v.InferOutput<typeof budgetsSchema>;
 
 export interface BudgetsConfig {
   readonly budgets: readonly Budget[];
