@@ -25,18 +25,24 @@ export async function concurrencyBenchmarks(quick: boolean): Promise<Row[]> {
   const workers = new Map<Setup, Worker>();
   for (const setup of SETUPS) {
     const config: ConcurrencyConfig = { setup, endpoints: emulator.endpoints, openAiBaseUrl: emulator.baseUrls.openai };
-    workers.set(setup, new Worker(`concurrency/${setup}`, new URL('./workers/concurrency.ts', import.meta.url), config, { exposeGc: true }));
+    workers.set(
+      setup,
+      new Worker(`concurrency/${setup}`, new URL('./workers/concurrency.ts', import.meta.url), config, { exposeGc: true }),
+    );
   }
   try {
     await Promise.all([...workers.values()].map((w) => w.ready));
     const results: Record<Setup, RoundResult[]> = { bare: [], otel: [], pricetag: [] };
     for (let r = 0; r < rounds; r++) {
-      for (const setup of r % 2 === 0 ? SETUPS : [...SETUPS].reverse()) results[setup].push(await workers.get(setup)!.request<RoundResult>({ calls }));
+      for (const setup of r % 2 === 0 ? SETUPS : [...SETUPS].reverse())
+        results[setup].push(await workers.get(setup)!.request<RoundResult>({ calls }));
     }
     const ours = results.pricetag;
     for (const [i, result] of ours.entries()) {
       if (result.priced !== calls || result.spanSum !== result.expected || !result.metricsExact || result.inFlight !== 0) {
-        throw new Error(`concurrency round ${i + 1}: ${result.priced}/${calls} priced, spans ${result.spanSum} vs exact ${result.expected}, ai_cost series exact: ${result.metricsExact}, ${result.inFlight} calls still tracked`);
+        throw new Error(
+          `concurrency round ${i + 1}: ${result.priced}/${calls} priced, spans ${result.spanSum} vs exact ${result.expected}, ai_cost series exact: ${result.metricsExact}, ${result.inFlight} calls still tracked`,
+        );
       }
     }
     // Rounds 1 and 2 build connection pools, caches and compiled code; growth is measured from round 3.
@@ -50,8 +56,14 @@ export async function concurrencyBenchmarks(quick: boolean): Promise<Row[]> {
     return [
       {
         name: `${calls.toLocaleString('en')} concurrent calls (emulator): time per round`,
-        baseline: summarize('(b) OpenTelemetry', results.otel.map((r) => r.roundNs)),
-        ours: summarize('(c) (b) + ai-pricetag', ours.map((r) => r.roundNs)),
+        baseline: summarize(
+          '(b) OpenTelemetry',
+          results.otel.map((r) => r.roundNs),
+        ),
+        ours: summarize(
+          '(c) (b) + ai-pricetag',
+          ours.map((r) => r.roundNs),
+        ),
         note: `${rounds} rounds, ${ours.length * calls} calls priced; each round's span costs add up to the exact cost of the reported usage (last ${ours[ours.length - 1]!.expected} USD; ≈ ${totalUsd.toFixed(4)} USD in all), each ai_cost series to its exact running total`,
         goal: { text: 'exact totals', met: true },
       },

@@ -31,8 +31,12 @@ const write = !process.argv.includes('--no-write') && only === undefined;
 const options = quick ? { samples: 3, sampleMs: 5 } : { samples: 15, sampleMs: 60 };
 
 const started = Date.now();
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-console.log(`ai-pricetag benchmarks on Node ${process.versions.node}, ${machine}${COMPILED ? '' : ', under tsx'}${quick ? ' (quick mode: figures are not meaningful)' : ''}`);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')}`;
+console.log(
+  `ai-pricetag benchmarks on Node ${process.versions.node}, ${machine}${COMPILED ? '' : ', under tsx'}${quick ? ' (quick mode: figures are not meaningful)' : ''}`,
+);
 console.log('every baseline is measured in this run; ratio = ours / baseline (medians); method and goals: docs/performance.md\n');
 
 const sections: [string, () => Promise<Row[]> | Row[]][] = [];
@@ -63,9 +67,13 @@ console.log(process.argv.includes('--markdown') ? markdownTable(rows, !quick) : 
 if (!quick) {
   const goals = rows.filter((r) => r.goal !== undefined);
   const missed = goals.filter((r) => !r.goal!.met);
-  console.log(`\ngoals: ${goals.length - missed.length} of ${goals.length} met${missed.length > 0 ? `; missed: ${missed.map((r) => r.name).join('; ')}` : ''}`);
+  console.log(
+    `\ngoals: ${goals.length - missed.length} of ${goals.length} met${missed.length > 0 ? `; missed: ${missed.map((r) => r.name).join('; ')}` : ''}`,
+  );
 }
-const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAfter = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s; load average at the end ${loadAfter}`);
 if (write) {
   const results = {
@@ -76,7 +84,14 @@ if (write) {
     quick,
     compiled: COMPILED,
     sectionSeconds: timings,
-    rows: rows.map((r) => ({ name: r.name, baseline: r.baseline, ours: r.ours, ratio: Number.isFinite(ratioOf(r)) ? ratioOf(r) : null, goal: r.goal, note: r.note })),
+    rows: rows.map((r) => ({
+      name: r.name,
+      baseline: r.baseline,
+      ours: r.ours,
+      ratio: Number.isFinite(ratioOf(r)) ? ratioOf(r) : null,
+      goal: r.goal,
+      note: r.note,
+    })),
   };
   writeFileSync(join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench/results.json');

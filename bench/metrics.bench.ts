@@ -81,14 +81,19 @@ async function timeScrapes(url: string, samples: number): Promise<{ times: numbe
 
 const MiB = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-
 export async function metricsBenchmarks(options: MeasureOptions, quick: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   // Recording one call.
   {
     const provider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
     const counter = provider.getMeter('baseline').createCounter('baseline.requests');
-    const labels: Attributes = { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.operation.name': 'chat', 'ai.pricing.plan': 'openai/gpt-4o-mini', 'ai.pricing.tier': 'standard' };
+    const labels: Attributes = {
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.operation.name': 'chat',
+      'ai.pricing.plan': 'openai/gpt-4o-mini',
+      'ai.pricing.tier': 'standard',
+    };
     const baseline = measure('one SDK counter add, same labels', () => counter.add(1, labels), options);
     const metrics = metricsFor(provider, 100);
     const records = Array.from({ length: 256 }, (_, i) => record('gpt-4o-mini', i));
@@ -117,13 +122,17 @@ export async function metricsBenchmarks(options: MeasureOptions, quick: boolean)
     const baseBefore = heapAfterGc();
     const baseExporter = new PrometheusExporter({ preventServerStart: true });
     // The SDK keeps 2,000 series per instrument unless told otherwise.
-    const baseProvider = new MeterProvider({ readers: [baseExporter], views: [{ instrumentName: 'baseline.cost', aggregationCardinalityLimit: 1_000_000 }] });
+    const baseProvider = new MeterProvider({
+      readers: [baseExporter],
+      views: [{ instrumentName: 'baseline.cost', aggregationCardinalityLimit: 1_000_000 }],
+    });
     const counter = baseProvider.getMeter('baseline').createCounter('baseline.cost');
     for (let s = 0; s < ours.seriesLines; s++) counter.add(1, { series: `s-${s}` });
     const baseHeld = heapAfterGc() - baseBefore;
     const baseServer = await served(baseExporter);
     const base = await timeScrapes(baseServer.url, samples);
-    if (Math.abs(base.seriesLines - ours.seriesLines) > 2) throw new Error(`baseline scrape has ${base.seriesLines} series, ours ${ours.seriesLines}`);
+    if (Math.abs(base.seriesLines - ours.seriesLines) > 2)
+      throw new Error(`baseline scrape has ${base.seriesLines} series, ours ${ours.seriesLines}`);
 
     const oursScrape = summarize('ai-pricetag series', ours.times);
     rows.push({

@@ -69,7 +69,9 @@ function check(task: Task, result: BatchResult, calls: number): void {
   // ±1: a span can end just after its batch's last call resolves.
   const near = (n: number, want: number) => Math.abs(n - want) <= 1;
   if (!near(ours, expectOurs) || !near(result.priced, expectOurs) || !near(theirs, expectTheirs)) {
-    throw new Error(`${task.client}/${task.setup}/${task.target}: expected ${expectOurs} priced ai-pricetag and ${expectTheirs} ${otelScope} spans, saw ${JSON.stringify(result)}`);
+    throw new Error(
+      `${task.client}/${task.setup}/${task.target}: expected ${expectOurs} priced ai-pricetag and ${expectTheirs} ${otelScope} spans, saw ${JSON.stringify(result)}`,
+    );
   }
 }
 
@@ -90,7 +92,8 @@ export async function overheadBenchmarks(server: ProviderServer, quick: boolean)
     const tasks: Task[] = [];
     for (const client of CLIENTS) {
       for (const setup of SETUPS) tasks.push({ worker: workers.get(`${client}/${setup}`)!, client, setup, target: 'ai', samples: [] });
-      for (const setup of ['otel', 'pricetag'] as const) tasks.push({ worker: workers.get(`${client}/${setup}`)!, client, setup, target: 'unrelated', samples: [] });
+      for (const setup of ['otel', 'pricetag'] as const)
+        tasks.push({ worker: workers.get(`${client}/${setup}`)!, client, setup, target: 'unrelated', samples: [] });
     }
     for (const task of tasks) await task.worker.request<BatchResult>({ target: task.target, calls: warmup });
     for (let r = 0; r < rounds; r++) {
@@ -102,7 +105,8 @@ export async function overheadBenchmarks(server: ProviderServer, quick: boolean)
       }
     }
 
-    const find = (client: ClientName, setup: Setup, target: Task['target']) => tasks.find((t) => t.client === client && t.setup === setup && t.target === target)!;
+    const find = (client: ClientName, setup: Setup, target: Task['target']) =>
+      tasks.find((t) => t.client === client && t.setup === setup && t.target === target)!;
     const measurement = (task: Task): Measurement => summarize(`${task.client}, ${SETUP_LABEL[task.setup]}`, task.samples, 'ns', calls);
     const rows: Row[] = [];
     for (const client of CLIENTS) {

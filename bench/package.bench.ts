@@ -30,15 +30,21 @@ function timeProcess(cwd: string, args: string[], env: NodeJS.ProcessEnv): numbe
 
 export async function packageBenchmarks(quick: boolean): Promise<Row[]> {
   // Not compiled into the bench's tree: loaded from the checkout.
-  const { installInto, packTarball, peerSpec, ZERO_CODE_PEERS } = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'packed-install.mjs')).href)) as PackedInstall;
+  const { installInto, packTarball, peerSpec, ZERO_CODE_PEERS } = (await import(
+    pathToFileURL(join(REPO_ROOT, 'scripts', 'packed-install.mjs')).href
+  )) as PackedInstall;
   const scratch = mkdtempSync(join(tmpdir(), 'pricetag-bench-package-'));
   try {
     const tarball = packTarball(scratch);
     const api = installInto([peerSpec('@opentelemetry/api')], mkdtempSync(join(scratch, 'api-')));
     const core = installInto([tarball, peerSpec('@opentelemetry/api')], mkdtempSync(join(scratch, 'core-')));
-    const zero = installInto([tarball, peerSpec('@opentelemetry/api'), ...ZERO_CODE_PEERS.map(peerSpec)], mkdtempSync(join(scratch, 'zero-')));
+    const zero = installInto(
+      [tarball, peerSpec('@opentelemetry/api'), ...ZERO_CODE_PEERS.map(peerSpec)],
+      mkdtempSync(join(scratch, 'zero-')),
+    );
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-    const scripts = (a: typeof core) => (a.installScripts.length === 0 ? 'no install scripts' : `install scripts: ${a.installScripts.join(', ')}`);
+    const scripts = (a: typeof core) =>
+      a.installScripts.length === 0 ? 'no install scripts' : `install scripts: ${a.installScripts.join(', ')}`;
     const rows: Row[] = [
       {
         name: 'footprint: ai-pricetag + @opentelemetry/api (own SDK)',
@@ -82,7 +88,12 @@ export async function packageBenchmarks(quick: boolean): Promise<Row[]> {
       goal: { text: 'adds ≤ 250 ms', met: added <= STARTUP_GOAL_NS },
     });
     const importRow = summarize("import('ai-pricetag')", imported);
-    rows.push({ name: "start-up: import('ai-pricetag') (core)", baseline, ours: importRow, note: `adds ${((importRow.median - baseline.median) / 1e6).toFixed(0)} ms` });
+    rows.push({
+      name: "start-up: import('ai-pricetag') (core)",
+      baseline,
+      ours: importRow,
+      note: `adds ${((importRow.median - baseline.median) / 1e6).toFixed(0)} ms`,
+    });
     return rows;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

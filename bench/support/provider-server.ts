@@ -31,7 +31,14 @@ export const CHAT_RESPONSE = Buffer.from(
     object: 'chat.completion',
     created: 1764230400,
     model: 'gpt-4o-mini-2024-07-18',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! How can I help you today?', refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Hello! How can I help you today?', refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
     usage: {
       ...CHAT_USAGE,
       total_tokens: CHAT_USAGE.prompt_tokens + CHAT_USAGE.completion_tokens,
@@ -45,7 +52,23 @@ export const CHAT_RESPONSE = Buffer.from(
 
 export const SSE_BYTES_HEADER = 'x-bench-sse-bytes';
 const SSE_PIECE = 16 * 1024;
-const WORDS = ['Once', ' upon', ' a', ' time', ',', ' there', ' was', ' a', ' benchmark', ' that', ' streamed', ' many', ' tokens', '.', '\n'];
+const WORDS = [
+  'Once',
+  ' upon',
+  ' a',
+  ' time',
+  ',',
+  ' there',
+  ' was',
+  ' a',
+  ' benchmark',
+  ' that',
+  ' streamed',
+  ' many',
+  ' tokens',
+  '.',
+  '\n',
+];
 
 function chunkEvent(delta: object, finish: string | null, extra = ''): string {
   return `data: {"id":"chatcmpl-bench0000000000000000000000","object":"chat.completion.chunk","created":1764230400,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_bench0000","choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}],"usage":null${extra}}\n\n`;
@@ -60,7 +83,12 @@ const SSE_BLOCK = (() => {
 const SSE_EVENTS_PER_BLOCK = SSE_BLOCK.toString().split('\n\n').length - 1;
 
 function sseTail(events: number): Buffer {
-  const usage = { prompt_tokens: 14, completion_tokens: events, total_tokens: 14 + events, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 } };
+  const usage = {
+    prompt_tokens: 14,
+    completion_tokens: events,
+    total_tokens: 14 + events,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  };
   const final = `data: ${JSON.stringify({ id: 'chatcmpl-bench0000000000000000000000', object: 'chat.completion.chunk', created: 1764230400, model: 'gpt-4o-mini-2024-07-18', choices: [], usage })}\n\n`;
   return Buffer.from(`${chunkEvent({}, 'stop')}${final}data: [DONE]\n\n`);
 }

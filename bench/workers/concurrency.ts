@@ -95,7 +95,11 @@ interface ChatAnswer {
 function costOf(model: Model, answer: ChatAnswer): bigint {
   const cached = BigInt(answer.usage.prompt_tokens_details?.cached_tokens ?? 0);
   const rates = RATES[model];
-  return (BigInt(answer.usage.prompt_tokens) - cached) * rates.input + cached * rates.cached + BigInt(answer.usage.completion_tokens) * rates.output;
+  return (
+    (BigInt(answer.usage.prompt_tokens) - cached) * rates.input +
+    cached * rates.cached +
+    BigInt(answer.usage.completion_tokens) * rates.output
+  );
 }
 
 const OBJECT_SPACES = new Set(['new_space', 'old_space', 'large_object_space', 'new_large_object_space']);
@@ -110,9 +114,12 @@ const usd = (nano: bigint) => new Big(nano.toString()).div(1e9);
 
 async function metricsExact(): Promise<boolean> {
   const { resourceMetrics } = await telemetry.reader.collect();
-  const points = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === METRIC_AI_COST && m.dataPointType === DataPointType.SUM);
+  const points = resourceMetrics.scopeMetrics
+    .flatMap((s) => s.metrics)
+    .filter((m) => m.descriptor.name === METRIC_AI_COST && m.dataPointType === DataPointType.SUM);
   const byModel = new Map<string, number>();
-  for (const metric of points) for (const p of metric.dataPoints) byModel.set(String(p.attributes['gen_ai.request.model']), p.value as number);
+  for (const metric of points)
+    for (const p of metric.dataPoints) byModel.set(String(p.attributes['gen_ai.request.model']), p.value as number);
   return MODELS.every((m) => byModel.get(m) === Number(usd(totals.get(m)!).toFixed()));
 }
 
@@ -144,7 +151,8 @@ async function round({ calls }: { calls: number }): Promise<RoundResult> {
   const exact = config.setup === 'pricetag' ? await metricsExact() : true;
   forceGc();
   forceGc();
-  if (process.env.BENCH_HEAP_SNAPSHOTS !== undefined && config.setup === 'pricetag') writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOTS}/round-${roundNo}.heapsnapshot`);
+  if (process.env.BENCH_HEAP_SNAPSHOTS !== undefined && config.setup === 'pricetag')
+    writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOTS}/round-${roundNo}.heapsnapshot`);
   return {
     calls,
     roundNs,

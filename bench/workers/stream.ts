@@ -51,7 +51,11 @@ async function stream({ bytes, trackMemory }: StreamRequest): Promise<StreamResu
   let nextSample = SAMPLE_EVERY;
   const cpuBefore = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [SSE_BYTES_HEADER]: String(bytes) }, body: STREAM_REQUEST });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SSE_BYTES_HEADER]: String(bytes) },
+    body: STREAM_REQUEST,
+  });
   const reader = response.body!.getReader();
   let first = 0n;
   let received = 0;
@@ -73,7 +77,13 @@ async function stream({ bytes, trackMemory }: StreamRequest): Promise<StreamResu
   const cpu = process.cpuUsage(cpuBefore);
   // The call's span ends as the body ends; let it.
   await new Promise((r) => setImmediate(r));
-  const result = { ttfbNs: Number(first - t0), totalNs: Number(end - t0), received, cpuNs: (cpu.user + cpu.system) * 1000, priced: telemetry.spans.priced - pricedBefore };
+  const result = {
+    ttfbNs: Number(first - t0),
+    totalNs: Number(end - t0),
+    received,
+    cpuNs: (cpu.user + cpu.system) * 1000,
+    priced: telemetry.spans.priced - pricedBefore,
+  };
   if (!trackMemory) return result;
   forceGc();
   return { ...result, peakLive, peakRss, retained: liveBytes() - liveBefore };

@@ -77,7 +77,15 @@ const tick = setInterval(() => {
 }, TICK_MS);
 
 const status = setInterval(() => {
-  say({ event: 'status', phase, scenarioMinute: Math.round(scenarioMinutes() * 10) / 10, inFlight, skipped, calls: Object.fromEntries(calls), errors: Object.fromEntries(errors) });
+  say({
+    event: 'status',
+    phase,
+    scenarioMinute: Math.round(scenarioMinutes() * 10) / 10,
+    inFlight,
+    skipped,
+    calls: Object.fromEntries(calls),
+    errors: Object.fromEntries(errors),
+  });
 }, statusSeconds * 1000);
 
 // Stop generating, let calls in flight finish (bounded), then leave; the zero-code entry

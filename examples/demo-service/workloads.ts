@@ -11,7 +11,6 @@ import { context, propagation } from '@opentelemetry/api';
 import type { Random } from '../emulator/random.js';
 import type { Mix } from './scenario.js';
 
-
 export interface Feature {
   /** Becomes the `feature` baggage entry (and metric label, with PRICETAG_BAGGAGE_LABELS=feature). */
   readonly name: string;
@@ -20,7 +19,10 @@ export interface Feature {
   call(mix: Mix, random: Random): Promise<void>;
 }
 
-const WORDS = 'the a quarterly order invoice customer shipment delay refund account policy report summary product review ticket update warranty region forecast contract renewal'.split(' ');
+const WORDS =
+  'the a quarterly order invoice customer shipment delay refund account policy report summary product review ticket update warranty region forecast contract renewal'.split(
+    ' ',
+  );
 
 /** Filler text of about `chars` characters (the emulator counts about four per token). */
 export function filler(chars: number, random: Random): string {
@@ -85,7 +87,11 @@ export function features(emulatorUrl: string): readonly Feature[] {
   const chats = new Conversations('support', 8);
   const assistantSessions = new Conversations('assistant', 4);
   const json = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     return res;
   };
@@ -105,7 +111,13 @@ export function features(emulatorUrl: string): readonly Feature[] {
         ];
         await inConversation(id, async () => {
           if (random.next() < 0.5) {
-            const stream = await openai.chat.completions.create({ model, messages, max_completion_tokens: 600, stream: true, stream_options: { include_usage: true } });
+            const stream = await openai.chat.completions.create({
+              model,
+              messages,
+              max_completion_tokens: 600,
+              stream: true,
+              stream_options: { include_usage: true },
+            });
             for await (const chunk of stream) void chunk;
           } else {
             await openai.chat.completions.create({ model, messages, max_completion_tokens: 600 });
@@ -150,9 +162,14 @@ export function features(emulatorUrl: string): readonly Feature[] {
       name: 'summaries',
       rate: () => 1,
       async call(_mix, random) {
-        const body = { contents: [{ role: 'user', parts: [{ text: filler(between(random, 500, 4000), random) }] }], generationConfig: { maxOutputTokens: 512 } };
+        const body = {
+          contents: [{ role: 'user', parts: [{ text: filler(between(random, 500, 4000), random) }] }],
+          generationConfig: { maxOutputTokens: 512 },
+        };
         if (random.next() < 0.3) {
-          const res = await json('/google/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', body, { 'x-goog-api-key': 'demo-key' });
+          const res = await json('/google/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', body, {
+            'x-goog-api-key': 'demo-key',
+          });
           await res.arrayBuffer();
         } else {
           await (await json('/google/v1beta/models/gemini-2.5-flash:generateContent', body, { 'x-goog-api-key': 'demo-key' })).json();
@@ -163,8 +180,12 @@ export function features(emulatorUrl: string): readonly Feature[] {
       name: 'document-analysis',
       rate: () => 0.5,
       async call(mix, random) {
-        const chars = random.next() < mix.longContext ? LONG_DOCUMENT_CHARS + between(random, 0, 200_000) : between(random, 20_000, 120_000);
-        const body = { contents: [{ role: 'user', parts: [{ text: filler(chars, random) }] }], generationConfig: { maxOutputTokens: 2048 } };
+        const chars =
+          random.next() < mix.longContext ? LONG_DOCUMENT_CHARS + between(random, 0, 200_000) : between(random, 20_000, 120_000);
+        const body = {
+          contents: [{ role: 'user', parts: [{ text: filler(chars, random) }] }],
+          generationConfig: { maxOutputTokens: 2048 },
+        };
         await (await json('/google/v1beta/models/gemini-2.5-pro:generateContent', body, { 'x-goog-api-key': 'demo-key' })).json();
       },
     },
@@ -190,9 +211,17 @@ export function features(emulatorUrl: string): readonly Feature[] {
       async call(_mix, random) {
         const texts = Array.from({ length: between(random, 1, 4) }, () => filler(between(random, 50, 600), random));
         if (random.next() < 0.75) {
-          await http.post('/google-cloud-translate/language/translate/v2', { q: texts, target: 'de', format: 'text' }, { headers: { 'x-goog-api-key': 'demo-key' } });
+          await http.post(
+            '/google-cloud-translate/language/translate/v2',
+            { q: texts, target: 'de', format: 'text' },
+            { headers: { 'x-goog-api-key': 'demo-key' } },
+          );
         } else {
-          await http.post('/deepl/v2/translate', { text: texts, target_lang: 'DE' }, { headers: { authorization: 'DeepL-Auth-Key demo-key' } });
+          await http.post(
+            '/deepl/v2/translate',
+            { text: texts, target_lang: 'DE' },
+            { headers: { authorization: 'DeepL-Auth-Key demo-key' } },
+          );
         }
       },
     },
@@ -223,7 +252,13 @@ export function features(emulatorUrl: string): readonly Feature[] {
       rate: () => 2,
       async call(mix, random) {
         const depth = random.next() < mix.advancedSearch ? 'advanced' : 'basic';
-        await (await json('/tavily/search', { query: filler(60, random), search_depth: depth, max_results: 5 }, { authorization: 'Bearer tvly-demo-key' })).json();
+        await (
+          await json(
+            '/tavily/search',
+            { query: filler(60, random), search_depth: depth, max_results: 5 },
+            { authorization: 'Bearer tvly-demo-key' },
+          )
+        ).json();
       },
     },
   ];

@@ -59,7 +59,12 @@ function parseLine(line: string): Sample | undefined {
 const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Infinity, '-Inf': -Infinity, NaN: NaN };
 
 /** Sums samples of `name` grouped by the values of `by` (joined with a space). */
-export function sumBy(samples: readonly Sample[], name: string, by: readonly string[], where: (labels: Readonly<Record<string, string>>) => boolean = () => true): Map<string, number> {
+export function sumBy(
+  samples: readonly Sample[],
+  name: string,
+  by: readonly string[],
+  where: (labels: Readonly<Record<string, string>>) => boolean = () => true,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of samples) {
     if (s.name !== name || !where(s.labels)) continue;

@@ -5,7 +5,8 @@
  */
 const VALUED = ['duration', 'speed', 'seed', 'metrics-port', 'summary-json'] as const;
 
-const isBare = (args: readonly string[], i: number) => !args[i]!.startsWith('-') && !(args[i - 1]?.startsWith('--') && !args[i - 1]!.includes('='));
+const isBare = (args: readonly string[], i: number) =>
+  !args[i]!.startsWith('-') && !(args[i - 1]?.startsWith('--') && !args[i - 1]!.includes('='));
 
 export function npmConfigArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
   const flags = argv.filter((_, i) => !isBare(argv, i));
@@ -20,7 +21,8 @@ export function npmConfigArgs(argv: readonly string[], env: Readonly<Record<stri
       flags.push(`--${name}`, value);
     }
   }
-  if ((env.npm_config_prometheus === '' || env.npm_config_prometheus === 'false') && !flags.includes('--no-prometheus')) flags.push('--no-prometheus');
+  if ((env.npm_config_prometheus === '' || env.npm_config_prometheus === 'false') && !flags.includes('--no-prometheus'))
+    flags.push('--no-prometheus');
   // Anything left bare is passed on for the parser to reject with its own message.
   return [...flags, ...bare];
 }

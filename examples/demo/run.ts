@@ -16,11 +16,14 @@ import { hasBinary } from './prometheus.js';
 import { DEMO_TIME_SCALE, startDemoStack, type DemoStack } from './stack.js';
 import { DemoSummary, formatShares, type AlertLine, type BudgetStatus } from './summary.js';
 
-const number = (min: number, integer = false) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
-  return n;
-};
+const number =
+  (min: number, integer = false) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
+    return n;
+  };
 
 interface Options {
   duration?: number;
@@ -34,7 +37,11 @@ interface Options {
 const program = new Command('npm run demo')
   .description('Runs the ai-pricetag demo: emulated AI providers, an instrumented service, Prometheus and Alertmanager')
   .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)', number(5))
-  .option('--speed <n>', `scenario minutes per real minute (default: fit one ${CYCLE_MINUTES}-minute scenario cycle into --duration, else 20)`, number(0.1))
+  .option(
+    '--speed <n>',
+    `scenario minutes per real minute (default: fit one ${CYCLE_MINUTES}-minute scenario cycle into --duration, else 20)`,
+    number(0.1),
+  )
   .option('--no-prometheus', 'do not start Prometheus and Alertmanager even when installed')
   .addOption(new Option('--metrics-port <port>', "the demo service's metrics port").argParser(number(1, true)).default(9464))
   .addOption(new Option('--seed <n>', 'seed of the traffic and the emulated usage').argParser(number(1, true)).default(1))
@@ -75,7 +82,11 @@ try {
       }
     },
     onAlert: (a) => {
-      const line = { name: a.labels.alertname ?? '?', severity: a.labels.severity ?? '', detail: a.labels.budget ?? a.labels.ai_pricing_plan ?? '' };
+      const line = {
+        name: a.labels.alertname ?? '?',
+        severity: a.labels.severity ?? '',
+        detail: a.labels.budget ?? a.labels.ai_pricing_plan ?? '',
+      };
       received.push(line);
       if (!tty) say(`-- alert received by the webhook: ${line.name} (${line.severity}${line.detail === '' ? '' : `, ${line.detail}`})`);
     },
@@ -112,7 +123,11 @@ async function budgetStatus(): Promise<{ budgets: BudgetStatus[]; firing: AlertL
   }));
   const firing = (await prometheus.alerts())
     .filter((a) => a.state === 'firing')
-    .map((a) => ({ name: a.labels.alertname ?? '?', severity: a.labels.severity ?? '', detail: a.labels.budget ?? a.labels.ai_pricing_plan ?? a.labels.gen_ai_request_model ?? '' }));
+    .map((a) => ({
+      name: a.labels.alertname ?? '?',
+      severity: a.labels.severity ?? '',
+      detail: a.labels.budget ?? a.labels.ai_pricing_plan ?? a.labels.gen_ai_request_model ?? '',
+    }));
   return { budgets, firing };
 }
 
@@ -137,7 +152,16 @@ async function refresh(): Promise<void> {
   } catch {
     status = undefined;
   }
-  const text = summary.render({ elapsedSeconds: (Date.now() - started) / 1000, phase, speed, budgets: status?.budgets, firing: status?.firing, received, urls, notes: notes.slice(-2) });
+  const text = summary.render({
+    elapsedSeconds: (Date.now() - started) / 1000,
+    phase,
+    speed,
+    budgets: status?.budgets,
+    firing: status?.firing,
+    received,
+    urls,
+    notes: notes.slice(-2),
+  });
   process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n(Ctrl-C to stop)\n` : `\n${text}\n`);
 }
 
@@ -170,16 +194,27 @@ const final = summary.final((Date.now() - started) / 1000, received);
 say('\nSummary');
 say(`  ran ${Math.round(final.elapsedSeconds)} s through phases: ${final.phasesSeen.join(' → ') || 'none'}`);
 for (const [provider, byCurrency] of Object.entries(final.spend).sort()) {
-  say(`  ${provider.padEnd(24)}${Object.entries(byCurrency).map(([c, v]) => `${v.toFixed(4)} ${c}`).join(', ')}  (${final.calls[provider] ?? 0} calls)`);
+  say(
+    `  ${provider.padEnd(24)}${Object.entries(byCurrency)
+      .map(([c, v]) => `${v.toFixed(4)} ${c}`)
+      .join(', ')}  (${final.calls[provider] ?? 0} calls)`,
+  );
 }
-for (const [plan, mix] of Object.entries(final.tierMix)) say(`  tier mix ${plan}: ${formatShares(mix.baseline)} → ${formatShares(mix.recent)}`);
-if (Object.keys(final.unpriced).length > 0) say(`  unpriced: ${Object.entries(final.unpriced).map(([k, v]) => `${k} ×${v}`).join('; ')}`);
+for (const [plan, mix] of Object.entries(final.tierMix))
+  say(`  tier mix ${plan}: ${formatShares(mix.baseline)} → ${formatShares(mix.recent)}`);
+if (Object.keys(final.unpriced).length > 0)
+  say(
+    `  unpriced: ${Object.entries(final.unpriced)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join('; ')}`,
+  );
 say(
   withPrometheus
     ? `  alerts received by the webhook: ${final.alertsReceived.join(', ') || 'none'} (rules time-compressed ×${DEMO_TIME_SCALE})`
     : '  alerts: not run (no Prometheus)',
 );
-if (options.summaryJson !== undefined) writeFileSync(options.summaryJson, `${JSON.stringify({ ...final, prometheus: withPrometheus, failed: failed ?? null }, null, 2)}\n`);
+if (options.summaryJson !== undefined)
+  writeFileSync(options.summaryJson, `${JSON.stringify({ ...final, prometheus: withPrometheus, failed: failed ?? null }, null, 2)}\n`);
 if (failed !== undefined) {
   process.stderr.write(`${failed}\n`);
   process.exit(1);

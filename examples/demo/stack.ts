@@ -29,7 +29,8 @@ export const DEMO_MIN_RANGE = '3s';
 /** The service's job label; the demo budgets select it. */
 export const DEMO_JOB = 'demo-service';
 /** Calls priced under these plans are also priced under the what-if plans of examples/demo/catalog.yaml. */
-export const DEMO_SHADOW_PLANS = 'openai/gpt-4o-mini=what-if/chat-per-request;anthropic/claude-sonnet-4-6=what-if/assistant-per-request;tavily/search=what-if/search-flat|exa/search';
+export const DEMO_SHADOW_PLANS =
+  'openai/gpt-4o-mini=what-if/chat-per-request;anthropic/claude-sonnet-4-6=what-if/assistant-per-request;tavily/search=what-if/search-flat|exa/search';
 
 /** Idle time after which a demo conversation is finished and recorded. */
 export const DEMO_CONVERSATION_IDLE_MS = '6000';
@@ -79,7 +80,9 @@ export function demoPrometheusConfig(rulesFile: string, metricsTarget: string, a
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
     `rule_files: [${JSON.stringify(rulesFile)}]`,
-    ...(alertmanagerTarget === undefined ? [] : ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: [${JSON.stringify(alertmanagerTarget)}] }]`]),
+    ...(alertmanagerTarget === undefined
+      ? []
+      : ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: [${JSON.stringify(alertmanagerTarget)}] }]`]),
     'scrape_configs:',
     `  - job_name: ${DEMO_JOB}`,
     `    static_configs: [{ targets: [${JSON.stringify(metricsTarget)}] }]`,
@@ -93,14 +96,19 @@ function registerIsBuilt(): boolean {
 }
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
-  if (!registerIsBuilt()) throw new Error('dist/register.js is missing, so `--import ai-pricetag/register` cannot load: run `npm run build`');
+  if (!registerIsBuilt())
+    throw new Error('dist/register.js is missing, so `--import ai-pricetag/register` cannot load: run `npm run build`');
   const budgets = loadDemoBudgets();
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const emulator = await startEmulator({ port: await freePort(options.ports?.emulator ?? 0), seed: options.seed ?? 1, errorRate: options.errorRate ?? 0.01 });
+    const emulator = await startEmulator({
+      port: await freePort(options.ports?.emulator ?? 0),
+      seed: options.seed ?? 1,
+      errorRate: options.errorRate ?? 0.01,
+    });
     cleanups.push(() => emulator.close());
 
     const metricsPort = options.ports?.metrics ?? 9464;
@@ -157,10 +165,20 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       const dir = mkdtempSync(join(tmpdir(), 'pricetag-demo-'));
       cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
       const rulesFile = join(dir, 'demo.rules.yml');
-      writeFileSync(rulesFile, renderRules(generateRules(budgets, { timeScale: DEMO_TIME_SCALE, minRange: DEMO_MIN_RANGE }), 'examples/demo/budgets.yaml', DEMO_TIME_SCALE, DEMO_MIN_RANGE));
+      writeFileSync(
+        rulesFile,
+        renderRules(
+          generateRules(budgets, { timeScale: DEMO_TIME_SCALE, minRange: DEMO_MIN_RANGE }),
+          'examples/demo/budgets.yaml',
+          DEMO_TIME_SCALE,
+          DEMO_MIN_RANGE,
+        ),
+      );
       alertmanager = await startAlertmanager({ port: options.ports?.alertmanager ?? 9093, onAlert: options.onAlert });
       cleanups.push(() => alertmanager!.stop());
-      prometheus = await startPrometheus(demoPrometheusConfig(rulesFile, `127.0.0.1:${port}`, alertmanager.target), { port: options.ports?.prometheus ?? 9090 });
+      prometheus = await startPrometheus(demoPrometheusConfig(rulesFile, `127.0.0.1:${port}`, alertmanager.target), {
+        port: options.ports?.prometheus ?? 9090,
+      });
       cleanups.push(() => prometheus!.stop());
     }
     return { emulator, metricsUrl, prometheus, alertmanager, budgets, serviceExit, stop };

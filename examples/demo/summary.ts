@@ -115,7 +115,10 @@ export class DemoSummary {
       const [plan, tier] = key.split(' ');
       tiers.set(plan!, (tiers.get(plan!) ?? new Set()).add(tier!));
     }
-    return [...tiers].filter(([, t]) => t.size > 1).map(([plan]) => plan).sort();
+    return [...tiers]
+      .filter(([, t]) => t.size > 1)
+      .map(([plan]) => plan)
+      .sort();
   }
 
   private recentTiers(): Map<string, number> {
@@ -161,20 +164,32 @@ export class DemoSummary {
       const recent = this.recentTiers();
       for (const plan of plans) {
         const fmt = (s: Shares) => formatShares(s) || '-';
-        lines.push(`  ${pad(plan, 30)}${fmt(this.baseline === undefined ? shares(this.currentTiers(), plan) : shares(this.baseline, plan))}  →  ${fmt(shares(recent, plan))}`);
+        lines.push(
+          `  ${pad(plan, 30)}${fmt(this.baseline === undefined ? shares(this.currentTiers(), plan) : shares(this.baseline, plan))}  →  ${fmt(shares(recent, plan))}`,
+        );
       }
     }
-    const unpriced = sumBy(this.samples, S.unpricedRequests, ['gen_ai_provider_name', 'gen_ai_request_model', 'ai_pricing_unpriced_reason']);
+    const unpriced = sumBy(this.samples, S.unpricedRequests, [
+      'gen_ai_provider_name',
+      'gen_ai_request_model',
+      'ai_pricing_unpriced_reason',
+    ]);
     if (unpriced.size > 0) lines.push(`Unpriced calls: ${[...unpriced].map(([k, v]) => `${k} ×${v}`).join('; ')}`);
     if (ctx.budgets !== undefined) {
       lines.push('Budgets (rules time-compressed ×120):');
       for (const b of ctx.budgets) {
-        const burn = Object.entries(b.burn).map(([w, v]) => `${w} ${v.toFixed(1)}×`).join('  ');
-        const spent = b.spent === undefined || b.amount === undefined ? '' : `  spent ${money(b.spent, b.currency)} of ${money(b.amount, b.currency)}`;
+        const burn = Object.entries(b.burn)
+          .map(([w, v]) => `${w} ${v.toFixed(1)}×`)
+          .join('  ');
+        const spent =
+          b.spent === undefined || b.amount === undefined ? '' : `  spent ${money(b.spent, b.currency)} of ${money(b.amount, b.currency)}`;
         lines.push(`  ${pad(b.budget, 16)}burn rate ${burn || 'n/a'}${spent}`);
       }
     }
-    if (ctx.firing !== undefined) lines.push(`Alerts firing: ${ctx.firing.length === 0 ? 'none' : ctx.firing.map((a) => `${a.name} (${a.severity}${a.detail === '' ? '' : `, ${a.detail}`})`).join('; ')}`);
+    if (ctx.firing !== undefined)
+      lines.push(
+        `Alerts firing: ${ctx.firing.length === 0 ? 'none' : ctx.firing.map((a) => `${a.name} (${a.severity}${a.detail === '' ? '' : `, ${a.detail}`})`).join('; ')}`,
+      );
     if (ctx.received.length > 0) lines.push(`Received by the webhook: ${[...new Set(ctx.received.map((a) => a.name))].join(', ')}`);
     for (const note of ctx.notes) lines.push(note);
     lines.push(`Open: ${ctx.urls.map(([name, url]) => `${name} ${url}`).join('   ')}`);
@@ -198,7 +213,9 @@ export class DemoSummary {
       spend,
       calls: Object.fromEntries(sumBy(this.samples, S.requests, ['gen_ai_provider_name'])),
       tierMix,
-      unpriced: Object.fromEntries(sumBy(this.samples, S.unpricedRequests, ['gen_ai_provider_name', 'gen_ai_request_model', 'ai_pricing_unpriced_reason'])),
+      unpriced: Object.fromEntries(
+        sumBy(this.samples, S.unpricedRequests, ['gen_ai_provider_name', 'gen_ai_request_model', 'ai_pricing_unpriced_reason']),
+      ),
       alertsReceived: [...new Set(received.map((a) => a.name))],
     };
   }

@@ -20,7 +20,10 @@ const options = new Command('alert-webhook')
 const webhook = await startWebhook({
   host: options.host,
   port: options.port,
-  onAlert: (a) => process.stdout.write(`${new Date(a.receivedAt).toISOString()} ${a.status} ${a.labels.alertname ?? '?'} ${a.labels.severity ?? ''} ${a.annotations.summary ?? ''}\n`),
+  onAlert: (a) =>
+    process.stdout.write(
+      `${new Date(a.receivedAt).toISOString()} ${a.status} ${a.labels.alertname ?? '?'} ${a.labels.severity ?? ''} ${a.annotations.summary ?? ''}\n`,
+    ),
 });
 process.stdout.write(`alert webhook listening on ${options.host}:${options.port} (POST /alerts)\n`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void webhook.stop().then(() => process.exit(0)));

@@ -15,7 +15,8 @@ import { startEmulator } from './server.js';
 function number(min: number, max = Number.POSITIVE_INFINITY) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min}${max === Number.POSITIVE_INFINITY ? '' : ` to ${max}`}`);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a number from ${min}${max === Number.POSITIVE_INFINITY ? '' : ` to ${max}`}`);
     return n;
   };
 }
@@ -43,22 +44,56 @@ interface CliOptions {
 }
 
 const program = new Command('ai-pricetag-emulator')
-  .description('Local stand-in for the AI APIs ai-pricetag prices (OpenAI, Anthropic, Gemini, Mistral, Perplexity, Google Cloud Vision and Translation, DeepL, AWS Comprehend, Translate and Rekognition, Tavily, Exa), in their real wire formats.')
+  .description(
+    'Local stand-in for the AI APIs ai-pricetag prices (OpenAI, Anthropic, Gemini, Mistral, Perplexity, Google Cloud Vision and Translation, DeepL, AWS Comprehend, Translate and Rekognition, Tavily, Exa), in their real wire formats.',
+  )
   .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1').env('EMULATOR_HOST'))
-  .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(8080).argParser(integer(0, 65535)).env('EMULATOR_PORT'))
-  .addOption(new Option('--public-origin <url>', 'origin clients reach the emulator at, for the printed endpoints (e.g. http://emulator:8080)').env('EMULATOR_PUBLIC_ORIGIN'))
-  .addOption(new Option('--latency <ms>', 'median time before a response starts').default(250).argParser(number(0)).env('EMULATOR_LATENCY_MS'))
-  .addOption(new Option('--chunk-delay <ms>', 'median pause between streamed events').default(15).argParser(number(0)).env('EMULATOR_CHUNK_DELAY_MS'))
-  .addOption(new Option('--jitter <sigma>', 'spread of latencies (lognormal sigma)').default(0.3).argParser(number(0, 3)).env('EMULATOR_JITTER'))
   .addOption(
-    new Option('--error-rate <rate>', `share of requests that fail (0..1), split ${Object.entries(DEFAULT_FAULT_MIX).map(([f, w]) => `${f} ${w}`).join(', ')}`)
+    new Option('--port <port>', 'port to listen on (0: any free port)').default(8080).argParser(integer(0, 65535)).env('EMULATOR_PORT'),
+  )
+  .addOption(
+    new Option('--public-origin <url>', 'origin clients reach the emulator at, for the printed endpoints (e.g. http://emulator:8080)').env(
+      'EMULATOR_PUBLIC_ORIGIN',
+    ),
+  )
+  .addOption(
+    new Option('--latency <ms>', 'median time before a response starts').default(250).argParser(number(0)).env('EMULATOR_LATENCY_MS'),
+  )
+  .addOption(
+    new Option('--chunk-delay <ms>', 'median pause between streamed events')
+      .default(15)
+      .argParser(number(0))
+      .env('EMULATOR_CHUNK_DELAY_MS'),
+  )
+  .addOption(
+    new Option('--jitter <sigma>', 'spread of latencies (lognormal sigma)').default(0.3).argParser(number(0, 3)).env('EMULATOR_JITTER'),
+  )
+  .addOption(
+    new Option(
+      '--error-rate <rate>',
+      `share of requests that fail (0..1), split ${Object.entries(DEFAULT_FAULT_MIX)
+        .map(([f, w]) => `${f} ${w}`)
+        .join(', ')}`,
+    )
       .default(0)
       .argParser(number(0, 1))
       .env('EMULATOR_ERROR_RATE'),
   )
-  .addOption(new Option('--retry-after <seconds>', 'Retry-After of rate-limit responses').default(1).argParser(integer(0, 3600)).env('EMULATOR_RETRY_AFTER'))
-  .addOption(new Option('--output-median <tokens>', 'median generated output length').default(180).argParser(number(1)).env('EMULATOR_OUTPUT_MEDIAN'))
-  .addOption(new Option('--seed <n>', 'seed of every random draw (same seed, same answers)').argParser(integer(0, 2 ** 32 - 1)).env('EMULATOR_SEED'))
+  .addOption(
+    new Option('--retry-after <seconds>', 'Retry-After of rate-limit responses')
+      .default(1)
+      .argParser(integer(0, 3600))
+      .env('EMULATOR_RETRY_AFTER'),
+  )
+  .addOption(
+    new Option('--output-median <tokens>', 'median generated output length')
+      .default(180)
+      .argParser(number(1))
+      .env('EMULATOR_OUTPUT_MEDIAN'),
+  )
+  .addOption(
+    new Option('--seed <n>', 'seed of every random draw (same seed, same answers)').argParser(integer(0, 2 ** 32 - 1)).env('EMULATOR_SEED'),
+  )
   .showHelpAfterError('(run with --help for usage)');
 
 program.parse();

@@ -188,7 +188,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log: MutableEntry[] = [];
   let seq = 0;
   let inFlight = 0;
-  const stats = { byProvider: new Map<string, number>(), byOperation: new Map<string, number>(), byStatus: new Map<string, number>(), byFault: new Map<string, number>(), total: 0 };
+  const stats = {
+    byProvider: new Map<string, number>(),
+    byOperation: new Map<string, number>(),
+    byStatus: new Map<string, number>(),
+    byFault: new Map<string, number>(),
+    total: 0,
+  };
 
   let closing = false;
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -235,19 +241,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const provider = m === null ? undefined : byPrefix.get(m[1]!);
     if (provider === undefined) {
       req.resume();
-      return sendJson(res, 404, { error: { message: `No emulated API at ${pathname}. Providers: ${PROVIDER_NAMES.map((p) => `/${p}`).join(', ')}`, type: 'not_found' } });
+      return sendJson(res, 404, {
+        error: {
+          message: `No emulated API at ${pathname}. Providers: ${PROVIDER_NAMES.map((p) => `/${p}`).join(', ')}`,
+          type: 'not_found',
+        },
+      });
     }
 
     const parts: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) return sendJson(res, 413, { error: { message: `request body over ${MAX_BODY_BYTES} bytes`, type: 'invalid_request_error' } }, { connection: 'close' });
+      if (size > MAX_BODY_BYTES)
+        return sendJson(
+          res,
+          413,
+          { error: { message: `request body over ${MAX_BODY_BYTES} bytes`, type: 'invalid_request_error' } },
+          { connection: 'close' },
+        );
       parts.push(chunk);
     }
     const bytes = Buffer.concat(parts);
 
-    const entry: MutableEntry = { seq: ++seq, time: new Date().toISOString(), provider: provider.provider, operation: 'unknown', method, path: pathname, stream: false, status: 0 };
+    const entry: MutableEntry = {
+      seq: ++seq,
+      time: new Date().toISOString(),
+      provider: provider.provider,
+      operation: 'unknown',
+      method,
+      path: pathname,
+      stream: false,
+      status: 0,
+    };
     log.push(entry);
     if (log.length > maxLog) log.splice(0, log.length - maxLog);
     inFlight++;
@@ -273,12 +299,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (body === undefined) {
       entry.status = 400;
       settle();
-      return sendJson(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } });
+      return sendJson(res, 400, {
+        error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null },
+      });
     }
     const request: EmulatorRequest = { method, path: m![2] ?? '/', query: url.searchParams, headers: req.headers, body };
     const operation = provider.route(request);
     if (operation === undefined) {
-      const e: ErrorResponse = provider.notFound?.(request) ?? { status: 404, body: { error: { message: `Unknown route ${method} ${pathname}`, type: 'not_found' } } };
+      const e: ErrorResponse = provider.notFound?.(request) ?? {
+        status: 404,
+        body: { error: { message: `Unknown route ${method} ${pathname}`, type: 'not_found' } },
+      };
       entry.status = e.status;
       settle();
       return sendJson(res, e.status, e.body, e.headers);
@@ -291,7 +322,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (forced === 'invalid') {
       entry.status = 400;
       settle();
-      return sendJson(res, 400, { error: { message: `${FAULT_HEADER} must be one of ${FAULTS.join(', ')}`, type: 'invalid_request_error' } });
+      return sendJson(res, 400, {
+        error: { message: `${FAULT_HEADER} must be one of ${FAULTS.join(', ')}`, type: 'invalid_request_error' },
+      });
     }
     // Seeded by the request itself (never its key: the query's `key` is left out), so concurrent
     // requests get the same answers whatever order they arrive in.
@@ -391,7 +424,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (pathname === '/_emulator/stats' && method === 'GET') return sendJson(res, 200, statsNow());
     if (pathname === '/_emulator/endpoints' && method === 'GET') {
-      return sendJson(res, 200, { origin, endpoints: endpointsFor(origin), pricetagEndpoints: pricetagEndpointsFor(origin), baseUrls: baseUrlsFor(origin) });
+      return sendJson(res, 200, {
+        origin,
+        endpoints: endpointsFor(origin),
+        pricetagEndpoints: pricetagEndpointsFor(origin),
+        baseUrls: baseUrlsFor(origin),
+      });
     }
     if (/^\/_emulator\/images\/[\w-]+\.png$/.test(pathname) && method === 'GET') {
       const png = Buffer.from(PIXEL_PNG_BASE64, 'base64');
@@ -403,7 +441,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function statsNow(): EmulatorStats {
     const obj = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
-    return { total: stats.total, inFlight, byProvider: obj(stats.byProvider), byOperation: obj(stats.byOperation), byStatus: obj(stats.byStatus), byFault: obj(stats.byFault) };
+    return {
+      total: stats.total,
+      inFlight,
+      byProvider: obj(stats.byProvider),
+      byOperation: obj(stats.byOperation),
+      byStatus: obj(stats.byStatus),
+      byFault: obj(stats.byFault),
+    };
   }
 
   function clearRequests(): void {

@@ -190,7 +190,15 @@ export class Call {
   }
 
   private brokenRecord(): CallRecord {
-    return { ...this.start, status: this.status, outcome: this.outcome(), aborted: this.failure?.aborted ?? false, items: [], unpricedReason: 'error', durationSeconds: this.durationSeconds() };
+    return {
+      ...this.start,
+      status: this.status,
+      outcome: this.outcome(),
+      aborted: this.failure?.aborted ?? false,
+      items: [],
+      unpricedReason: 'error',
+      durationSeconds: this.durationSeconds(),
+    };
   }
 
   private record(): CallRecord {
@@ -215,7 +223,11 @@ export class Call {
     const { adapter } = this.recognition;
     const priced = priceFacts(this.deps.pricing(adapter.provider, adapter.pricedAs), facts, outcome);
     const errorType =
-      outcome === 'error' ? (this.failure?.errorType ?? (this.status !== undefined ? String(this.status) : undefined)) : aborted ? this.failure?.errorType : undefined;
+      outcome === 'error'
+        ? (this.failure?.errorType ?? (this.status !== undefined ? String(this.status) : undefined))
+        : aborted
+          ? this.failure?.errorType
+          : undefined;
     return {
       ...this.start,
       responseModel: facts.responseModel,

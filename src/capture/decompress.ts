@@ -69,7 +69,10 @@ export function decodingSink(header: string | undefined, next: ByteSink, onDone:
   // Undo the encodings from the last applied to the first. The outermost decoder is made on the
   // first bytes, when a deflate body can be told to be zlib-wrapped or raw.
   const outer = encodings[encodings.length - 1]!;
-  const inner = encodings.slice(0, -1).reverse().map((e) => createDecoder(e)!);
+  const inner = encodings
+    .slice(0, -1)
+    .reverse()
+    .map((e) => createDecoder(e)!);
   let chain: Decoder[] | undefined;
   let early: Uint8Array | undefined;
   let received = false;

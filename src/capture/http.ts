@@ -82,7 +82,11 @@ export function targetOf(args: readonly unknown[], defaultProtocol: string): Tar
     return undefined;
   }
   const protocol = options.protocol ?? url?.protocol ?? defaultProtocol;
-  const hostname = options.hostname ?? (options.host !== undefined && options.host !== null ? String(options.host).replace(/:\d+$/, '') : undefined) ?? url?.hostname ?? 'localhost';
+  const hostname =
+    options.hostname ??
+    (options.host !== undefined && options.host !== null ? String(options.host).replace(/:\d+$/, '') : undefined) ??
+    url?.hostname ??
+    'localhost';
   const portText = options.port ?? url?.port ?? options.defaultPort;
   const port = portText === undefined || portText === '' || portText === null ? undefined : Number(portText);
   const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
@@ -121,7 +125,6 @@ export class HttpCapture {
   disable(): void {
     this.channels.clear();
   }
-
 
   /** One call of a wrapped `http.request`/`get` (or `https.…`): starts recognised calls, passes the rest. */
   request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {

@@ -30,7 +30,8 @@ function priceItem(ctx: PricingContext, item: PriceItem): PriceResult {
   }
   if (!result.priced && result.reason === 'no_plan' && ctx.pricedAs !== undefined) {
     result = ask(ctx.pricedAs, item.model);
-    if (!result.priced && result.reason === 'unknown_model' && item.fallbackModel !== undefined) result = ask(ctx.pricedAs, item.fallbackModel);
+    if (!result.priced && result.reason === 'unknown_model' && item.fallbackModel !== undefined)
+      result = ask(ctx.pricedAs, item.fallbackModel);
   }
   return result;
 }
@@ -42,7 +43,10 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
     const result = priceItem(ctx, item);
     const charged = !result.priced ? undefined : outcome === 'error' ? ZERO : result.cost;
     const shadows = result.priced
-      ? (ctx.shadowPlans.get(result.plan.id) ?? []).map((plan) => ({ plan, result: ctx.pricer.priceWithPlan(plan, item.usage, item.dimensions) }))
+      ? (ctx.shadowPlans.get(result.plan.id) ?? []).map((plan) => ({
+          plan,
+          result: ctx.pricer.priceWithPlan(plan, item.usage, item.dimensions),
+        }))
       : [];
     return { item, result, charged, shadows };
   });
@@ -66,13 +70,18 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
     const currency = main.result.plan.currency;
     let amount = ZERO;
     // Items priced in another currency are recorded on their own; the call's total stays in one currency.
-    for (const p of items) if (p.result.priced && p.charged !== undefined && p.result.plan.currency === currency) amount = amount.plus(p.charged);
+    for (const p of items)
+      if (p.result.priced && p.charged !== undefined && p.result.plan.currency === currency) amount = amount.plus(p.charged);
     catalog = { amount, currency };
   }
   if (facts.providerCost !== undefined) {
     const amount = decimal(facts.providerCost.amount);
-    return { items, main, unpricedReason: undefined, cost: { amount, currency: facts.providerCost.currency, source: 'provider', catalogAmount: catalog?.amount } };
+    return {
+      items,
+      main,
+      unpricedReason: undefined,
+      cost: { amount, currency: facts.providerCost.currency, source: 'provider', catalogAmount: catalog?.amount },
+    };
   }
   return { items, main, unpricedReason, cost: catalog === undefined ? undefined : { ...catalog, source: 'catalog' } };
 }
-

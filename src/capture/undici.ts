@@ -194,7 +194,6 @@ export class UndiciCapture {
     this.channels.clear();
   }
 
-
   private callOf(message: unknown): Call | undefined {
     const request = (message as { request?: object } | null)?.request;
     return request === undefined ? undefined : this.byRequest.get(request);
@@ -210,7 +209,8 @@ export class UndiciCapture {
       const url = new URL(href);
       const hostKey = url.host.toLowerCase();
       const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
-      const headers = init?.headers !== undefined ? initHeader(init.headers) : isRequest ? initHeader((input as Request).headers) : initHeader(undefined);
+      const headers =
+        init?.headers !== undefined ? initHeader(init.headers) : isRequest ? initHeader((input as Request).headers) : initHeader(undefined);
       const recognition = this.host.registry.recognize(method, hostKey, `${url.pathname}${url.search}`, headers);
       if (recognition === undefined) return undefined;
       const call = this.host.startCall(recognition, context.active(), url, headers('content-type'));
@@ -231,7 +231,7 @@ export class UndiciCapture {
 
   private onCreate(message: unknown): void {
     const request = (message as { request?: UndiciRequest }).request;
-    if (request === undefined || typeof request.origin !== 'string' && !(request.origin instanceof URL)) return;
+    if (request === undefined || (typeof request.origin !== 'string' && !(request.origin instanceof URL))) return;
     const path = String(request.path ?? '/');
     const origin = String(request.origin);
     // Every request passes here: other traffic is turned away before any URL is built.

@@ -49,21 +49,19 @@ export interface CompiledCatalog {
 
 /** `layer` orders catalogs: 0 is the built-in default, later layers win ties. */
 export function compileCatalog(doc: CatalogDocument, file: string, layer: number): CompiledCatalog {
-  const plans = doc.plans.map(
-    (p, index): Plan => ({
-      id: p.id,
-      provider: p.provider,
-      operations: p.operations,
-      models: p.models ?? [],
-      effectiveFrom: p.effective_from === undefined ? Number.NEGATIVE_INFINITY : dayOf(p.effective_from),
-      currency: p.currency ?? doc.currency,
-      catalog: doc.catalog,
-      source: p.source,
-      asOf: p.as_of,
-      description: p.description,
-      tiers: p.tiers?.map(compileTier) ?? [compileTier({ name: IMPLICIT_TIER, charges: p.charges ?? [] })],
-      origin: { file, layer, index },
-    }),
-  );
+  const plans = doc.plans.map((p, index): Plan => ({
+    id: p.id,
+    provider: p.provider,
+    operations: p.operations,
+    models: p.models ?? [],
+    effectiveFrom: p.effective_from === undefined ? Number.NEGATIVE_INFINITY : dayOf(p.effective_from),
+    currency: p.currency ?? doc.currency,
+    catalog: doc.catalog,
+    source: p.source,
+    asOf: p.as_of,
+    description: p.description,
+    tiers: p.tiers?.map(compileTier) ?? [compileTier({ name: IMPLICIT_TIER, charges: p.charges ?? [] })],
+    origin: { file, layer, index },
+  }));
   return { label: doc.catalog, file, plans, aliases: new Map(Object.entries(doc.aliases ?? {})) };
 }

@@ -32,7 +32,10 @@ let validation: Validation | undefined;
 
 /** The parser and validator, loaded on first use (synchronously: loading a catalog is). */
 function validator(): Validation {
-  return (validation ??= { ...(requireHere('./validate.js') as typeof import('./validate.js')), ...(requireHere('./source.js') as typeof import('./source.js')) });
+  return (validation ??= {
+    ...(requireHere('./validate.js') as typeof import('./validate.js')),
+    ...(requireHere('./source.js') as typeof import('./source.js')),
+  });
 }
 
 export function validateCatalogFile(file: string): ValidationResult {
@@ -106,6 +109,9 @@ export function loadCatalogs(inputs: readonly CatalogInput[], options: LoadOptio
   const catalogs = documents.map(({ doc, file }, layer) => compileCatalog(doc, file, layer));
   const aliases = new Map<string, string>();
   for (const c of catalogs) for (const [alias, model] of c.aliases) aliases.set(alias, model);
-  const index = new PlanIndex(catalogs.flatMap((c) => c.plans), aliases);
+  const index = new PlanIndex(
+    catalogs.flatMap((c) => c.plans),
+    aliases,
+  );
   return { ok: true, pricer: new Pricer(index), catalogs };
 }

@@ -34,7 +34,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;
@@ -71,7 +72,10 @@ function checkTiers(tiers: unknown, at: PathSegment[], out: RuleProblem[]): void
     const here = [...at, j];
     const name = typeof t.name === 'string' ? t.name : `#${j}`;
     if (defaultTier !== undefined) {
-      out.push({ path: here, message: `tier "${name}" can never match: it follows the default tier "${defaultTier}" (a tier without when)` });
+      out.push({
+        path: here,
+        message: `tier "${name}" can never match: it follows the default tier "${defaultTier}" (a tier without when)`,
+      });
     }
     if (names.has(name)) out.push({ path: [...here, 'name'], message: `duplicate tier name "${name}"` });
     names.add(name);

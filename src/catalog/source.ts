@@ -5,7 +5,20 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, YAMLParseError, type Document, type Node } from 'yaml';
+import {
+  Composer,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  visit,
+  YAMLParseError,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { CatalogProblem, PathSegment } from './problems.js';
 
 /** Anchors/aliases beyond this are refused: a defence against "billion laughs" files. */
@@ -81,7 +94,10 @@ export function readSourceFile(file: string): TextResult {
     let line = 1;
     for (let i = bytes.indexOf(0x0a); i !== -1 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++;
     const col = bytes.subarray(lineStart, at).toString('utf8').length + 1;
-    return { ok: false, problems: problemAt(file, line, col, `not UTF-8 text (byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at})`) };
+    return {
+      ok: false,
+      problems: problemAt(file, line, col, `not UTF-8 text (byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at})`),
+    };
   }
   return { ok: true, text: bytes.toString('utf8') };
 }
@@ -114,7 +130,9 @@ function parseBounded(text: string, lineCounter: LineCounter): { doc: Document }
   for (const next of composer.compose(tokens(), true, text.length)) {
     if (doc === undefined) doc = next;
     else {
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'a file holds one YAML document; found a second one'));
+      doc.errors.push(
+        new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'a file holds one YAML document; found a second one'),
+      );
       break;
     }
   }
@@ -133,7 +151,8 @@ export interface ParsedSource {
   locate(path: readonly PathSegment[], onKey?: boolean): Position;
 }
 
-export type SourceResult = { readonly ok: true; readonly source: ParsedSource } | { readonly ok: false; readonly problems: CatalogProblem[] };
+export type SourceResult =
+  { readonly ok: true; readonly source: ParsedSource } | { readonly ok: false; readonly problems: CatalogProblem[] };
 
 /**
  * Keeps a numeric `rate` as written: 0.100000000000000000001 would otherwise

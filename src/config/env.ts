@@ -43,9 +43,19 @@ export function parseEndpoints(value: string | undefined): Endpoint[] {
 /** `openai/gpt-4o-mini=acme/flat|exa/search;tavily/search=exa/search` (plan ids contain `/`, hence `;` and `|`). */
 export function parseShadowPlans(value: string | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const entry of (value ?? '').split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of (value ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const eq = entry.indexOf('=');
-    const alternatives = eq <= 0 ? [] : entry.slice(eq + 1).split('|').map((s) => s.trim()).filter((s) => s !== '');
+    const alternatives =
+      eq <= 0
+        ? []
+        : entry
+            .slice(eq + 1)
+            .split('|')
+            .map((s) => s.trim())
+            .filter((s) => s !== '');
     if (alternatives.length === 0) throw new Error(`PRICETAG_SHADOW_PLANS: "${entry}" is not plan=alternative|alternative`);
     const plan = entry.slice(0, eq).trim();
     out[plan] = [...(out[plan] ?? []), ...alternatives];
@@ -82,7 +92,8 @@ export function withEnvironment(config: PricetagInstrumentationConfig, env: Env 
   }
   const shadowPlans = out.shadowPlans === undefined ? parsed(env.PRICETAG_SHADOW_PLANS, parseShadowPlans) : undefined;
   if (shadowPlans !== undefined) out.shadowPlans = shadowPlans;
-  if (out.attribution === undefined && env.PRICETAG_BAGGAGE_LABELS !== undefined) out.attribution = { baggageKeys: list(env.PRICETAG_BAGGAGE_LABELS) };
+  if (out.attribution === undefined && env.PRICETAG_BAGGAGE_LABELS !== undefined)
+    out.attribution = { baggageKeys: list(env.PRICETAG_BAGGAGE_LABELS) };
   if (out.workUnits === undefined) {
     const units = parsed(env.PRICETAG_WORK_UNITS, (value) => Object.fromEntries(pairs(value, 'PRICETAG_WORK_UNITS', 'name=baggageKey')));
     const number = (value: string | undefined) => (value !== undefined && Number(value) > 0 ? Number(value) : undefined);

@@ -14,7 +14,9 @@ export class MissingPeerError extends Error {
     readonly entry: string,
     readonly packages: readonly string[],
   ) {
-    super(`${entry} needs ${packages.length === 1 ? 'the optional package' : 'the optional packages'} ${packages.join(', ')}: npm install ${packages.join(' ')}`);
+    super(
+      `${entry} needs ${packages.length === 1 ? 'the optional package' : 'the optional packages'} ${packages.join(', ')}: npm install ${packages.join(' ')}`,
+    );
     this.name = 'MissingPeerError';
   }
 }
@@ -22,7 +24,11 @@ export class MissingPeerError extends Error {
 function isNotFound(err: unknown, name: string): boolean {
   const e = err as NodeJS.ErrnoException;
   // A package that is present but fails to load for another reason must not pass for missing.
-  return (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') && typeof e.message === 'string' && e.message.includes(`'${name}'`);
+  return (
+    (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') &&
+    typeof e.message === 'string' &&
+    e.message.includes(`'${name}'`)
+  );
 }
 
 /** Whether `name` (a package, or a subpath of one) resolves from here, without loading it. */

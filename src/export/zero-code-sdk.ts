@@ -19,12 +19,25 @@ import { requirePeer, requirePeers } from './optional-peer.js';
 export const ZERO_CODE_ENTRY = 'ai-pricetag/register';
 
 /** What every zero-code start needs, whatever the exporters. */
-export const ZERO_CODE_PEERS = ['@opentelemetry/sdk-metrics', '@opentelemetry/resources', '@opentelemetry/core', '@opentelemetry/context-async-hooks'] as const;
+export const ZERO_CODE_PEERS = [
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/resources',
+  '@opentelemetry/core',
+  '@opentelemetry/context-async-hooks',
+] as const;
 
 /** OTLP exporter packages by signal and OTEL_EXPORTER_OTLP_*_PROTOCOL. */
 const OTLP_EXPORTERS = {
-  metrics: { grpc: '@opentelemetry/exporter-metrics-otlp-grpc', 'http/json': '@opentelemetry/exporter-metrics-otlp-http', 'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto' },
-  traces: { grpc: '@opentelemetry/exporter-trace-otlp-grpc', 'http/json': '@opentelemetry/exporter-trace-otlp-http', 'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto' },
+  metrics: {
+    grpc: '@opentelemetry/exporter-metrics-otlp-grpc',
+    'http/json': '@opentelemetry/exporter-metrics-otlp-http',
+    'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto',
+  },
+  traces: {
+    grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+    'http/json': '@opentelemetry/exporter-trace-otlp-http',
+    'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
+  },
 } as const;
 
 type OtlpProtocol = keyof (typeof OTLP_EXPORTERS)['metrics'];
@@ -87,7 +100,8 @@ function resourceFromEnv(env: Env, R: typeof Resources): Resources.Resource {
   else {
     chosen = names.flatMap((name) => {
       const found = detectors.get(name);
-      if (found === undefined) warnUser(`OTEL_NODE_RESOURCE_DETECTORS: unknown detector "${name}" (known: all, none, ${[...detectors.keys()].join(', ')})`);
+      if (found === undefined)
+        warnUser(`OTEL_NODE_RESOURCE_DETECTORS: unknown detector "${name}" (known: all, none, ${[...detectors.keys()].join(', ')})`);
       return found ?? [];
     });
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are always honoured.
@@ -136,7 +150,9 @@ function prometheusReader(env: Env): SdkMetrics.MetricReader {
     // exporter tells only a diag logger, which zero-code has only with OTEL_LOG_LEVEL.
     (error: Error | void) => {
       if (error instanceof Error) {
-        process.emitWarning(`ai-pricetag: metrics are not served on ${host ?? PROMETHEUS_DEFAULTS.host}:${port}: ${error.message}`, { code: 'AI_PRICETAG_METRICS_NOT_SERVED' });
+        process.emitWarning(`ai-pricetag: metrics are not served on ${host ?? PROMETHEUS_DEFAULTS.host}:${port}: ${error.message}`, {
+          code: 'AI_PRICETAG_METRICS_NOT_SERVED',
+        });
       }
     },
   );
@@ -162,7 +178,8 @@ function metricsAnchor({ names, otlp }: MetricExporters): string | undefined {
 function metricReadersFromEnv(env: Env, { names, otlp }: MetricExporters, M: typeof SdkMetrics): SdkMetrics.MetricReader[] {
   const interval = positive(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000;
   const timeout = Math.min(positive(env, 'OTEL_METRIC_EXPORT_TIMEOUT') ?? 30_000, interval);
-  const periodic = (exporter: SdkMetrics.PushMetricExporter) => new M.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: timeout });
+  const periodic = (exporter: SdkMetrics.PushMetricExporter) =>
+    new M.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: timeout });
   return names.flatMap((name): SdkMetrics.MetricReader[] => {
     if (name === 'prometheus') return [prometheusReader(env)];
     if (name === 'console') return [periodic(new M.ConsoleMetricExporter())];
@@ -201,7 +218,8 @@ function samplerFromEnv(env: Env, T: typeof SdkTrace): SdkTrace.Sampler | undefi
 function spanLimitsFromEnv(env: Env): SdkTrace.SpanLimits {
   return {
     attributeCountLimit: positive(env, 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? positive(env, 'OTEL_ATTRIBUTE_COUNT_LIMIT'),
-    attributeValueLengthLimit: positive(env, 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? positive(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
+    attributeValueLengthLimit:
+      positive(env, 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? positive(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
     eventCountLimit: positive(env, 'OTEL_SPAN_EVENT_COUNT_LIMIT'),
     linkCountLimit: positive(env, 'OTEL_SPAN_LINK_COUNT_LIMIT'),
   };
@@ -234,7 +252,10 @@ function tracerProviderFromEnv(env: Env, resource: Resources.Resource): SdkTrace
       return [batched(new OTLPTraceExporter())];
     }
     if (name === 'zipkin') {
-      const { ZipkinExporter } = requirePeer<{ ZipkinExporter: new () => SdkTrace.SpanExporter }>(ZERO_CODE_ENTRY, '@opentelemetry/exporter-zipkin');
+      const { ZipkinExporter } = requirePeer<{ ZipkinExporter: new () => SdkTrace.SpanExporter }>(
+        ZERO_CODE_ENTRY,
+        '@opentelemetry/exporter-zipkin',
+      );
       return [batched(new ZipkinExporter())];
     }
     warnUser(`OTEL_TRACES_EXPORTER: unknown exporter "${name}" (known: otlp, console, zipkin, none)`);
@@ -275,7 +296,9 @@ export function prepareZeroCodeSdk(env: Env): PreparedSdk {
       if (tracerProvider !== undefined) trace.setGlobalTracerProvider(tracerProvider);
       // Also enables the instrumentation.
       registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider });
-      diag.debug(`ai-pricetag: zero-code SDK started (${readers.length} metric readers, traces ${tracerProvider === undefined ? 'off' : 'on'})`);
+      diag.debug(
+        `ai-pricetag: zero-code SDK started (${readers.length} metric readers, traces ${tracerProvider === undefined ? 'off' : 'on'})`,
+      );
       return {
         async shutdown() {
           await Promise.all([meterProvider?.shutdown(), tracerProvider?.shutdown()]);

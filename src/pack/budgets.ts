@@ -42,7 +42,10 @@ const budgetSchema = strictObject({
 /** A budget per conversation (or other unit of work): a quantile of the cost of one, not a total. */
 const unitBudgetSchema = strictObject({
   name: v.pipe(v.string('must be a name'), v.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a name of letters, digits, _ . -')),
-  unit: v.optional(v.pipe(v.string(mismatch('string')), v.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a unit name such as conversation')), 'conversation'),
+  unit: v.optional(
+    v.pipe(v.string(mismatch('string')), v.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a unit name such as conversation')),
+    'conversation',
+  ),
   quantile: v.optional(
     v.pipe(
       finiteNumber('must be a number between 0 and 1'),
@@ -97,7 +100,8 @@ export interface BudgetsConfig {
   readonly alerts: AlertsConfig;
 }
 
-export type BudgetsResult = { readonly ok: true; readonly config: BudgetsConfig } | { readonly ok: false; readonly problems: CatalogProblem[] };
+export type BudgetsResult =
+  { readonly ok: true; readonly config: BudgetsConfig } | { readonly ok: false; readonly problems: CatalogProblem[] };
 
 /** Budget names are labels: one name, one budget (totals and per-unit budgets share the label). */
 function budgetRules(value: unknown): RuleProblem[] {

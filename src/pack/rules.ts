@@ -78,7 +78,10 @@ function matchers(labels: Readonly<Record<string, string>>): string {
 
 /** An extra selector (`{job=~"api-.*"}`) merged into a metric selector's braces. */
 function withSelector(metric: string, extra: string): string {
-  const inner = extra.trim().replace(/^\{|\}$/g, '').trim();
+  const inner = extra
+    .trim()
+    .replace(/^\{|\}$/g, '')
+    .trim();
   if (inner === '') return metric;
   return metric.includes('{') ? metric.replace('{', `{${inner},`) : `${metric}{${inner}}`;
 }
@@ -113,7 +116,11 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       { record: RECORDS.budgetSpendWindow, expr: `sum(increase(${S.cost}${sel}[${range(budget.window)}]))`, labels },
     );
     for (const w of windows) {
-      budgetRecords.push({ record: RECORDS.budgetBurnRate(w), expr: `${of(RECORDS.budgetRate(w))} / ignoring(window) ${of(RECORDS.budgetEvenRate)}`, labels });
+      budgetRecords.push({
+        record: RECORDS.budgetBurnRate(w),
+        expr: `${of(RECORDS.budgetRate(w))} / ignoring(window) ${of(RECORDS.budgetEvenRate)}`,
+        labels,
+      });
     }
     budgetAlerts.push(...budgetAlertsFor(budget, of, dur, range, window / reference, runbook));
   }
@@ -127,8 +134,14 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
   const driftRecords: RecordingRule[] = [
     { record: RECORDS.tierRateRecent, expr: `sum by ${byTier} (rate(${requests}[${range(td.recent)}]))` },
     { record: RECORDS.tierRateBaseline, expr: `sum by ${byTier} (rate(${requests}[${range(td.baseline)}]))` },
-    { record: RECORDS.tierShareRecent, expr: `${RECORDS.tierRateRecent} / ignoring(ai_pricing_tier) group_left sum by ${byPlan} (${RECORDS.tierRateRecent})` },
-    { record: RECORDS.tierShareBaseline, expr: `${RECORDS.tierRateBaseline} / ignoring(ai_pricing_tier) group_left sum by ${byPlan} (${RECORDS.tierRateBaseline})` },
+    {
+      record: RECORDS.tierShareRecent,
+      expr: `${RECORDS.tierRateRecent} / ignoring(ai_pricing_tier) group_left sum by ${byPlan} (${RECORDS.tierRateRecent})`,
+    },
+    {
+      record: RECORDS.tierShareBaseline,
+      expr: `${RECORDS.tierRateBaseline} / ignoring(ai_pricing_tier) group_left sum by ${byPlan} (${RECORDS.tierRateBaseline})`,
+    },
     {
       // Total variation distance: half the summed share differences; tiers seen in one window only count in full.
       record: RECORDS.tierDrift,
@@ -178,7 +191,8 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       labels: { severity: 'warning' },
       annotations: {
         summary: 'AI calls are happening that the catalog cannot price.',
-        description: '{{ $labels.job }} makes {{ $value | humanize }} calls per second to {{ $labels.gen_ai_provider_name }} model {{ $labels.gen_ai_request_model }} that are not priced ({{ $labels.ai_pricing_unpriced_reason }}); their spend is missing from every budget.',
+        description:
+          '{{ $labels.job }} makes {{ $value | humanize }} calls per second to {{ $labels.gen_ai_provider_name }} model {{ $labels.gen_ai_request_model }} that are not priced ({{ $labels.ai_pricing_unpriced_reason }}); their spend is missing from every budget.',
         runbook_url: runbook(ALERT_NAMES.unpriced),
       },
     },
@@ -189,7 +203,8 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       labels: { severity: 'warning' },
       annotations: {
         summary: 'A target that exports AI cost metrics is down, or none exports them.',
-        description: '{{ if $labels.instance }}{{ $labels.job }} at {{ $labels.instance }} has not been scraped successfully{{ else }}No target exports ai_pricing_catalog_info{{ end }}: AI spend is not being measured, and budget alerts cannot fire.',
+        description:
+          '{{ if $labels.instance }}{{ $labels.job }} at {{ $labels.instance }} has not been scraped successfully{{ else }}No target exports ai_pricing_catalog_info{{ end }}: AI spend is not being measured, and budget alerts cannot fire.',
         runbook_url: runbook(ALERT_NAMES.exporterDown),
       },
     },
@@ -201,7 +216,11 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
   for (const b of config.perUnitBudgets) {
     const sel = matchers({ ...b.selector, ai_work_unit: b.unit, ai_cost_currency: b.currency, ai_pricing_shadow_plan: '' });
     const labels = { budget: b.name, currency: b.currency, ai_work_unit: b.unit, quantile: String(b.quantile) };
-    unitRecords.push({ record: RECORDS.unitCostQuantile, expr: `histogram_quantile(${b.quantile}, sum by (le) (rate(${S.conversationCost}_bucket${sel}[${range(b.window)}])))`, labels });
+    unitRecords.push({
+      record: RECORDS.unitCostQuantile,
+      expr: `histogram_quantile(${b.quantile}, sum by (le) (rate(${S.conversationCost}_bucket${sel}[${range(b.window)}])))`,
+      labels,
+    });
     const pct = `${Math.round(b.quantile * 100)}th percentile`;
     unitAlerts.push({
       alert: ALERT_NAMES.unitCostHigh,

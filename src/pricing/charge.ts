@@ -27,9 +27,6 @@ export function billedQuantity(quantity: number, increment: number, minimum: num
 export function applyCharge(charge: Charge, quantity: number): ChargeResult {
   const billed = billedQuantity(quantity, charge.increment, charge.minimum);
   if (billed === 0) return { billed, amount: ZERO };
-  const amount =
-    charge.unitRate !== undefined
-      ? charge.unitRate.times(billed)
-      : charge.rate.times(billed).div(charge.per);
+  const amount = charge.unitRate !== undefined ? charge.unitRate.times(billed) : charge.rate.times(billed).div(charge.per);
   return { billed, amount };
 }

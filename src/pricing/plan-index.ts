@@ -73,7 +73,9 @@ export class PlanIndex {
       for (const operation of plan.operations) this.register(plan, operation);
     }
     for (const list of this.versions.values()) {
-      list.sort((a, b) => compareNumbers(b.effectiveFrom, a.effectiveFrom) || b.origin.layer - a.origin.layer || b.origin.index - a.origin.index);
+      list.sort(
+        (a, b) => compareNumbers(b.effectiveFrom, a.effectiveFrom) || b.origin.layer - a.origin.layer || b.origin.index - a.origin.index,
+      );
     }
     for (const byOperation of this.groups.values()) {
       for (const group of byOperation.values()) {

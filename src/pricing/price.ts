@@ -42,7 +42,14 @@ function priceScaled(plan: Plan, tier: Tier, scaled: ScaledRates, usage: Usage):
       amount: fromScaledInteger(products[i]!, scaled.scale),
     };
   }
-  return { priced: true, plan, tier, cost: fromScaledInteger(sum, scaled.scale), scaledCost: { coefficient: sum, scale: scaled.scale }, breakdown };
+  return {
+    priced: true,
+    plan,
+    tier,
+    cost: fromScaledInteger(sum, scaled.scale),
+    scaledCost: { coefficient: sum, scale: scaled.scale },
+    breakdown,
+  };
 }
 
 /**
@@ -83,4 +90,3 @@ export function pricePlan(plan: Plan, usage: Usage, dimensions: Dimensions = NO_
   if (tier === undefined) return { priced: false, reason: 'no_tier', plan };
   return (tier.scaled && priceScaled(plan, tier, tier.scaled, usage)) || priceDecimal(plan, tier, usage);
 }
-

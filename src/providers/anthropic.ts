@@ -32,7 +32,8 @@ function observe(into: Observed, raw: unknown): void {
   const u = record(raw);
   if (u === undefined) return;
   const tools = record(u.server_tool_use);
-  if (!believable(u.input_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens, u.output_tokens, tools?.web_search_requests)) into.untrusted = true;
+  if (!believable(u.input_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens, u.output_tokens, tools?.web_search_requests))
+    into.untrusted = true;
   into.input = count(u.input_tokens) ?? into.input;
   into.cacheRead = count(u.cache_read_input_tokens) ?? into.cacheRead;
   into.cacheWrite = count(u.cache_creation_input_tokens) ?? into.cacheWrite;
@@ -57,7 +58,8 @@ function facts(observed: Observed, responseModel: string | undefined, requestMod
       dimensions,
     },
   ];
-  if (webSearches !== undefined && webSearches > 0) items.push({ operation: 'web_search', model, usage: { web_search_requests: webSearches } });
+  if (webSearches !== undefined && webSearches > 0)
+    items.push({ operation: 'web_search', model, usage: { web_search_requests: webSearches } });
   return {
     responseModel,
     items,

@@ -42,12 +42,17 @@ function pathPattern(pattern: string): RegExp {
 function spec(source: ValueSource, side: 'request' | 'response'): FieldSpec | undefined {
   if (side in source) {
     const s = source as { request?: string; response?: string; measure?: FieldSpec['mode'] };
-    return { path: (s[side] as string), mode: s.measure ?? 'value' };
+    return { path: s[side] as string, mode: s.measure ?? 'value' };
   }
   return undefined;
 }
 
-function resolve(source: ValueSource, request: ReadonlyMap<string, readonly unknown[]>, outcome: CallOutcome | undefined, head: RequestHead): unknown {
+function resolve(
+  source: ValueSource,
+  request: ReadonlyMap<string, readonly unknown[]>,
+  outcome: CallOutcome | undefined,
+  head: RequestHead,
+): unknown {
   if ('value' in source) return source.value;
   if ('header' in source) return head.header(source.header.toLowerCase());
   if ('requestBytes' in source) return outcome?.requestBytes;
@@ -65,7 +70,11 @@ function quantity(raw: unknown): number | undefined {
 }
 
 function routeOf(config: CustomRoute): Route {
-  const sources = [...Object.values(config.usage ?? {}), ...Object.values(config.dimensions ?? {}), ...(typeof config.model === 'object' ? [config.model] : [])];
+  const sources = [
+    ...Object.values(config.usage ?? {}),
+    ...Object.values(config.dimensions ?? {}),
+    ...(typeof config.model === 'object' ? [config.model] : []),
+  ];
   for (const side of ['request', 'response'] as const) {
     const modes = new Map<string, string>();
     for (const s of sources) {
@@ -73,7 +82,9 @@ function routeOf(config: CustomRoute): Route {
       if (field === undefined) continue;
       const seen = modes.get(field.path);
       if (seen !== undefined && seen !== field.mode) {
-        throw new Error(`route ${config.host}${config.path}: ${side} field "${field.path}" is read both as ${seen} and as ${field.mode}; use one measure per field`);
+        throw new Error(
+          `route ${config.host}${config.path}: ${side} field "${field.path}" is read both as ${seen} and as ${field.mode}; use one measure per field`,
+        );
       }
       modes.set(field.path, field.mode);
     }
@@ -84,7 +95,12 @@ function routeOf(config: CustomRoute): Route {
     operation: config.operation,
     requestFields,
     begin(request, head) {
-      const model = typeof config.model === 'string' ? config.model : config.model === undefined ? undefined : modelName(resolve(config.model, request, undefined, head));
+      const model =
+        typeof config.model === 'string'
+          ? config.model
+          : config.model === undefined
+            ? undefined
+            : modelName(resolve(config.model, request, undefined, head));
       return {
         requestModel: model,
         responseFields,
@@ -99,7 +115,8 @@ function routeOf(config: CustomRoute): Route {
             const raw = resolve(source, request, outcome, head);
             if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') dimensions[name] = String(raw);
           }
-          const finalModel = model ?? (typeof config.model === 'object' ? modelName(resolve(config.model, request, outcome, head)) : undefined);
+          const finalModel =
+            model ?? (typeof config.model === 'object' ? modelName(resolve(config.model, request, outcome, head)) : undefined);
           return { responseModel: finalModel, items: [{ operation: config.operation, model: finalModel, usage, dimensions }] };
         },
       };

@@ -45,7 +45,11 @@ function searchRoute(): Route {
     requestFields: [value('type')],
     begin(request: Extracted): CallReader {
       const type = searchType(first(request, 'type'));
-      const item: PriceItem = { operation: 'search', usage: { requests: 1 }, ...(type !== undefined && { dimensions: { search_type: type } }) };
+      const item: PriceItem = {
+        operation: 'search',
+        usage: { requests: 1 },
+        ...(type !== undefined && { dimensions: { search_type: type } }),
+      };
       return reader(item);
     },
   };

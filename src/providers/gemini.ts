@@ -15,7 +15,8 @@ import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Ro
 export function geminiUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
   const u = record(raw);
   if (u === undefined) return undefined;
-  if (!believable(u.promptTokenCount, u.cachedContentTokenCount, u.candidatesTokenCount, u.thoughtsTokenCount, u.toolUsePromptTokenCount)) return undefined;
+  if (!believable(u.promptTokenCount, u.cachedContentTokenCount, u.candidatesTokenCount, u.thoughtsTokenCount, u.toolUsePromptTokenCount))
+    return undefined;
   const prompt = count(u.promptTokenCount);
   const cached = count(u.cachedContentTokenCount);
   const candidates = count(u.candidatesTokenCount);
@@ -43,7 +44,11 @@ interface Reported {
 
 /** From extracted fields; `prefix` is `*.` when the body is a streamed JSON array (the last element is final). */
 function reported(extracted: Extracted, prefix: string): Reported {
-  return { usage: last(extracted, prefix + USAGE), model: last(extracted, prefix + MODEL), queries: last(extracted, prefix + SEARCH_QUERIES) };
+  return {
+    usage: last(extracted, prefix + USAGE),
+    model: last(extracted, prefix + MODEL),
+    queries: last(extracted, prefix + SEARCH_QUERIES),
+  };
 }
 
 const CHUNK_FIELDS = [value(USAGE), value(MODEL), value(SEARCH_QUERIES)];
@@ -101,7 +106,10 @@ export function embedContentRoute(pathModel: string | undefined): Route {
         finish(outcome): CallFacts {
           const prompt = count(record(last(outcome.response, USAGE))?.promptTokenCount);
           if (prompt === undefined) return { items: [], noUsage: true };
-          return { items: [{ operation: 'embeddings', model: pathModel, usage: { input_tokens: prompt } }], semconv: { inputTokens: prompt } };
+          return {
+            items: [{ operation: 'embeddings', model: pathModel, usage: { input_tokens: prompt } }],
+            semconv: { inputTokens: prompt },
+          };
         },
       };
     },

@@ -61,6 +61,8 @@ export const googleCloudTranslateAdapter: ProviderAdapter = {
     }
     const m = V3_PATH.exec(head.path);
     if (m === null) return undefined;
-    return m[1] === 'translateText' ? charactersRoute('translation', ['contents.*'], true) : charactersRoute('language_detection', ['content'], true);
+    return m[1] === 'translateText'
+      ? charactersRoute('translation', ['contents.*'], true)
+      : charactersRoute('language_detection', ['content'], true);
   },
 };

@@ -85,7 +85,9 @@ function filesRoute(): Route {
       return {
         responseFields: [countField('responses.*.responses.*')],
         finish(outcome): CallFacts {
-          let pages: number | undefined = outcome.response.has('responses.*.responses.*') ? sumOf(outcome.response, 'responses.*.responses.*') : undefined;
+          let pages: number | undefined = outcome.response.has('responses.*.responses.*')
+            ? sumOf(outcome.response, 'responses.*.responses.*')
+            : undefined;
           if (pages === undefined && named.length === featureSets.length && named.every((n) => n !== undefined)) {
             pages = named.reduce<number>((a, n) => a + (n ?? 0), 0);
           }

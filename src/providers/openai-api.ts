@@ -59,7 +59,12 @@ function serviceTier(value: unknown): Dimensions | undefined {
 }
 
 /** Facts of a call whose usage (or its absence) is known. */
-function facts(item: Omit<PriceItem, 'usage'>, read: ReturnType<typeof chatUsage>, responseModel: string | undefined, extra?: PriceItem[]): CallFacts {
+function facts(
+  item: Omit<PriceItem, 'usage'>,
+  read: ReturnType<typeof chatUsage>,
+  responseModel: string | undefined,
+  extra?: PriceItem[],
+): CallFacts {
   if (read === undefined) return { responseModel, items: [], noUsage: true };
   return { responseModel, items: [{ ...item, usage: read.usage }, ...(extra ?? [])], semconv: read.semconv };
 }
@@ -108,7 +113,11 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
           const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
           const read = chatUsage(first(outcome.response, 'usage') ?? streamUsage);
           const tier = serviceTier(first(outcome.response, 'service_tier') ?? streamTier ?? requestedTier);
-          const result = facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel);
+          const result = facts(
+            { operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier },
+            read,
+            responseModel,
+          );
           return done || streamUsage !== undefined ? { ...result, complete: true } : result;
         },
       };
@@ -138,8 +147,14 @@ export function responsesRoute(options: RouteOptions = {}): Route {
           const outputTypes = body.get('output.*.type') ?? (Array.isArray(final?.output) ? final.output.map((o) => record(o)?.type) : []);
           const searches = outputTypes.filter((t) => t === 'web_search_call').length;
           const tier = serviceTier(first(body, 'service_tier') ?? final?.service_tier);
-          const tool: PriceItem[] = searches > 0 ? [{ operation: 'web_search', model: responseModel ?? model, usage: { web_search_requests: searches } }] : [];
-          const result = facts({ operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel, tool);
+          const tool: PriceItem[] =
+            searches > 0 ? [{ operation: 'web_search', model: responseModel ?? model, usage: { web_search_requests: searches } }] : [];
+          const result = facts(
+            { operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier },
+            read,
+            responseModel,
+            tool,
+          );
           return final !== undefined ? { ...result, complete: true } : result;
         },
       };
@@ -299,4 +314,3 @@ export function openAiRoute(path: string, options: RouteOptions = {}): Route | u
       return undefined;
   }
 }
-

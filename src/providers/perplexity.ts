@@ -46,7 +46,15 @@ export function sonarChatRoute(): Route {
           const size = text(raw.search_context_size) ?? requestedSize ?? DEFAULT_SEARCH_CONTEXT_SIZE;
           return {
             responseModel,
-            items: [{ operation: 'chat', model: responseModel ?? model, fallbackModel: model, usage: read.usage, dimensions: { search_context_size: size } }],
+            items: [
+              {
+                operation: 'chat',
+                model: responseModel ?? model,
+                fallbackModel: model,
+                usage: read.usage,
+                dimensions: { search_context_size: size },
+              },
+            ],
             semconv: read.semconv,
             providerCost: providerCost(raw),
             // The usage chunk is the stream's last word.

@@ -42,7 +42,8 @@ const KINDS: readonly Kind[] = [
   },
   {
     weight: 15,
-    line: (next) => `"provider":"openai","operation":"chat","model":"gpt-4o","usage":{"input_tokens":${tokens(next, 1500)},"output_tokens":${tokens(next, 400)}}`,
+    line: (next) =>
+      `"provider":"openai","operation":"chat","model":"gpt-4o","usage":{"input_tokens":${tokens(next, 1500)},"output_tokens":${tokens(next, 400)}}`,
   },
   {
     weight: 20,
@@ -51,7 +52,8 @@ const KINDS: readonly Kind[] = [
   },
   {
     weight: 12,
-    line: (next) => `"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"${next() < 0.7 ? 'basic' : 'advanced'}"}`,
+    line: (next) =>
+      `"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"${next() < 0.7 ? 'basic' : 'advanced'}"}`,
   },
   {
     weight: 6,
@@ -59,7 +61,8 @@ const KINDS: readonly Kind[] = [
   },
   {
     weight: 2,
-    line: (next) => `"provider":"openai","operation":"chat","model":"gpt-unknown-${Math.floor(next() * 3)}","usage":{"input_tokens":${tokens(next, 500)},"output_tokens":${tokens(next, 100)}}`,
+    line: (next) =>
+      `"provider":"openai","operation":"chat","model":"gpt-unknown-${Math.floor(next() * 3)}","usage":{"input_tokens":${tokens(next, 500)},"output_tokens":${tokens(next, 100)}}`,
   },
 ];
 

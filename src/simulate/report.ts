@@ -110,9 +110,13 @@ export function simulationText(report: SimulationReport, context: ReportContext)
   const out: string[] = [];
   const bad = report.badLines === 0 ? '' : `, ${count(report.badLines, 'bad line')} skipped`;
   out.push(`usage log  ${context.usageLog}: ${count(report.calls, 'call')}${bad}`);
-  out.push(`prices     ${context.at === undefined ? "in force at each call's time (today when it has none)" : `in force on ${context.at}`}`);
+  out.push(
+    `prices     ${context.at === undefined ? "in force at each call's time (today when it has none)" : `in force on ${context.at}`}`,
+  );
   if (context.groupBy !== undefined) {
-    out.push(`grouped    ${count(report.conversations ?? 0, 'conversation')}; ${count(report.callsWithoutConversation ?? 0, 'call')} without a conversation_id`);
+    out.push(
+      `grouped    ${count(report.conversations ?? 0, 'conversation')}; ${count(report.callsWithoutConversation ?? 0, 'call')} without a conversation_id`,
+    );
   }
   out.push('');
   out.push(
@@ -142,15 +146,36 @@ export function simulationText(report: SimulationReport, context: ReportContext)
       ]);
       const v = c.conversations;
       if (v !== undefined) {
-        conversationRows.push([s.name, c.currency, String(v.count), approximate(v.p50) ?? '-', approximate(v.p90) ?? '-', approximate(v.p99) ?? '-', approximate(v.max) ?? '-', percentText(v.topShare)]);
+        conversationRows.push([
+          s.name,
+          c.currency,
+          String(v.count),
+          approximate(v.p50) ?? '-',
+          approximate(v.p90) ?? '-',
+          approximate(v.p99) ?? '-',
+          approximate(v.max) ?? '-',
+          percentText(v.topShare),
+        ]);
       }
     }
   }
   out.push('cost per call');
-  out.push(table(['scenario', 'currency', 'total', 'vs actual', 'mean', 'p50', 'p90', 'p99', 'max', 'top 10% share'], costRows, new Set([2, 4, 5, 6, 7, 8, 9])));
+  out.push(
+    table(
+      ['scenario', 'currency', 'total', 'vs actual', 'mean', 'p50', 'p90', 'p99', 'max', 'top 10% share'],
+      costRows,
+      new Set([2, 4, 5, 6, 7, 8, 9]),
+    ),
+  );
   if (context.groupBy !== undefined) {
     out.push('cost per conversation');
-    out.push(table(['scenario', 'currency', 'conversations', 'p50', 'p90', 'p99', 'max', 'top 10% share'], conversationRows, new Set([2, 3, 4, 5, 6, 7])));
+    out.push(
+      table(
+        ['scenario', 'currency', 'conversations', 'p50', 'p90', 'p99', 'max', 'top 10% share'],
+        conversationRows,
+        new Set([2, 3, 4, 5, 6, 7]),
+      ),
+    );
   }
   return out.join('\n');
 }

@@ -73,7 +73,8 @@ function checkUsage(value: unknown): string | undefined {
   if (!isObject(value)) return '"usage" must be an object of quantities';
   for (const name in value) {
     const q = value[name];
-    if (typeof q !== 'number' || !(q >= 0) || q === Infinity) return `usage.${name}: must be a non-negative number, got ${JSON.stringify(q)}`;
+    if (typeof q !== 'number' || !(q >= 0) || q === Infinity)
+      return `usage.${name}: must be a non-negative number, got ${JSON.stringify(q)}`;
   }
   return undefined;
 }

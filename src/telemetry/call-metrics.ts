@@ -73,14 +73,21 @@ export class CallMetrics {
       .addCallback((r) => {
         for (const label of new Set(options.catalogLabels())) r.observe(1, { [A.ATTR_AI_PRICING_CATALOG]: label });
         // A broken override shows here too, so a dashboard can tell "not loaded" from "not configured".
-        for (const name of new Set(options.invalidCatalogs?.() ?? [])) r.observe(1, { [A.ATTR_AI_PRICING_CATALOG]: name, [A.ATTR_AI_PRICING_CATALOG_STATUS]: 'invalid' });
+        for (const name of new Set(options.invalidCatalogs?.() ?? []))
+          r.observe(1, { [A.ATTR_AI_PRICING_CATALOG]: name, [A.ATTR_AI_PRICING_CATALOG_STATUS]: 'invalid' });
       });
     meter
-      .createObservableGauge(A.METRIC_AI_PRICING_RATE, { description: 'Unit price in force (per 1 unit) of each tier and unit of the plans this process has priced', valueType: ValueType.DOUBLE })
+      .createObservableGauge(A.METRIC_AI_PRICING_RATE, {
+        description: 'Unit price in force (per 1 unit) of each tier and unit of the plans this process has priced',
+        valueType: ValueType.DOUBLE,
+      })
       .addCallback((r) => {
         for (const { attributes, value } of this.rates.values()) r.observe(value, attributes);
       });
-    this.errors = meter.createCounter(A.METRIC_AI_INSTRUMENTATION_ERRORS, { description: 'Faults caught inside ai-pricetag (the calls went on unharmed)', valueType: ValueType.INT });
+    this.errors = meter.createCounter(A.METRIC_AI_INSTRUMENTATION_ERRORS, {
+      description: 'Faults caught inside ai-pricetag (the calls went on unharmed)',
+      valueType: ValueType.INT,
+    });
     this.requestCost = meter.createHistogram(A.METRIC_AI_REQUEST_COST, {
       description: 'Cost of one successful AI call',
       advice: { explicitBucketBoundaries: COST_BUCKETS },
@@ -97,7 +104,11 @@ export class CallMetrics {
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
     this.usageCost = options.genAiUsageCost
-      ? meter.createHistogram(A.METRIC_GEN_AI_USAGE_COST, { description: 'Cost of one AI call in USD', unit: 'USD', advice: { explicitBucketBoundaries: COST_BUCKETS } })
+      ? meter.createHistogram(A.METRIC_GEN_AI_USAGE_COST, {
+          description: 'Cost of one AI call in USD',
+          unit: 'USD',
+          advice: { explicitBucketBoundaries: COST_BUCKETS },
+        })
       : undefined;
   }
 
@@ -118,14 +129,22 @@ export class CallMetrics {
     const main = record.main?.result.priced ? record.main.result : undefined;
     const mainKey = main === undefined ? '' : `${main.plan.id}\u0000${main.tier.name}`;
 
-    this.requests.add(`${callKey}\u0000${mainKey}\u0000${attribution.key}`, record.outcome, () => ({ ...call, ...planLabels(main), ...attribution.labels, [A.ATTR_AI_OUTCOME]: record.outcome }), 1);
+    this.requests.add(
+      `${callKey}\u0000${mainKey}\u0000${attribution.key}`,
+      record.outcome,
+      () => ({ ...call, ...planLabels(main), ...attribution.labels, [A.ATTR_AI_OUTCOME]: record.outcome }),
+      1,
+    );
     const reason = record.unpricedReason;
     if (reason !== undefined) this.unpriced.add(callKey, reason, () => ({ ...call, [A.ATTR_AI_PRICING_UNPRICED_REASON]: reason }), 1);
 
     const success = record.outcome === 'success';
     for (const priced of record.items) this.recordItem(priced, record, model, attribution, success);
 
-    this.duration.record(record.durationSeconds, !success && record.errorType !== undefined ? { ...call, [A.ATTR_ERROR_TYPE]: record.errorType } : call);
+    this.duration.record(
+      record.durationSeconds,
+      !success && record.errorType !== undefined ? { ...call, [A.ATTR_ERROR_TYPE]: record.errorType } : call,
+    );
     const tokens = record.semconv;
     if (tokens?.inputTokens !== undefined) this.tokenUsage.record(tokens.inputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
     if (tokens?.outputTokens !== undefined) this.tokenUsage.record(tokens.outputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
@@ -146,7 +165,11 @@ export class CallMetrics {
     const { item, result } = priced;
     const itemKey = `${record.provider}\u0000${model}\u0000${item.operation}\u0000${result.priced ? `${result.plan.id}\u0000${result.tier.name}` : ''}`;
     const labels = (): Attributes => {
-      const out: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: model, [A.ATTR_GEN_AI_OPERATION_NAME]: item.operation };
+      const out: Attributes = {
+        [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,
+        [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
+        [A.ATTR_GEN_AI_OPERATION_NAME]: item.operation,
+      };
       if (result.priced) {
         out[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
         out[A.ATTR_AI_PRICING_TIER] = result.tier.name;
@@ -162,7 +185,13 @@ export class CallMetrics {
     if (priced.charged !== undefined) {
       // The price's scaled form, unless the call failed and is charged 0.
       const exact = priced.charged === result.cost ? result.scaledCost : undefined;
-      this.cost.add(itemKey, `${result.plan.currency}\u0000${attribution.key}`, () => ({ ...labels(), ...planLabels(result), ...attribution.labels }), priced.charged, exact);
+      this.cost.add(
+        itemKey,
+        `${result.plan.currency}\u0000${attribution.key}`,
+        () => ({ ...labels(), ...planLabels(result), ...attribution.labels }),
+        priced.charged,
+        exact,
+      );
     }
     if (!success) return;
     for (const shadow of priced.shadows) {
@@ -171,7 +200,11 @@ export class CallMetrics {
       this.shadow.add(
         `${result.plan.id}\u0000${shadow.plan}`,
         currency,
-        () => ({ [A.ATTR_AI_PRICING_PLAN]: result.plan.id, [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan, [A.ATTR_AI_COST_CURRENCY]: currency }),
+        () => ({
+          [A.ATTR_AI_PRICING_PLAN]: result.plan.id,
+          [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan,
+          [A.ATTR_AI_COST_CURRENCY]: currency,
+        }),
         shadow.result.cost,
         shadow.result.scaledCost,
       );
@@ -185,7 +218,12 @@ export class CallMetrics {
     this.pricedPlans.add(plan);
     for (const tier of plan.tiers) {
       for (const charge of tier.charges) {
-        const attributes = { [A.ATTR_AI_PRICING_PLAN]: plan.id, [A.ATTR_AI_PRICING_TIER]: tier.name, [A.ATTR_AI_USAGE_UNIT]: charge.unit, [A.ATTR_AI_COST_CURRENCY]: plan.currency };
+        const attributes = {
+          [A.ATTR_AI_PRICING_PLAN]: plan.id,
+          [A.ATTR_AI_PRICING_TIER]: tier.name,
+          [A.ATTR_AI_USAGE_UNIT]: charge.unit,
+          [A.ATTR_AI_COST_CURRENCY]: plan.currency,
+        };
         const value = Number(formatDecimal(charge.unitRate ?? charge.rate.div(charge.per)));
         this.rates.set(`${plan.id}\u0000${tier.name}\u0000${charge.unit}\u0000${plan.currency}`, { attributes, value });
       }
@@ -224,8 +262,15 @@ export interface Attribution {
 
 const NO_ATTRIBUTION: Attribution = { labels: {}, key: '' };
 
-function planLabels(result: { readonly plan: Plan; readonly tier: { readonly name: string; readonly pricingModel: string } } | undefined): Attributes {
+function planLabels(
+  result: { readonly plan: Plan; readonly tier: { readonly name: string; readonly pricingModel: string } } | undefined,
+): Attributes {
   if (result === undefined) return {};
   const { plan, tier } = result;
-  return { [A.ATTR_AI_PRICING_PLAN]: plan.id, [A.ATTR_AI_PRICING_TIER]: tier.name, [A.ATTR_AI_PRICING_MODEL]: tier.pricingModel, [A.ATTR_AI_COST_CURRENCY]: plan.currency };
+  return {
+    [A.ATTR_AI_PRICING_PLAN]: plan.id,
+    [A.ATTR_AI_PRICING_TIER]: tier.name,
+    [A.ATTR_AI_PRICING_MODEL]: tier.pricingModel,
+    [A.ATTR_AI_COST_CURRENCY]: plan.currency,
+  };
 }

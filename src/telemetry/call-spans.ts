@@ -55,8 +55,12 @@ export class CallSpans implements CallObserver {
   }
 
   private runHook(name: string, fn: () => void): void {
-    safeExecuteInTheMiddle(fn, (error) => {
-      if (error) this.logHookError(error, name);
-    }, true);
+    safeExecuteInTheMiddle(
+      fn,
+      (error) => {
+        if (error) this.logHookError(error, name);
+      },
+      true,
+    );
   }
 }

@@ -5,7 +5,9 @@ import { isTokenUnit } from '../pricing/vocabulary.js';
 import * as A from './semconv.js';
 
 /** Attributes known when the call starts (also used as the span's start attributes). */
-export function startAttributes(record: Pick<CallRecord, 'provider' | 'operation' | 'serverAddress' | 'serverPort' | 'requestModel'>): Attributes {
+export function startAttributes(
+  record: Pick<CallRecord, 'provider' | 'operation' | 'serverAddress' | 'serverPort' | 'requestModel'>,
+): Attributes {
   const attrs: Attributes = {
     [A.ATTR_GEN_AI_OPERATION_NAME]: record.operation,
     [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,

@@ -9,7 +9,9 @@ import * as A from './semconv.js';
 import type { FinishedUnit, WorkUnitTable } from './work-units.js';
 
 /** From a one-line exchange with a small model to a long agent session on a large one. */
-export const CONVERSATION_COST_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100];
+export const CONVERSATION_COST_BUCKETS = [
+  0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100,
+];
 export const CONVERSATION_REQUEST_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233];
 export const CONVERSATION_DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400];
 
@@ -33,12 +35,18 @@ export class WorkUnitMetrics {
       advice: { explicitBucketBoundaries: CONVERSATION_DURATION_BUCKETS },
     });
     meter
-      .createObservableGauge(A.METRIC_AI_CONVERSATIONS_ACTIVE, { description: 'Conversations (and other units of work) in progress in this process', valueType: ValueType.INT })
+      .createObservableGauge(A.METRIC_AI_CONVERSATIONS_ACTIVE, {
+        description: 'Conversations (and other units of work) in progress in this process',
+        valueType: ValueType.INT,
+      })
       .addCallback((r) => {
         for (const [unit, n] of table()?.activeByUnit() ?? []) r.observe(n, { [A.ATTR_AI_WORK_UNIT]: unit });
       });
     meter
-      .createObservableCounter(A.METRIC_AI_CONVERSATION_EVICTIONS, { description: 'Conversations finished early because the table of units in progress was full', valueType: ValueType.INT })
+      .createObservableCounter(A.METRIC_AI_CONVERSATION_EVICTIONS, {
+        description: 'Conversations finished early because the table of units in progress was full',
+        valueType: ValueType.INT,
+      })
       .addCallback((r) => {
         for (const [unit, n] of table()?.evictions() ?? []) r.observe(n, { [A.ATTR_AI_WORK_UNIT]: unit });
       });
@@ -48,10 +56,15 @@ export class WorkUnitMetrics {
     const base: Attributes = { [A.ATTR_AI_WORK_UNIT]: finished.unit, [A.ATTR_GEN_AI_PROVIDER_NAME]: finished.provider, ...finished.labels };
     this.requests.record(finished.requests, base);
     this.duration.record(finished.durationSeconds, base);
-    for (const [currency, amount] of finished.cost) this.cost.record(Number(formatDecimal(amount)), { ...base, [A.ATTR_AI_COST_CURRENCY]: currency });
+    for (const [currency, amount] of finished.cost)
+      this.cost.record(Number(formatDecimal(amount)), { ...base, [A.ATTR_AI_COST_CURRENCY]: currency });
     for (const [plan, costs] of finished.shadows) {
       for (const [currency, amount] of costs) {
-        this.cost.record(Number(formatDecimal(amount)), { ...base, [A.ATTR_AI_COST_CURRENCY]: currency, [A.ATTR_AI_PRICING_SHADOW_PLAN]: plan });
+        this.cost.record(Number(formatDecimal(amount)), {
+          ...base,
+          [A.ATTR_AI_COST_CURRENCY]: currency,
+          [A.ATTR_AI_PRICING_SHADOW_PLAN]: plan,
+        });
       }
     }
   }

@@ -76,7 +76,17 @@ export class WorkUnitTable {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       if (this.entries.size >= this.options.maxActive) this.evictOldest();
-      entry = { unit, provider: call.provider, labels: call.labels, requests: 0, cost: new Map(), shadows: new Map(), startMs: call.startMs, endMs: call.endMs, lastSeenMs: 0 };
+      entry = {
+        unit,
+        provider: call.provider,
+        labels: call.labels,
+        requests: 0,
+        cost: new Map(),
+        shadows: new Map(),
+        startMs: call.startMs,
+        endMs: call.endMs,
+        lastSeenMs: 0,
+      };
     } else {
       this.entries.delete(key);
       if (entry.provider !== call.provider) entry.provider = MIXED_PROVIDERS;

@@ -81,7 +81,10 @@ function measure(body: Json, model: string, reply: Reply): Prompt {
     .filter(({ c }) => c.tokens >= MIN_CACHEABLE_TOKENS);
   if (eligible.length === 0) return { input: total, cacheRead: 0, cacheWrite: 0, ttl: '5m' };
   const namespace = `anthropic:${model}`;
-  const cacheRead = reply.cache.longestHit(namespace, eligible.map((e) => e.c));
+  const cacheRead = reply.cache.longestHit(
+    namespace,
+    eligible.map((e) => e.c),
+  );
   const last = eligible[eligible.length - 1]!;
   const cacheWrite = Math.max(0, last.c.tokens - cacheRead);
   for (const e of eligible) reply.cache.store(namespace, [e.c], TTL_MS[e.ttl]!);
@@ -92,7 +95,12 @@ function messagesOperation(request: EmulatorRequest): Operation {
   const body = request.body;
   const model = str(body.model);
   const maxTokens = int(body.max_tokens);
-  const invalid = (message: string): Operation => ({ name: 'messages', model, stream: false, respond: (r) => r.json(400, error(400, 'invalid_request_error', message).body) });
+  const invalid = (message: string): Operation => ({
+    name: 'messages',
+    model,
+    stream: false,
+    respond: (r) => r.json(400, error(400, 'invalid_request_error', message).body),
+  });
   if (model === undefined) return invalid('model: Field required');
   if (maxTokens === undefined) return invalid('max_tokens: Field required');
   if (!Array.isArray(body.messages) || body.messages.length === 0) return invalid('messages: Field required');
@@ -110,7 +118,12 @@ function messagesOperation(request: EmulatorRequest): Operation {
       const out = drawOutput(rng, reply.output, maxTokens);
       const text = out.tokens > 0 ? fillerText(rng, out.tokens) : '';
       const stopReason = out.truncated ? 'max_tokens' : 'end_turn';
-      reply.usage({ input_tokens: input, cached_input_tokens: prompt.cacheRead, cache_write_tokens: prompt.cacheWrite, output_tokens: out.tokens });
+      reply.usage({
+        input_tokens: input,
+        cached_input_tokens: prompt.cacheRead,
+        cache_write_tokens: prompt.cacheWrite,
+        output_tokens: out.tokens,
+      });
       const inputUsage: Json = {
         input_tokens: input,
         cache_creation_input_tokens: prompt.cacheWrite,
@@ -130,21 +143,50 @@ function messagesOperation(request: EmulatorRequest): Operation {
       const responseModel = SNAPSHOTS[model] ?? model;
       const headers = { 'request-id': randomId(rng, 'req_011CV', 18), 'anthropic-organization-id': '00000000-0000-4000-8000-000000000000' };
       if (!stream) {
-        reply.json(200, { id, type: 'message', role: 'assistant', model: responseModel, content: [{ type: 'text', text }], stop_reason: stopReason, stop_sequence: null, usage: usage(out.tokens) }, headers);
+        reply.json(
+          200,
+          {
+            id,
+            type: 'message',
+            role: 'assistant',
+            model: responseModel,
+            content: [{ type: 'text', text }],
+            stop_reason: stopReason,
+            stop_sequence: null,
+            usage: usage(out.tokens),
+          },
+          headers,
+        );
         return;
       }
       const pieces = text === '' ? [] : splitChunks(text, STREAM_CHUNKS);
       const s = reply.stream(6 + pieces.length, { headers });
       const send = (type: string, data: Json) => s.event({ type, ...data }, type);
-      const start = { id, type: 'message', role: 'assistant', model: responseModel, content: [], stop_reason: null, stop_sequence: null, usage: usage(1) };
+      const start = {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: responseModel,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: usage(1),
+      };
       if (!(await send('message_start', { message: start }))) return;
       if (!(await send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }))) return;
       if (!(await send('ping', {}))) return;
-      for (const piece of pieces) if (!(await send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }))) return;
+      for (const piece of pieces)
+        if (!(await send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }))) return;
       if (!(await send('content_block_stop', { index: 0 }))) return;
       // Newer API versions repeat the input and cache counts in message_delta; counts are cumulative.
       const { cache_creation: _, ...deltaInput } = inputUsage;
-      if (!(await send('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { ...deltaInput, output_tokens: out.tokens, ...(webSearch ? { server_tool_use: { web_search_requests: 1 } } : {}) } }))) return;
+      if (
+        !(await send('message_delta', {
+          delta: { stop_reason: stopReason, stop_sequence: null },
+          usage: { ...deltaInput, output_tokens: out.tokens, ...(webSearch ? { server_tool_use: { web_search_requests: 1 } } : {}) },
+        }))
+      )
+        return;
       if (!(await send('message_stop', {}))) return;
       s.end();
     },
@@ -158,7 +200,12 @@ function anthropicError(kind: ErrorKind, retryAfterSeconds: number): ErrorRespon
         429,
         'rate_limit_error',
         'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.',
-        { 'x-should-retry': 'true', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': new Date(Date.now() + retryAfterSeconds * 1000).toISOString() },
+        {
+          'x-should-retry': 'true',
+          'anthropic-ratelimit-requests-limit': '50',
+          'anthropic-ratelimit-requests-remaining': '0',
+          'anthropic-ratelimit-requests-reset': new Date(Date.now() + retryAfterSeconds * 1000).toISOString(),
+        },
       );
     case 'server_error':
       return error(500, 'api_error', 'Internal server error', { 'x-should-retry': 'true' });

@@ -35,7 +35,11 @@ function refuse(name: string, e: ErrorResponse): Operation {
 }
 
 function validation(field: string): ErrorResponse {
-  return awsError(400, 'ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  return awsError(
+    400,
+    'ValidationException',
+    `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
 type Action = (request: EmulatorRequest) => Operation;
@@ -76,9 +80,23 @@ function sentiment(rng: Random): Json {
 const COMPREHEND_RESULTS: Readonly<Record<string, (rng: Random, chars: number) => Json>> = {
   DetectSentiment: (rng) => sentiment(rng),
   DetectEntities: (rng, chars) => ({
-    Entities: chars < 20 ? [] : [{ Score: 0.99, Type: rng.choice(['ORGANIZATION', 'LOCATION', 'DATE', 'PERSON']), Text: 'Example', BeginOffset: 0, EndOffset: 7 }],
+    Entities:
+      chars < 20
+        ? []
+        : [
+            {
+              Score: 0.99,
+              Type: rng.choice(['ORGANIZATION', 'LOCATION', 'DATE', 'PERSON']),
+              Text: 'Example',
+              BeginOffset: 0,
+              EndOffset: 7,
+            },
+          ],
   }),
-  DetectKeyPhrases: (rng, chars) => ({ KeyPhrases: chars < 10 ? [] : [{ Score: Math.round(rng.uniform(0.8, 1) * 1e6) / 1e6, Text: 'key phrase', BeginOffset: 0, EndOffset: 10 }] }),
+  DetectKeyPhrases: (rng, chars) => ({
+    KeyPhrases:
+      chars < 10 ? [] : [{ Score: Math.round(rng.uniform(0.8, 1) * 1e6) / 1e6, Text: 'key phrase', BeginOffset: 0, EndOffset: 10 }],
+  }),
   DetectDominantLanguage: (rng) => ({ Languages: [{ LanguageCode: 'en', Score: Math.round(rng.uniform(0.9, 1) * 1e6) / 1e6 }] }),
 };
 
@@ -89,11 +107,19 @@ function comprehendAction(action: string, batch: boolean): Action {
     const body = request.body;
     const field = batch ? 'TextList' : 'Text';
     const documents = batch ? list(body.TextList) : [body.Text];
-    if (documents.length === 0 || documents.some((d) => typeof d !== 'string')) return refuse(name, validation(field === 'Text' ? 'text' : 'textList'));
+    if (documents.length === 0 || documents.some((d) => typeof d !== 'string'))
+      return refuse(name, validation(field === 'Text' ? 'text' : 'textList'));
     if (action !== 'DetectDominantLanguage' && str(body.LanguageCode) === undefined) return refuse(name, validation('languageCode'));
     const texts = documents as string[];
     if (!batch && Buffer.byteLength(texts[0]!) > MAX_TEXT_BYTES) {
-      return refuse(name, awsError(400, 'TextSizeLimitExceededException', `Input text size exceeds limit. Max length of request text allowed is ${MAX_TEXT_BYTES} bytes while in this request the text size is ${Buffer.byteLength(texts[0]!)} bytes`));
+      return refuse(
+        name,
+        awsError(
+          400,
+          'TextSizeLimitExceededException',
+          `Input text size exceeds limit. Max length of request text allowed is ${MAX_TEXT_BYTES} bytes while in this request the text size is ${Buffer.byteLength(texts[0]!)} bytes`,
+        ),
+      );
     }
     return {
       name,
@@ -110,7 +136,12 @@ function comprehendAction(action: string, batch: boolean): Action {
 export const awsComprehend = awsService(
   'aws-comprehend',
   'Comprehend_20171127',
-  Object.fromEntries(Object.keys(COMPREHEND_RESULTS).flatMap((action) => [[action, comprehendAction(action, false)] as const, [`Batch${action}`, comprehendAction(action, true)] as const])),
+  Object.fromEntries(
+    Object.keys(COMPREHEND_RESULTS).flatMap((action) => [
+      [action, comprehendAction(action, false)] as const,
+      [`Batch${action}`, comprehendAction(action, true)] as const,
+    ]),
+  ),
 );
 
 // ---------------------------------------------------------------------------
@@ -130,7 +161,11 @@ export const awsTranslate = awsService('aws-translate', 'AWSShineFrontendService
       respond(reply) {
         reply.usage({ characters: text.length });
         const translated = fillerText(reply.rng, tokensOfChars(text.length)).slice(0, Math.max(1, text.length));
-        respondAws(reply, { TranslatedText: translated, SourceLanguageCode: source === 'auto' ? 'en' : source, TargetLanguageCode: target });
+        respondAws(reply, {
+          TranslatedText: translated,
+          SourceLanguageCode: source === 'auto' ? 'en' : source,
+          TargetLanguageCode: target,
+        });
       },
     };
   },
@@ -173,7 +208,9 @@ export const awsRekognition = awsService('aws-rekognition', 'RekognitionService'
     TextModelVersion: '3.0',
   })),
   DetectFaces: imageAction('DetectFaces', (rng) => ({
-    FaceDetails: [{ BoundingBox: { Width: 0.2, Height: 0.3, Left: 0.4, Top: 0.2 }, Confidence: Math.round(rng.uniform(95, 99.9) * 10) / 10 }],
+    FaceDetails: [
+      { BoundingBox: { Width: 0.2, Height: 0.3, Left: 0.4, Top: 0.2 }, Confidence: Math.round(rng.uniform(95, 99.9) * 10) / 10 },
+    ],
   })),
   DetectModerationLabels: imageAction('DetectModerationLabels', () => ({ ModerationLabels: [], ModerationModelVersion: '7.0' })),
 });

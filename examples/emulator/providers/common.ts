@@ -43,7 +43,12 @@ export function drawReasoning(rng: Random, budget?: number): number {
 }
 
 /** Splits `cap` between reasoning first and visible output, as providers count both against it. */
-export function withReasoning(rng: Random, shape: OutputShape, cap: number | undefined, reasoning: number): { visible: number; reasoning: number; truncated: boolean } {
+export function withReasoning(
+  rng: Random,
+  shape: OutputShape,
+  cap: number | undefined,
+  reasoning: number,
+): { visible: number; reasoning: number; truncated: boolean } {
   if (cap !== undefined && reasoning >= cap) return { visible: 0, reasoning: cap, truncated: true };
   const drawn = drawOutput(rng, shape, cap === undefined ? undefined : cap - reasoning);
   return { visible: drawn.tokens, reasoning, truncated: drawn.truncated };
@@ -55,15 +60,26 @@ export function dollars(x: number): number {
 }
 
 /** Google APIs' error body (`google.rpc.Status` as JSON). */
-export function googleError(code: number, status: string, message: string, details?: readonly unknown[]): { status: number; body: unknown } {
+export function googleError(
+  code: number,
+  status: string,
+  message: string,
+  details?: readonly unknown[],
+): { status: number; body: unknown } {
   return { status: code, body: { error: { code, message, status, ...(details === undefined ? {} : { details }) } } };
 }
 
 /** Google APIs' answer to each fault kind. */
-export function googleFault(kind: 'rate_limit' | 'server_error' | 'overloaded', retryAfterSeconds: number, quotaMessage: string): { status: number; body: unknown } {
+export function googleFault(
+  kind: 'rate_limit' | 'server_error' | 'overloaded',
+  retryAfterSeconds: number,
+  quotaMessage: string,
+): { status: number; body: unknown } {
   switch (kind) {
     case 'rate_limit':
-      return googleError(429, 'RESOURCE_EXHAUSTED', quotaMessage, [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` }]);
+      return googleError(429, 'RESOURCE_EXHAUSTED', quotaMessage, [
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` },
+      ]);
     case 'server_error':
       return googleError(500, 'INTERNAL', 'Internal error encountered.');
     case 'overloaded':

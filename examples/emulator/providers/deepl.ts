@@ -27,7 +27,12 @@ const USED = 'deepl.characters';
 
 function translate(request: EmulatorRequest): Operation {
   const body = request.body;
-  const text = typeof body.text === 'string' ? [body.text] : Array.isArray(body.text) && body.text.every((t) => typeof t === 'string') ? (body.text as string[]) : undefined;
+  const text =
+    typeof body.text === 'string'
+      ? [body.text]
+      : Array.isArray(body.text) && body.text.every((t) => typeof t === 'string')
+        ? (body.text as string[])
+        : undefined;
   const refuse = (e: ErrorResponse): Operation => ({ name: 'translate', stream: false, respond: (r) => r.json(e.status, e.body) });
   if (text === undefined || text.length === 0) return refuse(message(400, "Parameter 'text' not specified."));
   const target = str(body.target_lang);
@@ -45,7 +50,11 @@ function translate(request: EmulatorRequest): Operation {
       reply.usage({ characters });
       const translations = text.map((t, i) => {
         const out = fillerText(reply.rng, tokensOfChars(t.length)).slice(0, Math.max(1, t.length));
-        return { detected_source_language: source?.toUpperCase() ?? 'EN', text: out, ...(showBilled ? { billed_characters: counts[i] } : {}) };
+        return {
+          detected_source_language: source?.toUpperCase() ?? 'EN',
+          text: out,
+          ...(showBilled ? { billed_characters: counts[i] } : {}),
+        };
       });
       reply.json(200, { translations });
     },
@@ -58,7 +67,11 @@ export const deepl: ProviderEmulator = {
   route(request) {
     if (request.method === 'POST' && request.path === '/v2/translate') return translate(request);
     if (request.method === 'GET' && request.path === '/v2/usage') {
-      return { name: 'usage', stream: false, respond: (r) => r.json(200, { character_count: r.counters.get(USED) ?? 0, character_limit: 1_000_000_000_000 }) };
+      return {
+        name: 'usage',
+        stream: false,
+        respond: (r) => r.json(200, { character_count: r.counters.get(USED) ?? 0, character_limit: 1_000_000_000_000 }),
+      };
     }
     return undefined;
   },

@@ -74,11 +74,19 @@ function generate(body: Json, model: string, reply: Reply): Generation {
     ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
     ...(cached > 0 ? { cacheTokensDetails: [{ modality: 'TEXT', tokenCount: cached }] } : {}),
-    ...(toolPrompt > 0 ? { toolUsePromptTokenCount: toolPrompt, toolUsePromptTokensDetails: [{ modality: 'TEXT', tokenCount: toolPrompt }] } : {}),
+    ...(toolPrompt > 0
+      ? { toolUsePromptTokenCount: toolPrompt, toolUsePromptTokensDetails: [{ modality: 'TEXT', tokenCount: toolPrompt }] }
+      : {}),
     ...(out.reasoning > 0 ? { thoughtsTokenCount: out.reasoning } : {}),
   };
   reply.usage({ input_tokens: prompt + toolPrompt, cached_input_tokens: cached, output_tokens: out.visible + out.reasoning });
-  return { usage, text: out.visible > 0 ? fillerText(rng, out.visible) : '', finishReason: out.truncated ? 'MAX_TOKENS' : 'STOP', queries, candidates: out.visible };
+  return {
+    usage,
+    text: out.visible > 0 ? fillerText(rng, out.visible) : '',
+    finishReason: out.truncated ? 'MAX_TOKENS' : 'STOP',
+    queries,
+    candidates: out.visible,
+  };
 }
 
 function grounding(queries: readonly string[]): Json {
@@ -93,7 +101,12 @@ function grounding(queries: readonly string[]): Json {
 
 function generateOperation(request: EmulatorRequest, model: string, stream: boolean): Operation {
   const body = request.body;
-  if (!Array.isArray(body.contents) || body.contents.length === 0) return invalid(stream ? 'streamGenerateContent' : 'generateContent', '* GenerateContentRequest.contents: contents is not specified\n', model);
+  if (!Array.isArray(body.contents) || body.contents.length === 0)
+    return invalid(
+      stream ? 'streamGenerateContent' : 'generateContent',
+      '* GenerateContentRequest.contents: contents is not specified\n',
+      model,
+    );
   const sse = request.query.get('alt') === 'sse';
   return {
     name: stream ? 'streamGenerateContent' : 'generateContent',
@@ -108,20 +121,32 @@ function generateOperation(request: EmulatorRequest, model: string, stream: bool
         index: 0,
         ...(final && g.queries.length > 0 ? grounding(g.queries) : {}),
       });
-      const chunk = (text: string, final: boolean, usage: Json): Json => ({ candidates: [candidate(text, final)], usageMetadata: usage, modelVersion: model, responseId });
+      const chunk = (text: string, final: boolean, usage: Json): Json => ({
+        candidates: [candidate(text, final)],
+        usageMetadata: usage,
+        modelVersion: model,
+        responseId,
+      });
       if (!stream) {
         reply.json(200, chunk(g.text, true, g.usage), { vary: 'Origin, X-Origin, Referer' });
         return;
       }
       const pieces = g.text === '' ? [''] : splitChunks(g.text, STREAM_CHUNKS);
-      const s: EventStream = reply.stream(pieces.length + (sse ? 0 : 1), sse ? { lineEnd: '\r\n' } : { contentType: 'application/json; charset=UTF-8' });
+      const s: EventStream = reply.stream(
+        pieces.length + (sse ? 0 : 1),
+        sse ? { lineEnd: '\r\n' } : { contentType: 'application/json; charset=UTF-8' },
+      );
       let written = 0;
       for (let i = 0; i < pieces.length; i++) {
         const final = i === pieces.length - 1;
         // Every chunk repeats the usage so far: the prompt at once, the candidates as they grow.
         written += Math.round((g.candidates * pieces[i]!.length) / Math.max(1, g.text.length));
         const partial = final ? g.candidates : Math.min(written, g.candidates);
-        const usage = { ...g.usage, candidatesTokenCount: partial, totalTokenCount: (g.usage.totalTokenCount as number) - (g.candidates - partial) };
+        const usage = {
+          ...g.usage,
+          candidatesTokenCount: partial,
+          totalTokenCount: (g.usage.totalTokenCount as number) - (g.candidates - partial),
+        };
         const data = chunk(pieces[i]!, final, usage);
         const ok = sse ? await s.event(data) : await s.write(`${i === 0 ? '[' : '\r\n,'}${JSON.stringify(data, null, 2)}`);
         if (!ok) return;
@@ -136,7 +161,13 @@ function embedOperation(request: EmulatorRequest, model: string, batch: boolean)
   const body = request.body;
   const contents = batch ? list(body.requests).map((r) => record(r)?.content) : [body.content];
   if (contents.length === 0 || contents.some((c) => record(c) === undefined)) {
-    return invalid(batch ? 'batchEmbedContents' : 'embedContent', batch ? '* BatchEmbedContentsRequest.requests: requests is not specified\n' : '* EmbedContentRequest.content: content is not specified\n', model);
+    return invalid(
+      batch ? 'batchEmbedContents' : 'embedContent',
+      batch
+        ? '* BatchEmbedContentsRequest.requests: requests is not specified\n'
+        : '* EmbedContentRequest.content: content is not specified\n',
+      model,
+    );
   }
   const dimensionsOf = (r: unknown) => int(record(r)?.outputDimensionality) ?? (model.startsWith('gemini-embedding') ? 3072 : 768);
   return {

@@ -51,7 +51,14 @@ function box(rng: Random): Json {
   const w = rng.uniform(0.1, 0.5);
   const h = rng.uniform(0.1, 0.5);
   const r = (v: number) => Math.round(v * 1000) / 1000;
-  return { normalizedVertices: [{ x: r(x), y: r(y) }, { x: r(x + w), y: r(y) }, { x: r(x + w), y: r(y + h) }, { x: r(x), y: r(y + h) }] };
+  return {
+    normalizedVertices: [
+      { x: r(x), y: r(y) },
+      { x: r(x + w), y: r(y) },
+      { x: r(x + w), y: r(y + h) },
+      { x: r(x), y: r(y + h) },
+    ],
+  };
 }
 
 /** The annotation fields one feature adds to an image's response. */
@@ -79,22 +86,51 @@ function annotate(rng: Random, type: string, maxResults: number | undefined): Js
         })),
       };
     case 'LANDMARK_DETECTION':
-      return { landmarkAnnotations: [{ mid: '/m/0example', description: 'Example Landmark', score: score(rng), locations: [{ latLng: { latitude: 48.8584, longitude: 2.2945 } }] }] };
+      return {
+        landmarkAnnotations: [
+          {
+            mid: '/m/0example',
+            description: 'Example Landmark',
+            score: score(rng),
+            locations: [{ latLng: { latitude: 48.8584, longitude: 2.2945 } }],
+          },
+        ],
+      };
     case 'LOGO_DETECTION':
       return { logoAnnotations: [{ mid: '/m/0logo', description: 'Example Logo', score: score(rng), boundingPoly: box(rng) }] };
     case 'SAFE_SEARCH_DETECTION':
-      return { safeSearchAnnotation: { adult: 'VERY_UNLIKELY', spoof: 'UNLIKELY', medical: 'VERY_UNLIKELY', violence: 'VERY_UNLIKELY', racy: rng.choice(LIKELIHOODS) } };
+      return {
+        safeSearchAnnotation: {
+          adult: 'VERY_UNLIKELY',
+          spoof: 'UNLIKELY',
+          medical: 'VERY_UNLIKELY',
+          violence: 'VERY_UNLIKELY',
+          racy: rng.choice(LIKELIHOODS),
+        },
+      };
     case 'IMAGE_PROPERTIES':
       return {
         imagePropertiesAnnotation: {
-          dominantColors: { colors: Array.from({ length: 3 }, () => ({ color: { red: rng.int(0, 255), green: rng.int(0, 255), blue: rng.int(0, 255) }, score: score(rng), pixelFraction: score(rng) / 3 })) },
+          dominantColors: {
+            colors: Array.from({ length: 3 }, () => ({
+              color: { red: rng.int(0, 255), green: rng.int(0, 255), blue: rng.int(0, 255) },
+              score: score(rng),
+              pixelFraction: score(rng) / 3,
+            })),
+          },
         },
       };
     case 'CROP_HINTS':
       return { cropHintsAnnotation: { cropHints: [{ boundingPoly: box(rng), confidence: score(rng), importanceFraction: 1 }] } };
     case 'WEB_DETECTION': {
       const [mid, description] = rng.choice(LABELS);
-      return { webDetection: { webEntities: [{ entityId: mid, score: score(rng), description }], bestGuessLabels: [{ label: description.toLowerCase(), languageCode: 'en' }], visuallySimilarImages: [] } };
+      return {
+        webDetection: {
+          webEntities: [{ entityId: mid, score: score(rng), description }],
+          bestGuessLabels: [{ label: description.toLowerCase(), languageCode: 'en' }],
+          visuallySimilarImages: [],
+        },
+      };
     }
     case 'OBJECT_LOCALIZATION':
       return { localizedObjectAnnotations: labels().map(([mid, name]) => ({ mid, name, score: score(rng), boundingPoly: box(rng) })) };
@@ -138,9 +174,13 @@ function filesAnnotate(request: EmulatorRequest): Operation {
       const r = requests[0];
       const totalPages = rng.int(1, 12);
       const asked = list(record(r)?.pages).filter((p): p is number => typeof p === 'number' && Number.isInteger(p) && p !== 0);
-      const pages = (asked.length > 0 ? asked.map((p) => (p > 0 ? p : totalPages + 1 + p)) : [1, 2, 3, 4, 5]).filter((p) => p >= 1 && p <= totalPages);
+      const pages = (asked.length > 0 ? asked.map((p) => (p > 0 ? p : totalPages + 1 + p)) : [1, 2, 3, 4, 5]).filter(
+        (p) => p >= 1 && p <= totalPages,
+      );
       reply.usage({ pages: pages.length });
-      reply.json(200, { responses: [{ responses: pages.map((pageNumber) => ({ ...annotateImage(rng, r), context: { pageNumber } })), totalPages }] });
+      reply.json(200, {
+        responses: [{ responses: pages.map((pageNumber) => ({ ...annotateImage(rng, r), context: { pageNumber } })), totalPages }],
+      });
     },
   };
 }
@@ -156,7 +196,12 @@ export const googleCloudVision: ProviderEmulator = {
     if (m === null) return undefined;
     return m[1] === 'images' ? imagesAnnotate(request) : filesAnnotate(request);
   },
-  error: (kind, _request, retryAfter) => googleFault(kind, retryAfter, "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' of service 'vision.googleapis.com'."),
+  error: (kind, _request, retryAfter) =>
+    googleFault(
+      kind,
+      retryAfter,
+      "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' of service 'vision.googleapis.com'.",
+    ),
   notFound: (request) => googleError(404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
 };
 
@@ -189,7 +234,10 @@ function v2Translate(request: EmulatorRequest): Operation {
     stream: false,
     respond(reply) {
       reply.usage({ characters: q.reduce((n, t) => n + codePoints(t), 0) });
-      const translations = q.map((t) => ({ translatedText: textOfLength(reply.rng, t.length), ...(source === undefined ? { detectedSourceLanguage: 'en' } : {}) }));
+      const translations = q.map((t) => ({
+        translatedText: textOfLength(reply.rng, t.length),
+        ...(source === undefined ? { detectedSourceLanguage: 'en' } : {}),
+      }));
       reply.json(200, { data: { translations } });
     },
   };
@@ -257,7 +305,11 @@ export const googleCloudTranslate: ProviderEmulator = {
     const m = V3_PATH.exec(request.path);
     return m === null ? undefined : v3(request, m[1]!, m[2] ?? 'global', m[3]!);
   },
-  error: (kind, _request, retryAfter) => googleFault(kind, retryAfter, "Quota exceeded for quota metric 'v2 and v3 general model characters' and limit 'per minute' of service 'translate.googleapis.com'."),
+  error: (kind, _request, retryAfter) =>
+    googleFault(
+      kind,
+      retryAfter,
+      "Quota exceeded for quota metric 'v2 and v3 general model characters' and limit 'per minute' of service 'translate.googleapis.com'.",
+    ),
   notFound: (request) => googleError(404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
 };
-

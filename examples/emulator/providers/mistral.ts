@@ -34,7 +34,8 @@ export const mistral: ProviderEmulator = {
       case '/v1/fim/completions': {
         // Fill-in-the-middle: prompt (and suffix) instead of messages.
         const { prompt, suffix, ...rest } = request.body;
-        if (typeof prompt !== 'string') return refused('fim.completions', error(422, 'prompt: Field required', 'invalid_request_error', '2000'));
+        if (typeof prompt !== 'string')
+          return refused('fim.completions', error(422, 'prompt: Field required', 'invalid_request_error', '2000'));
         const messages = [{ role: 'user', content: prompt }, ...(typeof suffix === 'string' ? [{ role: 'user', content: suffix }] : [])];
         return { ...chatOperation({ ...request, body: { ...rest, messages } }, MISTRAL_CHAT), name: 'fim.completions' };
       }

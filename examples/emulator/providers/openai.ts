@@ -8,7 +8,18 @@
  */
 import { steppedCheckpoints } from '../cache.js';
 import type { Random } from '../random.js';
-import { base64Floats, embeddingVector, fillerText, PIXEL_PNG_BASE64, promptText, randomHex, randomId, splitChunks, tokensOf, tokensOfChars } from '../text.js';
+import {
+  base64Floats,
+  embeddingVector,
+  fillerText,
+  PIXEL_PNG_BASE64,
+  promptText,
+  randomHex,
+  randomId,
+  splitChunks,
+  tokensOf,
+  tokensOfChars,
+} from '../text.js';
 import type { EmulatorRequest, ErrorKind, ErrorResponse, Json, Operation, ProviderEmulator, Reply } from '../types.js';
 import { drawReasoning, int, list, record, str, wantsStream, withReasoning } from './common.js';
 
@@ -106,7 +117,14 @@ function planChat(request: Json, model: string, flavor: ChatFlavor, reply: Reply
   const cap = int(request.max_completion_tokens) ?? int(request.max_tokens);
   const reasoning = flavor.reasoning?.(model) === true ? drawReasoning(reply.rng) : 0;
   const out = withReasoning(reply.rng, reply.output, cap, reasoning);
-  return { prompt, cached, visible: out.visible, reasoning: out.reasoning, finish: out.truncated ? 'length' : 'stop', text: out.visible > 0 ? fillerText(reply.rng, out.visible) : '' };
+  return {
+    prompt,
+    cached,
+    visible: out.visible,
+    reasoning: out.reasoning,
+    finish: out.truncated ? 'length' : 'stop',
+    text: out.visible > 0 ? fillerText(reply.rng, out.visible) : '',
+  };
 }
 
 function chatUsage(plan: ChatPlan, flavor: ChatFlavor, request: Json): Json {
@@ -114,7 +132,12 @@ function chatUsage(plan: ChatPlan, flavor: ChatFlavor, request: Json): Json {
   const usage: Json = { prompt_tokens: plan.prompt, completion_tokens: completion, total_tokens: plan.prompt + completion };
   if (flavor.openAiExtras) {
     usage.prompt_tokens_details = { cached_tokens: plan.cached, audio_tokens: 0 };
-    usage.completion_tokens_details = { reasoning_tokens: plan.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 };
+    usage.completion_tokens_details = {
+      reasoning_tokens: plan.reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    };
   } else if (plan.cached > 0) {
     usage.prompt_tokens_details = { cached_tokens: plan.cached };
   }
@@ -140,13 +163,23 @@ export function chatOperation(request: EmulatorRequest, flavor: ChatFlavor): Ope
       const id = flavor.id(reply.rng);
       const responseModel = flavor.responseModel(model);
       const tier = str(body.service_tier);
-      const extras: Json = flavor.openAiExtras ? { service_tier: tier === 'flex' || tier === 'priority' ? tier : 'default', system_fingerprint: `fp_${randomHex(reply.rng, 10)}` } : {};
+      const extras: Json = flavor.openAiExtras
+        ? { service_tier: tier === 'flex' || tier === 'priority' ? tier : 'default', system_fingerprint: `fp_${randomHex(reply.rng, 10)}` }
+        : {};
       const headers = flavor.headers?.(reply.rng);
       const extraBody = flavor.extraBody?.(reply.rng) ?? {};
       if (!stream) {
-        const message: Json = flavor.openAiExtras ? { role: 'assistant', content: plan.text, refusal: null, annotations: [] } : { role: 'assistant', tool_calls: null, content: plan.text };
-        const choice: Json = flavor.openAiExtras ? { index: 0, message, logprobs: null, finish_reason: plan.finish } : { index: 0, message, finish_reason: plan.finish };
-        reply.json(200, { id, object: 'chat.completion', created: reply.now, model: responseModel, choices: [choice], usage, ...extras, ...extraBody }, headers);
+        const message: Json = flavor.openAiExtras
+          ? { role: 'assistant', content: plan.text, refusal: null, annotations: [] }
+          : { role: 'assistant', tool_calls: null, content: plan.text };
+        const choice: Json = flavor.openAiExtras
+          ? { index: 0, message, logprobs: null, finish_reason: plan.finish }
+          : { index: 0, message, finish_reason: plan.finish };
+        reply.json(
+          200,
+          { id, object: 'chat.completion', created: reply.now, model: responseModel, choices: [choice], usage, ...extras, ...extraBody },
+          headers,
+        );
         return;
       }
       const includeUsage = flavor.streamUsage === 'final_chunk' || record(body.stream_options)?.include_usage === true;
@@ -170,7 +203,9 @@ export function chatOperation(request: EmulatorRequest, flavor: ChatFlavor): Ope
       };
       const first: Json = flavor.openAiExtras ? { role: 'assistant', content: '', refusal: null } : { role: 'assistant', content: '' };
       if (!(await out.event(chunk(first, null)))) return;
-      for (const piece of pieces) if (!(await out.event(chunk(flavor.messageInChunks === true ? { role: 'assistant', content: piece } : { content: piece }, null)))) return;
+      for (const piece of pieces)
+        if (!(await out.event(chunk(flavor.messageInChunks === true ? { role: 'assistant', content: piece } : { content: piece }, null))))
+          return;
       const finalExtra = flavor.streamUsage === 'final_chunk' ? { usage, ...extraBody } : {};
       if (!(await out.event(chunk(flavor.openAiExtras ? {} : { content: '' }, plan.finish, finalExtra)))) return;
       if (separateUsageChunk && !(await out.event({ ...chunk({}, null), choices: [], usage }))) return;
@@ -233,9 +268,22 @@ function responsesOperation(request: EmulatorRequest): Operation {
       const id = `resp_${randomHex(rng, 48)}`;
       const messageId = `msg_${randomHex(rng, 48)}`;
       const searchItem: Json | undefined =
-        searches > 0 ? { id: `ws_${randomHex(rng, 48)}`, type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'search query' } } : undefined;
+        searches > 0
+          ? {
+              id: `ws_${randomHex(rng, 48)}`,
+              type: 'web_search_call',
+              status: 'completed',
+              action: { type: 'search', query: 'search query' },
+            }
+          : undefined;
       const content: Json = { type: 'output_text', annotations: [], logprobs: [], text };
-      const message: Json = { id: messageId, type: 'message', status: out.truncated ? 'incomplete' : 'completed', content: [content], role: 'assistant' };
+      const message: Json = {
+        id: messageId,
+        type: 'message',
+        status: out.truncated ? 'incomplete' : 'completed',
+        content: [content],
+        role: 'assistant',
+      };
       const output = [...(searchItem === undefined ? [] : [searchItem]), message];
       const usage = {
         input_tokens: prompt,
@@ -293,7 +341,8 @@ function responsesOperation(request: EmulatorRequest): Operation {
         index++;
       }
       const ids = { item_id: messageId, output_index: index, content_index: 0 };
-      if (!(await send('response.output_item.added', { output_index: index, item: { ...message, status: 'in_progress', content: [] } }))) return;
+      if (!(await send('response.output_item.added', { output_index: index, item: { ...message, status: 'in_progress', content: [] } })))
+        return;
       if (!(await send('response.content_part.added', { ...ids, part: { ...content, text: '' } }))) return;
       for (const delta of pieces) if (!(await send('response.output_text.delta', { ...ids, delta, logprobs: [] }))) return;
       if (!(await send('response.output_text.done', { ...ids, text, logprobs: [] }))) return;
@@ -328,12 +377,21 @@ function embeddingInputs(input: unknown): { count: number; tokens: number } | un
   return { count: input.length, tokens };
 }
 
-export function embeddingsOperation(request: EmulatorRequest, defaultDimensions: (model: string) => number, headers?: (rng: Random) => Record<string, string>): Operation {
+export function embeddingsOperation(
+  request: EmulatorRequest,
+  defaultDimensions: (model: string) => number,
+  headers?: (rng: Random) => Record<string, string>,
+): Operation {
   const body = request.body;
   const model = str(body.model);
   if (model === undefined) return refused('embeddings', invalidRequest('you must provide a model parameter', 'model'));
   const inputs = embeddingInputs(body.input);
-  if (inputs === undefined) return refused('embeddings', invalidRequest("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input'), model);
+  if (inputs === undefined)
+    return refused(
+      'embeddings',
+      invalidRequest("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input'),
+      model,
+    );
   return {
     name: 'embeddings',
     model,
@@ -346,7 +404,11 @@ export function embeddingsOperation(request: EmulatorRequest, defaultDimensions:
         return { object: 'embedding', index, embedding: base64 ? base64Floats(vector) : vector };
       });
       reply.usage({ input_tokens: inputs.tokens });
-      reply.json(200, { object: 'list', data, model, usage: { prompt_tokens: inputs.tokens, total_tokens: inputs.tokens } }, headers?.(reply.rng));
+      reply.json(
+        200,
+        { object: 'list', data, model, usage: { prompt_tokens: inputs.tokens, total_tokens: inputs.tokens } },
+        headers?.(reply.rng),
+      );
     },
   };
 }
@@ -369,14 +431,22 @@ const DALL_E_SIZES: Readonly<Record<string, readonly string[]>> = {
 function imagesOperation(request: EmulatorRequest): Operation {
   const body = request.body;
   const model = str(body.model) ?? 'dall-e-2';
-  if (typeof body.prompt !== 'string' || body.prompt === '') return refused('images.generations', invalidRequest("Missing required parameter: 'prompt'.", 'prompt'), model);
+  if (typeof body.prompt !== 'string' || body.prompt === '')
+    return refused('images.generations', invalidRequest("Missing required parameter: 'prompt'.", 'prompt'), model);
   const n = int(body.n) ?? 1;
   if (model.startsWith('gpt-image')) {
     const quality = str(body.quality) === undefined || body.quality === 'auto' ? 'medium' : String(body.quality);
     const size = str(body.size) === undefined || body.size === 'auto' ? '1024x1024' : String(body.size);
     const perImage = IMAGE_OUTPUT_TOKENS[quality]?.[size];
     if (perImage === undefined) {
-      return refused('images.generations', invalidRequest(`Invalid value: '${IMAGE_OUTPUT_TOKENS[quality] === undefined ? quality : size}'.`, IMAGE_OUTPUT_TOKENS[quality] === undefined ? 'quality' : 'size'), model);
+      return refused(
+        'images.generations',
+        invalidRequest(
+          `Invalid value: '${IMAGE_OUTPUT_TOKENS[quality] === undefined ? quality : size}'.`,
+          IMAGE_OUTPUT_TOKENS[quality] === undefined ? 'quality' : 'size',
+        ),
+        model,
+      );
     }
     return {
       name: 'images.generations',
@@ -395,7 +465,12 @@ function imagesOperation(request: EmulatorRequest): Operation {
             output_format: str(body.output_format) ?? 'png',
             quality,
             size,
-            usage: { input_tokens: input, input_tokens_details: { image_tokens: 0, text_tokens: input }, output_tokens: output, total_tokens: input + output },
+            usage: {
+              input_tokens: input,
+              input_tokens_details: { image_tokens: 0, text_tokens: input },
+              output_tokens: output,
+              total_tokens: input + output,
+            },
           },
           openAiHeaders(reply.rng),
         );
@@ -405,8 +480,14 @@ function imagesOperation(request: EmulatorRequest): Operation {
   const sizes = DALL_E_SIZES[model];
   if (sizes === undefined) return refused('images.generations', invalidRequest(`The model '${model}' does not exist.`, 'model'), model);
   const size = str(body.size) ?? '1024x1024';
-  if (!sizes.includes(size)) return refused('images.generations', invalidRequest(`'${size}' is not one of ${sizes.map((s) => `'${s}'`).join(', ')} - 'size'`, 'size'), model);
-  if (model === 'dall-e-3' && n !== 1) return refused('images.generations', invalidRequest('Invalid \'n\': integer above maximum value. Expected a value <= 1.', 'n'), model);
+  if (!sizes.includes(size))
+    return refused(
+      'images.generations',
+      invalidRequest(`'${size}' is not one of ${sizes.map((s) => `'${s}'`).join(', ')} - 'size'`, 'size'),
+      model,
+    );
+  if (model === 'dall-e-3' && n !== 1)
+    return refused('images.generations', invalidRequest("Invalid 'n': integer above maximum value. Expected a value <= 1.", 'n'), model);
   return {
     name: 'images.generations',
     model,
@@ -415,7 +496,9 @@ function imagesOperation(request: EmulatorRequest): Operation {
       reply.usage({ images: n });
       const b64 = body.response_format === 'b64_json';
       const data = Array.from({ length: n }, () => {
-        const image: Json = b64 ? { b64_json: PIXEL_PNG_BASE64 } : { url: `${reply.origin}/_emulator/images/img-${randomHex(reply.rng, 24)}.png` };
+        const image: Json = b64
+          ? { b64_json: PIXEL_PNG_BASE64 }
+          : { url: `${reply.origin}/_emulator/images/img-${randomHex(reply.rng, 24)}.png` };
         return model === 'dall-e-3' ? { revised_prompt: fillerText(reply.rng, 24), ...image } : image;
       });
       reply.json(200, { created: reply.now, data }, openAiHeaders(reply.rng));
@@ -431,7 +514,11 @@ export function openAiError(kind: ErrorKind, model: string | undefined, retryAft
     case 'rate_limit':
       return {
         status: 429,
-        headers: { 'x-ratelimit-limit-requests': '500', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': `${retryAfterSeconds}s` },
+        headers: {
+          'x-ratelimit-limit-requests': '500',
+          'x-ratelimit-remaining-requests': '0',
+          'x-ratelimit-reset-requests': `${retryAfterSeconds}s`,
+        },
         body: {
           error: {
             message: `Rate limit reached for ${model ?? 'requests'} in organization org-emulator on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in ${retryAfterSeconds}s. Visit https://platform.openai.com/account/rate-limits to learn more.`,
@@ -442,9 +529,24 @@ export function openAiError(kind: ErrorKind, model: string | undefined, retryAft
         },
       };
     case 'server_error':
-      return { status: 500, body: { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } } };
+      return {
+        status: 500,
+        body: {
+          error: {
+            message: 'The server had an error while processing your request. Sorry about that!',
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        },
+      };
     case 'overloaded':
-      return { status: 503, body: { error: { message: 'The engine is currently overloaded, please try again later', type: 'server_error', param: null, code: null } } };
+      return {
+        status: 503,
+        body: {
+          error: { message: 'The engine is currently overloaded, please try again later', type: 'server_error', param: null, code: null },
+        },
+      };
   }
 }
 
@@ -467,5 +569,8 @@ export const openai: ProviderEmulator = {
     }
   },
   error: (kind, request, retryAfter) => openAiError(kind, str(request.body.model), retryAfter),
-  notFound: (request) => ({ status: 404, body: { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } } }),
+  notFound: (request) => ({
+    status: 404,
+    body: { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } },
+  }),
 };

@@ -57,7 +57,12 @@ const SONAR: ChatFlavor = {
     const requestCost = dollars((price.request[size] ?? 0) / 1000);
     return {
       search_context_size: size,
-      cost: { input_tokens_cost: inputCost, output_tokens_cost: outputCost, request_cost: requestCost, total_cost: dollars(inputCost + outputCost + requestCost) },
+      cost: {
+        input_tokens_cost: inputCost,
+        output_tokens_cost: outputCost,
+        request_cost: requestCost,
+        total_cost: dollars(inputCost + outputCost + requestCost),
+      },
     };
   },
   extraBody(rng) {

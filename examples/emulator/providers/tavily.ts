@@ -33,7 +33,8 @@ function search(request: EmulatorRequest): Operation {
   const query = str(body.query);
   if (query === undefined) return refuse('search', detail(400, 'Query is missing.'));
   const explicit = str(body.search_depth);
-  if (explicit !== undefined && SEARCH_CREDITS[explicit] === undefined) return refuse('search', detail(400, `Invalid search depth: ${explicit}. Must be one of: basic, advanced, fast, ultra-fast.`));
+  if (explicit !== undefined && SEARCH_CREDITS[explicit] === undefined)
+    return refuse('search', detail(400, `Invalid search depth: ${explicit}. Must be one of: basic, advanced, fast, ultra-fast.`));
   const maxResults = Math.min(20, int(body.max_results) ?? 5);
   const auto = body.auto_parameters === true;
   return {

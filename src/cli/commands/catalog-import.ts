@@ -21,13 +21,15 @@ export function catalogImportCommand(file: string, options: ImportOptions, io: C
   if (!(IMPORT_FORMATS as readonly string[]).includes(options.from)) {
     throw new CliError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, got "${options.from}"`);
   }
-  if (options.asOf !== undefined && !isCalendarDate(options.asOf)) throw new CliError(`--as-of must be a date YYYY-MM-DD, got "${options.asOf}"`);
+  if (options.asOf !== undefined && !isCalendarDate(options.asOf))
+    throw new CliError(`--as-of must be a date YYYY-MM-DD, got "${options.asOf}"`);
   if (options.label !== undefined && options.label.trim() === '') throw new CliError('--label must not be empty');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+    const reason =
+      err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
     throw new CliError(`${file}: ${reason}`, EXIT.invalid);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

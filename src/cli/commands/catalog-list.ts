@@ -33,8 +33,16 @@ function checkKnown(what: 'provider' | 'operation', value: string | undefined, k
 export function catalogListCommand(options: ListOptions, io: CliIo): number {
   const { pricer } = loadFromOptions(options);
   // Every version counts: a provider known only from a superseded plan is a real name.
-  checkKnown('provider', options.provider, pricer.index.plans().map((p) => p.provider));
-  checkKnown('operation', options.operation, pricer.index.plans().flatMap((p) => p.operations));
+  checkKnown(
+    'provider',
+    options.provider,
+    pricer.index.plans().map((p) => p.provider),
+  );
+  checkKnown(
+    'operation',
+    options.operation,
+    pricer.index.plans().flatMap((p) => p.operations),
+  );
   const today = epochDay(new Date());
   const plans = pricer.index
     .plans()
@@ -70,7 +78,19 @@ export function catalogListCommand(options: ListOptions, io: CliIo): number {
   const header = ['PLAN', 'PROVIDER', 'OPERATIONS', 'MODELS', 'TIER', 'WHEN', 'UNIT', 'RATE', 'PER', 'CURRENCY', 'FROM'];
   const cells = rows.map((r) => {
     const rounding = (r.increment !== 1 ? ` step ${r.increment}` : '') + (r.minimum !== 0 ? ` min ${r.minimum}` : '');
-    return [r.plan, r.provider, r.operations, r.models, r.tier, r.when, r.unit, r.rate, `${r.per}${rounding}`, r.currency, r.effective_from];
+    return [
+      r.plan,
+      r.provider,
+      r.operations,
+      r.models,
+      r.tier,
+      r.when,
+      r.unit,
+      r.rate,
+      `${r.per}${rounding}`,
+      r.currency,
+      r.effective_from,
+    ];
   });
   io.out(renderTable(header, cells));
   io.out(`${plans.length} plans, ${rows.length} rates\n`);

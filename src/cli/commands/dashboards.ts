@@ -14,8 +14,10 @@ export const GRAFANA_SDK = '@grafana/grafana-foundation-sdk';
 
 export async function dashboardsCommand(options: DashboardsOptions, io: CliIo): Promise<number> {
   // Loaded here, not at start-up: only this command needs the Grafana SDK, an optional peer.
-  if (!hasPeer(`${GRAFANA_SDK}/dashboard`)) throw new CliError(new MissingPeerError('pricetag dashboards', [GRAFANA_SDK]).message, EXIT.usage);
-  const { DEFAULT_DASHBOARDS_CONFIG, generateDashboards, renderDashboard, writeDashboards } = await import('../../pack/dashboards/index.js');
+  if (!hasPeer(`${GRAFANA_SDK}/dashboard`))
+    throw new CliError(new MissingPeerError('pricetag dashboards', [GRAFANA_SDK]).message, EXIT.usage);
+  const { DEFAULT_DASHBOARDS_CONFIG, generateDashboards, renderDashboard, writeDashboards } =
+    await import('../../pack/dashboards/index.js');
   let config = DEFAULT_DASHBOARDS_CONFIG;
   if (options.budgets !== undefined) {
     const loaded = loadBudgetsFile(options.budgets);
@@ -23,7 +25,13 @@ export async function dashboardsCommand(options: DashboardsOptions, io: CliIo): 
     config = { alerts: loaded.config.alerts };
   }
   if (options.out === undefined) {
-    io.out(`${JSON.stringify(generateDashboards(config).map((d) => d.dashboard), null, 2)}\n`);
+    io.out(
+      `${JSON.stringify(
+        generateDashboards(config).map((d) => d.dashboard),
+        null,
+        2,
+      )}\n`,
+    );
     return EXIT.ok;
   }
   const written = onUserPath('write dashboards to', options.out, (out) => writeDashboards(out, config));

@@ -16,10 +16,16 @@ export interface RulesOptions {
 export function rulesCommand(options: RulesOptions, io: CliIo): number {
   const scale = options.timeScale === undefined ? 1 : Number(options.timeScale);
   if (!Number.isFinite(scale) || scale < 1) throw new CliError(`--time-scale must be a number of at least 1, got "${options.timeScale}"`);
-  if (options.minRange !== undefined && !isDuration(options.minRange)) throw new CliError(`--min-range must be a duration such as 1m or 4s, got "${options.minRange}"`);
+  if (options.minRange !== undefined && !isDuration(options.minRange))
+    throw new CliError(`--min-range must be a duration such as 1m or 4s, got "${options.minRange}"`);
   const loaded = loadBudgetsFile(options.budgets);
   if (!loaded.ok) throw new CliError(loaded.problems.map(formatProblem).join('\n'), EXIT.invalid);
-  const text = renderRules(generateRules(loaded.config, { timeScale: scale, minRange: options.minRange }), options.budgets, scale, options.minRange);
+  const text = renderRules(
+    generateRules(loaded.config, { timeScale: scale, minRange: options.minRange }),
+    options.budgets,
+    scale,
+    options.minRange,
+  );
   if (options.out === undefined) io.out(text);
   else {
     onUserPath('write rules to', options.out, (out) => writeFileSync(out, text));

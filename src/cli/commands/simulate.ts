@@ -55,7 +55,8 @@ export function closeMatches(id: string, known: readonly string[], limit = 5): s
 
 function planIds(values: readonly string[] | undefined): string[] {
   const ids = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
-  if (ids.some((id) => id === '')) throw new CliError('--plans takes plan ids separated by commas, e.g. --plans openai/gpt-4o-mini,anthropic/claude-haiku-4-5');
+  if (ids.some((id) => id === ''))
+    throw new CliError('--plans takes plan ids separated by commas, e.g. --plans openai/gpt-4o-mini,anthropic/claude-haiku-4-5');
   return [...new Set(ids)];
 }
 
@@ -120,7 +121,11 @@ export async function simulateCommand(options: SimulateOptions, io: CliIo): Prom
   if (report.badLines > report.badLineSamples.length) {
     io.err(`${file}: ${report.badLines} bad lines in all, the first ${report.badLineSamples.length} shown\n`);
   }
-  const context: ReportContext = { usageLog: file, at: options.at, groupBy: options.groupBy === 'conversation' ? 'conversation' : undefined };
+  const context: ReportContext = {
+    usageLog: file,
+    at: options.at,
+    groupBy: options.groupBy === 'conversation' ? 'conversation' : undefined,
+  };
   io.out(options.json ? `${JSON.stringify(simulationJson(report, context))}\n` : simulationText(report, context));
   return report.badLines > 0 ? EXIT.invalid : EXIT.ok;
 }

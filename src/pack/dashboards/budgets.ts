@@ -7,7 +7,17 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { BURN_RATE_WINDOWS, FORECAST } from '../config.js';
 import { RECORDS } from '../rules.js';
-import { LABEL, Selectors, UNIT, assembleDashboard, barGaugePanel, statPanel, timeseriesPanel, type FilterSet, type Step } from './common.js';
+import {
+  LABEL,
+  Selectors,
+  UNIT,
+  assembleDashboard,
+  barGaugePanel,
+  statPanel,
+  timeseriesPanel,
+  type FilterSet,
+  type Step,
+} from './common.js';
 import { DASHBOARDS } from './refs.js';
 
 const FILTERS: FilterSet = { budget: 'multi' };
@@ -52,7 +62,8 @@ export function budgetsDashboard(): DashboardBuilder {
 
   return assembleDashboard({
     ref: DASHBOARDS.budgets,
-    description: 'Budgets of the ai-pricetag pack: spend over each window against its limit, burn rates with the alert thresholds, projection and time to exhaustion.',
+    description:
+      'Budgets of the ai-pricetag pack: spend over each window against its limit, burn rates with the alert thresholds, projection and time to exhaustion.',
     filters: FILTERS,
     from: 'now-7d',
     rows: [
@@ -61,7 +72,8 @@ export function budgetsDashboard(): DashboardBuilder {
         panels: [
           barGaugePanel({
             title: 'Budget used over its window',
-            description: 'Spend over each budget\'s rolling window divided by its amount. Orange from 80%; red at 100%, where AiBudgetExhausted fires.',
+            description:
+              "Spend over each budget's rolling window divided by its amount. Orange from 80%; red at 100%, where AiBudgetExhausted fires.",
             unit: UNIT.share,
             height: 6,
             min: 0,
@@ -84,7 +96,7 @@ export function budgetsDashboard(): DashboardBuilder {
           }),
           statPanel({
             title: 'Spent over the window',
-            description: 'Spend over each budget\'s rolling window, in the budget\'s currency. Compare with the limit in the panel below.',
+            description: "Spend over each budget's rolling window, in the budget's currency. Compare with the limit in the panel below.",
             unit: UNIT.money,
             height: 6,
             width: 5,
@@ -111,7 +123,8 @@ export function budgetsDashboard(): DashboardBuilder {
         panels: [
           timeseriesPanel({
             title: 'Spend over the window against the limit',
-            description: 'Spend over each budget\'s rolling window (solid) and its amount (dashed). The solid line reaching the dashed one is AiBudgetExhausted.',
+            description:
+              "Spend over each budget's rolling window (solid) and its amount (dashed). The solid line reaching the dashed one is AiBudgetExhausted.",
             unit: UNIT.money,
             width: 8,
             dashed: 'limit$',

@@ -128,11 +128,32 @@ const FILTER_DEFINITIONS: Readonly<Record<Filter, FilterDefinition>> = {
   // Every instrumented process exports the catalog info from start-up, before its first call.
   job: { label: LABEL.job, title: 'Job', source: S.catalogInfo, description: 'Prometheus jobs whose targets export ai-pricetag metrics.' },
   provider: { label: LABEL.provider, title: 'Provider', source: S.requests, description: 'AI providers called (gen_ai.provider.name).' },
-  model: { label: LABEL.model, title: 'Model', source: S.requests, description: 'Models requested (gen_ai.request.model; past the cardinality cap: other).' },
+  model: {
+    label: LABEL.model,
+    title: 'Model',
+    source: S.requests,
+    description: 'Models requested (gen_ai.request.model; past the cardinality cap: other).',
+  },
   plan: { label: LABEL.plan, title: 'Plan', source: S.cost, description: 'Catalog plans that priced the calls.' },
-  tier: { label: LABEL.tier, title: 'Tier', source: S.cost, description: 'Pricing tiers the calls fell into (standard when a plan has none).' },
-  budget: { label: LABEL.budget, title: 'Budget', source: RECORDS.budgetAmount, description: 'Budgets of the budgets file the rules were generated from.' },
-  currency: { label: LABEL.currency, title: 'Currency', source: histogram(S.requestCost).count, description: 'Currency of the per-call cost distributions (never added across currencies).', default: 'USD' },
+  tier: {
+    label: LABEL.tier,
+    title: 'Tier',
+    source: S.cost,
+    description: 'Pricing tiers the calls fell into (standard when a plan has none).',
+  },
+  budget: {
+    label: LABEL.budget,
+    title: 'Budget',
+    source: RECORDS.budgetAmount,
+    description: 'Budgets of the budgets file the rules were generated from.',
+  },
+  currency: {
+    label: LABEL.currency,
+    title: 'Currency',
+    source: histogram(S.requestCost).count,
+    description: 'Currency of the per-call cost distributions (never added across currencies).',
+    default: 'USD',
+  },
 };
 
 /** Which filters apply to a series: only labels the series carries are matched. */
@@ -264,7 +285,9 @@ export interface Step {
 
 function thresholdsOf(steps: readonly Step[], base = 'green'): ThresholdsConfigBuilder {
   const sorted = [...steps].sort((a, b) => a.value - b.value);
-  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: base }, ...sorted.map((s) => ({ value: s.value, color: s.color }))]);
+  return new ThresholdsConfigBuilder()
+    .mode(ThresholdsMode.Absolute)
+    .steps([{ value: null, color: base }, ...sorted.map((s) => ({ value: s.value, color: s.color }))]);
 }
 
 export interface DashboardRef {
@@ -294,7 +317,11 @@ export interface Query {
 }
 
 export function prometheusQuery(query: Query, refId: string): prometheus.DataqueryBuilder {
-  const builder = new prometheus.DataqueryBuilder().datasource(DATASOURCE).refId(refId).expr(query.expr).legendFormat(query.legend ?? '__auto');
+  const builder = new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE)
+    .refId(refId)
+    .expr(query.expr)
+    .legendFormat(query.legend ?? '__auto');
   if (query.instant === true) builder.instant();
   else builder.range();
   if (query.format === 'table') builder.format(prometheus.PromQueryFormat.Table);
@@ -351,7 +378,8 @@ function setUp<T extends CommonPanelBuilder<T>>(builder: T, options: PanelOption
   if (options.description.trim() === '') throw new Error(`panel "${options.title}" needs a description`);
   if (options.unit === UNIT.money) {
     const bad = options.queries.find((q) => !CURRENCY_LEGEND.test(q.legend ?? ''));
-    if (bad !== undefined) throw new Error(`money panel "${options.title}": legend "${bad.legend ?? ''}" must start with the currency label`);
+    if (bad !== undefined)
+      throw new Error(`money panel "${options.title}": legend "${bad.legend ?? ''}" must start with the currency label`);
   }
   builder
     .title(options.title)
@@ -385,9 +413,18 @@ export function timeseriesPanel(options: TimeseriesOptions): timeseries.PanelBui
     .fillOpacity(options.stack === true ? 60 : 10)
     .showPoints(common.VisibilityMode.Never)
     .spanNulls(false)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
-    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(options.drawThresholds === true ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off));
+    .thresholdsStyle(
+      new common.GraphThresholdsStyleConfigBuilder().mode(
+        options.drawThresholds === true ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off,
+      ),
+    );
   if (options.stack === true) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (options.dashed !== undefined) {
     panel.overrideByRegexp(options.dashed, [
@@ -446,12 +483,16 @@ export interface TableOptions extends PanelOptions {
 }
 
 export function tablePanel(options: TableOptions): table.PanelBuilder {
-  if (options.queries.some((q) => q.format !== 'table' || q.instant !== true)) throw new Error(`table "${options.title}": queries must be instant, in table format`);
+  if (options.queries.some((q) => q.format !== 'table' || q.instant !== true))
+    throw new Error(`table "${options.title}": queries must be instant, in table format`);
   const transformations: DataTransformerConfig[] = [];
   if (options.queries.length > 1) transformations.push({ id: 'merge', options: {} });
   const excludeByName = Object.fromEntries(['Time', ...(options.hidden ?? [])].map((c) => [c, true]));
   transformations.push({ id: 'organize', options: { excludeByName, renameByName: { ...options.columns } } });
-  const panel = setUp(new table.PanelBuilder(), options, { width: 12, height: 8 }).showHeader(true).cellHeight(common.TableCellHeight.Sm).transformations(transformations);
+  const panel = setUp(new table.PanelBuilder(), options, { width: 12, height: 8 })
+    .showHeader(true)
+    .cellHeight(common.TableCellHeight.Sm)
+    .transformations(transformations);
   for (const [column, unit] of Object.entries(options.columnUnits ?? {})) panel.overrideByName(column, [{ id: 'unit', value: unit }]);
   return panel;
 }
@@ -468,7 +509,16 @@ export function heatmapPanel(options: HeatmapOptions): heatmap.PanelBuilder {
     .calculate(false)
     .yAxis(yAxis)
     .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Le))
-    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').scale(heatmap.HeatmapColorScale.Exponential).exponent(0.5).steps(64).fill('dark-orange').reverse(false))
+    .color(
+      new heatmap.HeatmapColorOptionsBuilder()
+        .mode(heatmap.HeatmapColorMode.Scheme)
+        .scheme('Oranges')
+        .scale(heatmap.HeatmapColorScale.Exponential)
+        .exponent(0.5)
+        .steps(64)
+        .fill('dark-orange')
+        .reverse(false),
+    )
     .cellGap(1)
     .showValue(common.VisibilityMode.Never)
     .showLegend()
@@ -502,7 +552,10 @@ export const TAG = 'ai-pricetag';
  */
 export function buildDashboard(builder: DashboardBuilder): Dashboard {
   const dashboard = builder.build();
-  const links: DashboardLink[] = [...(dashboard.links ?? []), ...(dashboard.panels ?? []).flatMap((p) => ('links' in p ? (p.links ?? []) : []))];
+  const links: DashboardLink[] = [
+    ...(dashboard.links ?? []),
+    ...(dashboard.panels ?? []).flatMap((p) => ('links' in p ? (p.links ?? []) : [])),
+  ];
   for (const link of links) delete link.placement;
   return dashboard;
 }
@@ -518,7 +571,15 @@ export function assembleDashboard(spec: DashboardSpec): DashboardBuilder {
     .timezone('browser')
     .refresh('1m')
     .time({ from: spec.from ?? 'now-24h', to: 'now' })
-    .link(new DashboardLinkBuilder('ai-pricetag dashboards').type(DashboardLinkType.Dashboards).tags([TAG]).asDropdown(false).includeVars(true).keepTime(true).icon('dashboard'))
+    .link(
+      new DashboardLinkBuilder('ai-pricetag dashboards')
+        .type(DashboardLinkType.Dashboards)
+        .tags([TAG])
+        .asDropdown(false)
+        .includeVars(true)
+        .keepTime(true)
+        .icon('dashboard'),
+    )
     .withVariable(datasourceVariable());
   let before: FilterSet = {};
   for (const filter of FILTERS) {

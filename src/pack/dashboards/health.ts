@@ -44,7 +44,8 @@ export function healthDashboard(): DashboardBuilder {
 
   return assembleDashboard({
     ref: DASHBOARDS.health,
-    description: 'Instrumentation health: unpriced and failed calls, catalog versions, faults inside ai-pricetag, call latency and scrape health of the exporters.',
+    description:
+      'Instrumentation health: unpriced and failed calls, catalog versions, faults inside ai-pricetag, call latency and scrape health of the exporters.',
     filters: FILTERS,
     rows: [
       {
@@ -57,34 +58,57 @@ export function healthDashboard(): DashboardBuilder {
             width: 6,
             belowThresholds: 'red',
             thresholds: [{ value: 1, color: 'green' }],
-            queries: [{ expr: `sum(${ofExporters(PROMETHEUS_BUILTIN.up)}) / count(${ofExporters(PROMETHEUS_BUILTIN.up)})`, legend: 'up', instant: true }],
+            queries: [
+              {
+                expr: `sum(${ofExporters(PROMETHEUS_BUILTIN.up)}) / count(${ofExporters(PROMETHEUS_BUILTIN.up)})`,
+                legend: 'up',
+                instant: true,
+              },
+            ],
           }),
           statPanel({
             title: 'Unpriced share of calls',
-            description: 'Calls over the range that could not be priced, as a share of all calls. Their spend is missing from every budget and dashboard: anything above 0 needs a catalog entry (see the table below and AiUnpricedRequests).',
+            description:
+              'Calls over the range that could not be priced, as a share of all calls. Their spend is missing from every budget and dashboard: anything above 0 needs a catalog entry (see the table below and AiUnpricedRequests).',
             unit: UNIT.share,
             width: 6,
             thresholds: [{ value: 0.000001, color: 'orange' }],
-            queries: [{ expr: `(sum(increase(${sel.of(S.unpricedRequests)}[${RANGE}])) or vector(0)) / ${calls}`, legend: 'unpriced', instant: true }],
+            queries: [
+              {
+                expr: `(sum(increase(${sel.of(S.unpricedRequests)}[${RANGE}])) or vector(0)) / ${calls}`,
+                legend: 'unpriced',
+                instant: true,
+              },
+            ],
           }),
           statPanel({
             title: 'Failed calls share',
-            description: 'Calls over the range whose outcome was an error (HTTP error, network failure), as a share of all calls. Failed calls are counted at no cost.',
+            description:
+              'Calls over the range whose outcome was an error (HTTP error, network failure), as a share of all calls. Failed calls are counted at no cost.',
             unit: UNIT.share,
             width: 6,
             thresholds: [
               { value: 0.01, color: 'orange' },
               { value: 0.05, color: 'red' },
             ],
-            queries: [{ expr: `(sum(increase(${sel.of(S.requests, eq(LABEL.outcome, 'error'))}[${RANGE}])) or vector(0)) / ${calls}`, legend: 'failed', instant: true }],
+            queries: [
+              {
+                expr: `(sum(increase(${sel.of(S.requests, eq(LABEL.outcome, 'error'))}[${RANGE}])) or vector(0)) / ${calls}`,
+                legend: 'failed',
+                instant: true,
+              },
+            ],
           }),
           statPanel({
             title: 'Instrumentation faults over the range',
-            description: 'Faults caught inside ai-pricetag over the range (the calls themselves went on unharmed, but may be missing from the metrics). Should be 0; see the panel by stage below.',
+            description:
+              'Faults caught inside ai-pricetag over the range (the calls themselves went on unharmed, but may be missing from the metrics). Should be 0; see the panel by stage below.',
             unit: UNIT.count,
             width: 6,
             thresholds: [{ value: 1, color: 'red' }],
-            queries: [{ expr: `sum(increase(${sel.of(S.instrumentationErrors)}[${RANGE}])) or vector(0)`, legend: 'faults', instant: true }],
+            queries: [
+              { expr: `sum(increase(${sel.of(S.instrumentationErrors)}[${RANGE}])) or vector(0)`, legend: 'faults', instant: true },
+            ],
           }),
         ],
       },
@@ -93,7 +117,8 @@ export function healthDashboard(): DashboardBuilder {
         panels: [
           timeseriesPanel({
             title: 'Unpriced calls per second by reason',
-            description: 'Calls that could not be priced, by reason: unknown_model (the catalog has the provider but not this model), no_plan (nothing prices this provider and operation), no_tier (no tier matched), no_usage (a response without usage, e.g. a stream), error.',
+            description:
+              'Calls that could not be priced, by reason: unknown_model (the catalog has the provider but not this model), no_plan (nothing prices this provider and operation), no_tier (no tier matched), no_usage (a response without usage, e.g. a stream), error.',
             unit: UNIT.perSecond,
             links: [DASHBOARDS.spend],
             queries: [
@@ -105,7 +130,8 @@ export function healthDashboard(): DashboardBuilder {
           }),
           tablePanel({
             title: 'Unpriced calls over the range',
-            description: 'Unpriced calls over the range by job, provider, model, operation and reason: the rows to add to a catalog (pricetag validate, then PRICETAG_CATALOGS) or to look into.',
+            description:
+              'Unpriced calls over the range by job, provider, model, operation and reason: the rows to add to a catalog (pricetag validate, then PRICETAG_CATALOGS) or to look into.',
             unit: UNIT.count,
             queries: [
               {
@@ -130,16 +156,24 @@ export function healthDashboard(): DashboardBuilder {
         panels: [
           tablePanel({
             title: 'Catalog version per job',
-            description: 'The price catalog versions each instance loaded (ai_pricing_catalog_info). Instances of one job with different versions price the same call differently: roll the catalog out everywhere. Status invalid: a configured catalog file left out for its problems (see the service log), so its prices are not used.',
+            description:
+              'The price catalog versions each instance loaded (ai_pricing_catalog_info). Instances of one job with different versions price the same call differently: roll the catalog out everywhere. Status invalid: a configured catalog file left out for its problems (see the service log), so its prices are not used.',
             unit: UNIT.none,
             width: 8,
-            queries: [{ expr: `max by (${J}, ${I}, ${LABEL.catalog}, ${LABEL.catalogStatus}) (${sel.of(S.catalogInfo)})`, format: 'table', instant: true }],
+            queries: [
+              {
+                expr: `max by (${J}, ${I}, ${LABEL.catalog}, ${LABEL.catalogStatus}) (${sel.of(S.catalogInfo)})`,
+                format: 'table',
+                instant: true,
+              },
+            ],
             columns: { [J]: 'Job', [I]: 'Instance', [LABEL.catalog]: 'Catalog version', [LABEL.catalogStatus]: 'Status' },
             hidden: ['Value'],
           }),
           timeseriesPanel({
             title: 'Failed calls per second',
-            description: 'Calls whose outcome was an error, by job, provider and model. A spike here with spend flat is failures, not savings; retries may follow.',
+            description:
+              'Calls whose outcome was an error, by job, provider and model. A spike here with spend flat is failures, not savings; retries may follow.',
             unit: UNIT.perSecond,
             width: 8,
             queries: [
@@ -151,14 +185,21 @@ export function healthDashboard(): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Instrumentation faults per second by stage',
-            description: 'Faults caught inside ai-pricetag, by the stage where they happened (capture, recognition, pricing, recording). Empty is healthy; anything else is a bug to report with the stage.',
+            description:
+              'Faults caught inside ai-pricetag, by the stage where they happened (capture, recognition, pricing, recording). Empty is healthy; anything else is a bug to report with the stage.',
             unit: UNIT.perSecond,
             width: 8,
-            queries: [{ expr: `sum by (${J}, ${LABEL.stage}) (rate(${sel.of(S.instrumentationErrors)}[${RATE_INTERVAL}]))`, legend: `{{${LABEL.stage}}} ({{${J}}})` }],
+            queries: [
+              {
+                expr: `sum by (${J}, ${LABEL.stage}) (rate(${sel.of(S.instrumentationErrors)}[${RATE_INTERVAL}]))`,
+                legend: `{{${LABEL.stage}}} ({{${J}}})`,
+              },
+            ],
           }),
           timeseriesPanel({
             title: 'Call latency by provider',
-            description: 'Median and 95th percentile duration of AI calls by provider (gen_ai.client.operation.duration). Slow calls hold connections and streams open; a jump often comes with failures.',
+            description:
+              'Median and 95th percentile duration of AI calls by provider (gen_ai.client.operation.duration). Slow calls hold connections and streams open; a jump often comes with failures.',
             unit: UNIT.seconds,
             width: 24,
             queries: [latency(0.5), latency(0.95)],
@@ -170,7 +211,8 @@ export function healthDashboard(): DashboardBuilder {
         panels: [
           timeseriesPanel({
             title: 'Exporter targets up',
-            description: 'Per target that exports ai-pricetag metrics: 1 when the last scrape succeeded, 0 when it failed. A target at 0 leaves a gap in spend.',
+            description:
+              'Per target that exports ai-pricetag metrics: 1 when the last scrape succeeded, 0 when it failed. A target at 0 leaves a gap in spend.',
             unit: UNIT.count,
             width: 8,
             min: 0,
@@ -179,14 +221,16 @@ export function healthDashboard(): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Scrape duration',
-            description: 'How long Prometheus takes to scrape each exporter. Growing with samples per scrape means label cardinality is growing (see docs/metrics.md for the bounds).',
+            description:
+              'How long Prometheus takes to scrape each exporter. Growing with samples per scrape means label cardinality is growing (see docs/metrics.md for the bounds).',
             unit: UNIT.seconds,
             width: 8,
             queries: [{ expr: ofExporters(PROMETHEUS_BUILTIN.scrapeDuration), legend: `{{${J}}} {{${I}}}` }],
           }),
           timeseriesPanel({
             title: 'Samples per scrape',
-            description: 'Samples each exporter returns per scrape: the series count of ai-pricetag and everything else the process exports. Steady is healthy; steady growth is new label values (models, attribution) being added.',
+            description:
+              'Samples each exporter returns per scrape: the series count of ai-pricetag and everything else the process exports. Steady is healthy; steady growth is new label values (models, attribution) being added.',
             unit: UNIT.count,
             width: 8,
             queries: [{ expr: ofExporters(PROMETHEUS_BUILTIN.scrapeSamples), legend: `{{${J}}} {{${I}}}` }],

@@ -26,7 +26,13 @@ export interface GeneratedDashboard {
 }
 
 /** Top to bottom of the story: spend first, then what explains it, then whether the numbers can be trusted. */
-const GENERATORS: readonly ((config: DashboardsConfig) => DashboardBuilder)[] = [spendDashboard, budgetsDashboard, tierDriftDashboard, pricingFitDashboard, healthDashboard];
+const GENERATORS: readonly ((config: DashboardsConfig) => DashboardBuilder)[] = [
+  spendDashboard,
+  budgetsDashboard,
+  tierDriftDashboard,
+  pricingFitDashboard,
+  healthDashboard,
+];
 
 export const DEFAULT_DASHBOARDS_CONFIG: DashboardsConfig = { alerts: DEFAULT_ALERTS };
 

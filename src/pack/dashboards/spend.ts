@@ -59,13 +59,15 @@ export function spendDashboard(): DashboardBuilder {
         panels: [
           statPanel({
             title: 'Spend over the range',
-            description: 'Total charged for AI calls over the selected time range, per currency (choose "This month so far" for the month to date). Counter resets from restarts are absorbed.',
+            description:
+              'Total charged for AI calls over the selected time range, per currency (choose "This month so far" for the month to date). Counter resets from restarts are absorbed.',
             unit: UNIT.money,
             queries: [{ expr: overRange([]), legend: legend([]), instant: true }],
           }),
           statPanel({
             title: 'Spend per hour now',
-            description: 'The current pace of spend, per hour, over the last rate interval. The sparkline shows the pace across the range: a step up is a change in traffic or price.',
+            description:
+              'The current pace of spend, per hour, over the last rate interval. The sparkline shows the pace across the range: a step up is a change in traffic or price.',
             unit: UNIT.money,
             sparkline: true,
             queries: [{ expr: hourly([]), legend: legend([]) }],
@@ -78,24 +80,33 @@ export function spendDashboard(): DashboardBuilder {
           }),
           statPanel({
             title: 'Average cost per call',
-            description: 'Spend over the range divided by the successful calls over the range, per currency. Compare with the cost-per-call panels below to see when it moved.',
+            description:
+              'Spend over the range divided by the successful calls over the range, per currency. Compare with the cost-per-call panels below to see when it moved.',
             unit: UNIT.money,
             queries: [{ expr: `${overRange([])} / sum by (${C}) (increase(${successes}[${RANGE}]))`, legend: legend([]), instant: true }],
           }),
           statPanel({
             title: 'Most used budget',
-            description: 'The highest share of any budget spent over its window (from the budget recording rules; no data without them). Orange from 80%, red when a budget is used up.',
+            description:
+              'The highest share of any budget spent over its window (from the budget recording rules; no data without them). Orange from 80%, red when a budget is used up.',
             unit: UNIT.share,
             thresholds: [
               { value: 0.8, color: 'orange' },
               { value: 1, color: 'red' },
             ],
             links: [DASHBOARDS.budgets],
-            queries: [{ expr: `max(${RECORDS.budgetSpendWindow} / ignoring(${LABEL.budgetWindow}) ${RECORDS.budgetAmount})`, legend: 'budget used', instant: true }],
+            queries: [
+              {
+                expr: `max(${RECORDS.budgetSpendWindow} / ignoring(${LABEL.budgetWindow}) ${RECORDS.budgetAmount})`,
+                legend: 'budget used',
+                instant: true,
+              },
+            ],
           }),
           statPanel({
             title: 'Firing cost alerts',
-            description: 'Alerts of the ai-pricetag pack firing now (budgets, drift, unpriced calls, exporter). 0 is good; follow the link to the budgets, or see Alertmanager and docs/runbook.md.',
+            description:
+              'Alerts of the ai-pricetag pack firing now (budgets, drift, unpriced calls, exporter). 0 is good; follow the link to the budgets, or see Alertmanager and docs/runbook.md.',
             unit: UNIT.count,
             thresholds: [{ value: 1, color: 'red' }],
             links: [DASHBOARDS.budgets],
@@ -119,26 +130,32 @@ export function spendDashboard(): DashboardBuilder {
           byLabel('job', LABEL.job, 'job (service)'),
           barGaugePanel({
             title: 'Top 10 models over the range',
-            description: 'The ten models that cost the most over the selected range, per currency. Long bars are where a cheaper model or a smaller prompt saves the most.',
+            description:
+              'The ten models that cost the most over the selected range, per currency. Long bars are where a cheaper model or a smaller prompt saves the most.',
             unit: UNIT.money,
             queries: [{ expr: `topk(10, ${overRange([LABEL.model])})`, legend: legend([LABEL.model]), instant: true }],
           }),
           pieChartPanel({
             title: 'Spend by pricing model over the range',
-            description: 'Spend over the range by how the plans charge: per_request (a flat price per call), per_token, per_unit (characters, images, seconds…) or blended. Token-priced spend follows prompt sizes; per-request spend follows call counts.',
+            description:
+              'Spend over the range by how the plans charge: per_request (a flat price per call), per_token, per_unit (characters, images, seconds…) or blended. Token-priced spend follows prompt sizes; per-request spend follows call counts.',
             unit: UNIT.money,
             queries: [{ expr: overRange([LABEL.pricingModel]), legend: legend([LABEL.pricingModel]), instant: true }],
           }),
           barGaugePanel({
             title: 'Spend by plan and tier over the range',
-            description: 'Spend over the range by catalog plan and pricing tier. A costly tier growing (advanced search, long context) is what the tier-drift dashboard explains.',
+            description:
+              'Spend over the range by catalog plan and pricing tier. A costly tier growing (advanced search, long context) is what the tier-drift dashboard explains.',
             unit: UNIT.money,
             links: [DASHBOARDS.tierDrift],
-            queries: [{ expr: overRange([LABEL.plan, LABEL.tier]), legend: `{{${C}}} {{${LABEL.plan}}} / {{${LABEL.tier}}}`, instant: true }],
+            queries: [
+              { expr: overRange([LABEL.plan, LABEL.tier]), legend: `{{${C}}} {{${LABEL.plan}}} / {{${LABEL.tier}}}`, instant: true },
+            ],
           }),
           tablePanel({
             title: 'Spend and calls by job, provider, model and operation over the range',
-            description: 'One row per job, provider, model, operation and currency: spend (in the row\'s currency) and calls over the range. Rows without spend are unpriced calls (see the instrumentation health dashboard). Sort by a column header.',
+            description:
+              "One row per job, provider, model, operation and currency: spend (in the row's currency) and calls over the range. Rows without spend are unpriced calls (see the instrumentation health dashboard). Sort by a column header.",
             unit: UNIT.none,
             width: 24,
             height: 9,
@@ -170,7 +187,8 @@ export function spendDashboard(): DashboardBuilder {
         panels: [
           timeseriesPanel({
             title: 'Spend per hour against a day and a week earlier',
-            description: 'The spend rate now (solid) against the same time a day and a week earlier (dashed). A gap that opens is a change in traffic or price; the same shape a day earlier is the daily cycle.',
+            description:
+              'The spend rate now (solid) against the same time a day and a week earlier (dashed). A gap that opens is a change in traffic or price; the same shape a day earlier is the daily cycle.',
             unit: UNIT.money,
             dashed: 'earlier$',
             queries: [
@@ -181,7 +199,8 @@ export function spendDashboard(): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Average cost per call by plan',
-            description: 'Spend divided by successful calls, per plan. A plan whose calls got more expensive while volume stayed flat points at bigger prompts or a costlier tier (see the tier-drift dashboard).',
+            description:
+              'Spend divided by successful calls, per plan. A plan whose calls got more expensive while volume stayed flat points at bigger prompts or a costlier tier (see the tier-drift dashboard).',
             unit: UNIT.money,
             links: [DASHBOARDS.tierDrift],
             queries: [
@@ -193,15 +212,24 @@ export function spendDashboard(): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Calls per second by provider and plan',
-            description: 'Call volume by provider and plan (calls without a plan are unpriced). Spend that grows with volume here is more traffic; spend that grows without it is price or size.',
+            description:
+              'Call volume by provider and plan (calls without a plan are unpriced). Spend that grows with volume here is more traffic; spend that grows without it is price or size.',
             unit: UNIT.perSecond,
-            queries: [{ expr: `sum by (${LABEL.provider}, ${LABEL.plan}) (rate(${sel.of(S.requests)}[${RATE_INTERVAL}]))`, legend: `{{${LABEL.provider}}} {{${LABEL.plan}}}` }],
+            queries: [
+              {
+                expr: `sum by (${LABEL.provider}, ${LABEL.plan}) (rate(${sel.of(S.requests)}[${RATE_INTERVAL}]))`,
+                legend: `{{${LABEL.provider}}} {{${LABEL.plan}}}`,
+              },
+            ],
           }),
           timeseriesPanel({
             title: 'Billable usage per second by unit',
-            description: 'Billable quantities per second by unit (input, cached and output tokens, characters, images, requests…). A unit that grows faster than calls means bigger calls.',
+            description:
+              'Billable quantities per second by unit (input, cached and output tokens, characters, images, requests…). A unit that grows faster than calls means bigger calls.',
             unit: UNIT.count,
-            queries: [{ expr: `sum by (${LABEL.usageUnit}) (rate(${sel.of(S.usage)}[${RATE_INTERVAL}]))`, legend: `{{${LABEL.usageUnit}}}` }],
+            queries: [
+              { expr: `sum by (${LABEL.usageUnit}) (rate(${sel.of(S.usage)}[${RATE_INTERVAL}]))`, legend: `{{${LABEL.usageUnit}}}` },
+            ],
           }),
         ],
       },

@@ -48,7 +48,13 @@ export function tierDriftDashboard(config: DashboardsConfig): DashboardBuilder {
       description: `How many ${type} tokens calls carry (gen_ai.client.token.usage, all models of the selected providers): each column is a time slice, darker cells hold more calls. A band moving up means bigger ${type === 'input' ? 'prompts (and context-size tiers)' : 'answers'}.`,
       unit: UNIT.count,
       log: true,
-      queries: [{ expr: `sum by (le) (increase(${sel.of(tokens.bucket, eq(LABEL.tokenType, type))}[${RATE_INTERVAL}]))`, legend: '{{le}}', format: 'heatmap' }],
+      queries: [
+        {
+          expr: `sum by (le) (increase(${sel.of(tokens.bucket, eq(LABEL.tokenType, type))}[${RATE_INTERVAL}]))`,
+          legend: '{{le}}',
+          format: 'heatmap',
+        },
+      ],
     });
 
   return assembleDashboard({
@@ -101,7 +107,8 @@ export function tierDriftDashboard(config: DashboardsConfig): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Tier mix per rate interval',
-            description: 'Share of the plan\'s calls in each tier, from the raw counters at the dashboard\'s resolution, stacked to 100%: shows when the mix moved, to the minute.',
+            description:
+              "Share of the plan's calls in each tier, from the raw counters at the dashboard's resolution, stacked to 100%: shows when the mix moved, to the minute.",
             unit: UNIT.share,
             stack: true,
             min: 0,
@@ -110,7 +117,8 @@ export function tierDriftDashboard(config: DashboardsConfig): DashboardBuilder {
           }),
           barGaugePanel({
             title: 'Tier shares now: recent against baseline',
-            description: 'Each tier\'s share of the plan\'s calls now, recent window against baseline. Pairs of bars of different length are the tiers that moved.',
+            description:
+              "Each tier's share of the plan's calls now, recent window against baseline. Pairs of bars of different length are the tiers that moved.",
             unit: UNIT.share,
             width: 12,
             min: 0,
@@ -142,7 +150,9 @@ export function tierDriftDashboard(config: DashboardsConfig): DashboardBuilder {
             unit: UNIT.times,
             drawThresholds: true,
             thresholds: [{ value: cd.ratio, color: 'red' }],
-            queries: [{ expr: `${sel.of(RECORDS.costPerRequestRecent)} / ${sel.of(RECORDS.costPerRequestBaseline)}`, legend: `{{${LABEL.job}}}` }],
+            queries: [
+              { expr: `${sel.of(RECORDS.costPerRequestRecent)} / ${sel.of(RECORDS.costPerRequestBaseline)}`, legend: `{{${LABEL.job}}}` },
+            ],
           }),
         ],
       },
@@ -151,7 +161,8 @@ export function tierDriftDashboard(config: DashboardsConfig): DashboardBuilder {
         panels: [
           timeseriesPanel({
             title: 'Average usage per call by unit ($plan)',
-            description: 'Billable quantity per successful call, by unit (tokens by kind, characters, images…). Tiers chosen by size (long context, character minimums) move when these do.',
+            description:
+              'Billable quantity per successful call, by unit (tokens by kind, characters, images…). Tiers chosen by size (long context, character minimums) move when these do.',
             unit: UNIT.count,
             width: 24,
             queries: [

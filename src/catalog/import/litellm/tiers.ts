@@ -47,13 +47,7 @@ export interface DraftTier {
  * threshold). LiteLLM bills xAI's higher tier once the prompt reaches the
  * threshold (>=), every other provider's once it exceeds it (>).
  */
-export function thresholdTiers(
-  base: Rates,
-  above: ParsedFields['above'],
-  inclusive: boolean,
-  mode: string,
-  log: EntryLog,
-): DraftTier[] {
+export function thresholdTiers(base: Rates, above: ParsedFields['above'], inclusive: boolean, mode: string, log: EntryLog): DraftTier[] {
   const thresholds = [...above.keys()].sort((a, b) => a - b);
   const tiers: DraftTier[] = [];
   const upto = (t: number): number => (inclusive ? t - 1 : t);
@@ -115,7 +109,12 @@ export function rangeTiers(entry: Obj, base: Rates, mode: string, log: EntryLog)
   const tiers: DraftTier[] = [];
   parsed.forEach(({ start, end, index, range }, i) => {
     const context = `tiered_pricing[${index}].`;
-    const fields = parseFields(range, Object.keys(range).filter((n) => n !== 'range'), log, context);
+    const fields = parseFields(
+      range,
+      Object.keys(range).filter((n) => n !== 'range'),
+      log,
+      context,
+    );
     for (const [t, list] of fields.above) {
       for (const f of list) {
         log.drop(context + f.name, `a threshold inside a tiered_pricing range (${kTokens(t)} tokens) is not used by LiteLLM`);
