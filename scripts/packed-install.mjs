@@ -3,7 +3,7 @@
 // node_modules, packages, install scripts). Shared by test/package/install.test.ts and the
 // benchmarks' package section. Usage: node scripts/packed-install.mjs [PACKAGE…]
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,10 +97,8 @@ export function installInto(specs, dir = mkdtempSync(join(tmpdir(), 'pricetag-ap
     }
     packages.push(manifest.name);
     const scripts = INSTALL_SCRIPTS.filter((s) => manifest.scripts?.[s] !== undefined);
-    let gyp = false;
-    try {
-      gyp = lstatSync(join(pkgDir, 'binding.gyp')).isFile();
-    } catch {}
+    // npm runs node-gyp for a package with a binding.gyp and no install script of its own.
+    const gyp = existsSync(join(pkgDir, 'binding.gyp'));
     if (scripts.length > 0 || gyp) installScripts.push(`${manifest.name} (${[...scripts, ...(gyp ? ['binding.gyp'] : [])].join(', ')})`);
   }
   const { disk, apparent } = sizeOf(nodeModules);
@@ -112,6 +110,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const app = installInto([tarball, peerSpec('@opentelemetry/api'), ...process.argv.slice(2)]);
   const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
   process.stdout.write(
-    `${app.dir}: ${app.packages.length} packages, ${mb(app.diskBytes)} on disk (${mb(app.apparentBytes)} apparent), install scripts: ${app.installScripts.join('; ') || 'none'}\n`,
+    `${app.dir}: ${app.packages.length} packages, ${mb(app.diskBytes)} on disk (${mb(app.apparentBytes)} apparent), ` +
+      `install scripts: ${app.installScripts.join('; ') || 'none'}\n`,
   );
 }

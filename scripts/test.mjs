@@ -1,4 +1,4 @@
-// `npm test`: type check, every mocha test with coverage, and the benchmarks in
+// `npm test`: type check, lint and format checks, every mocha test with coverage, and the benchmarks in
 // quick mode (so they keep running). On a Node older than 22.15 (this repo's
 // floor) it provisions Node 24 from the npm registry and runs itself with it.
 import { spawnSync } from 'node:child_process';
@@ -45,7 +45,8 @@ if (missing.length > 0 && process.getuid?.() === 0 && onPath('apt-get')) {
 if (missing.length > 0) {
   process.stderr.write(
     `The integration tests need ${missing.map(([bin]) => bin).join(', ')} on PATH.\n` +
-      `Install them (Debian/Ubuntu: sudo apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}) and run npm test again.\n`,
+      `Install them (Debian/Ubuntu: sudo apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}) ` +
+      'and run npm test again.\n',
   );
   process.exit(1);
 }
@@ -55,6 +56,7 @@ process.stderr.write(`ai-pricetag tests on Node ${process.versions.node}\n`);
 ensureBuilt();
 const steps = [
   ['type check', bin('tsc'), ['-p', 'tsconfig.json']],
+  ['lint (ESLint), format (Prettier) and unused code (knip)', 'npm', ['run', '--silent', 'lint']],
   ['unit and integration tests', bin('c8'), [bin('mocha'), 'test/**/*.test.ts']],
   ['benchmarks (quick mode)', bin('tsx'), ['bench/run.ts', '--quick', '--no-write']],
 ];

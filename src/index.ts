@@ -39,4 +39,10 @@ export {
 export type { ValidationResult } from './catalog/validate.js';
 export { formatProblem, type CatalogProblem } from './catalog/problems.js';
 export type { CatalogDocument, PlanDocument, TierDocument, ChargeDocument } from './catalog/schema.js';
-export { importLiteLLM, type LiteLLMImportOptions, type LiteLLMImportResult } from './catalog/import/litellm/index.js';
+export {
+  importLiteLLM,
+  type LiteLLMImportOptions,
+  type LiteLLMImportResult,
+  type DroppedField,
+  type SkippedEntry,
+} from './catalog/import/litellm/index.js';

@@ -91,13 +91,13 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   }
 
   private patchHttp(exports: typeof http, protocol: 'http:' | 'https:'): typeof http {
-    const instrumentation = this;
+    const currentCapture = () => (this.isEnabled() ? this.httpCapture : undefined);
     for (const name of HTTP_FUNCTIONS) {
       wrapFunction(exports, name, (original) => {
         const request = original as (...args: unknown[]) => http.ClientRequest;
         // The capture is looked up per call: disable() and enable() replace it.
         return function (this: unknown, ...args: unknown[]) {
-          const capture = instrumentation.isEnabled() ? instrumentation.httpCapture : undefined;
+          const capture = currentCapture();
           return capture === undefined ? request.apply(this, args) : capture.request(request, this, args, protocol);
         } as typeof original;
       });
@@ -223,11 +223,11 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   }
 
   private captureHost(): CaptureHost {
-    const self = this;
+    const runtime = () => this.runtime!;
     return {
       // Read per request: setConfig() may have rebuilt the registry.
       get registry() {
-        return self.runtime!.registry;
+        return runtime().registry;
       },
       startCall: (recognition, parent, url, contentType) => this.startCall(recognition, parent, url, contentType),
       onInternalError: (error, where) => this.internalError(error, where),

@@ -27,7 +27,10 @@ export interface WorkUnitsConfig {
   readonly conversationBaggageKey?: string;
   /** Request header that carries the conversation id, e.g. `x-conversation-id`. @default none */
   readonly conversationHeader?: string;
-  /** Other units of work, reported like conversations under their own name: name → baggage key (`{ workflow_run: 'workflow.run_id' }`). @default {} */
+  /**
+   * Other units of work, reported like conversations under their own name: name → baggage key
+   * (`{ workflow_run: 'workflow.run_id' }`). @default {}
+   */
   readonly units?: Readonly<Record<string, string>>;
   /** Units in progress kept per process; beyond it the least recently used is finished early and counted. @default 10000 */
   readonly maxActive?: number;

@@ -159,9 +159,10 @@ export class UndiciCapture {
     if (this.original !== undefined || typeof globalThis.fetch !== 'function') return;
     const original = globalThis.fetch;
     this.original = original;
-    const capture = this;
+    const start = (input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => this.startFromFetch(input, init);
+    // A function, not an arrow: the caller's `this` is passed on to the original fetch.
     const wrapped = function fetch(this: unknown, input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]): ReturnType<Fetch> {
-      const state = capture.startFromFetch(input, init);
+      const state = start(input, init);
       if (state === undefined) return original.call(this, input, init);
       const pending = FETCH_CALL.run(state, () => context.with(state.call.context, () => original.call(this, input, init)));
       // Observe a rejection that no channel reports (bad URL, abort before dispatch); the caller gets

@@ -66,7 +66,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     program
       .command('simulate')
       .description(
-        'cost of a recorded workload (JSON Lines usage log) as priced by the catalog and under what-if plans: exit 0, 1 bad lines or catalog, 2 bad usage',
+        'cost of a recorded workload (JSON Lines usage log) as priced by the catalog and under what-if plans: ' +
+          'exit 0, 1 bad lines or catalog, 2 bad usage',
       )
       .requiredOption('--usage-log <file>', 'usage log: one JSON call per line (see docs/simulate.md)')
       .option('--plans <ids>', 'price every call under each of these plan ids too (comma-separated; repeatable)', collect)

@@ -15,7 +15,8 @@ export class MissingPeerError extends Error {
     readonly packages: readonly string[],
   ) {
     super(
-      `${entry} needs ${packages.length === 1 ? 'the optional package' : 'the optional packages'} ${packages.join(', ')}: npm install ${packages.join(' ')}`,
+      `${entry} needs ${packages.length === 1 ? 'the optional package' : 'the optional packages'} ${packages.join(', ')}: ` +
+        `npm install ${packages.join(' ')}`,
     );
     this.name = 'MissingPeerError';
   }

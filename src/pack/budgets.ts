@@ -92,7 +92,6 @@ export const budgetsSchema = strictObject({
 
 export type Budget = v.InferOutput<typeof budgetSchema>;
 export type UnitBudget = v.InferOutput<typeof unitBudgetSchema>;
-export type BudgetsDocument = v.InferOutput<typeof budgetsSchema>;
 
 export interface BudgetsConfig {
   readonly budgets: readonly Budget[];

@@ -83,7 +83,8 @@ function routeOf(config: CustomRoute): Route {
       const seen = modes.get(field.path);
       if (seen !== undefined && seen !== field.mode) {
         throw new Error(
-          `route ${config.host}${config.path}: ${side} field "${field.path}" is read both as ${seen} and as ${field.mode}; use one measure per field`,
+          `route ${config.host}${config.path}: ${side} field "${field.path}" is read both as ${seen} and as ${field.mode}; ` +
+            'use one measure per field',
         );
       }
       modes.set(field.path, field.mode);

@@ -27,11 +27,6 @@ export type Extracted = ReadonlyMap<string, readonly unknown[]>;
 
 export const NOTHING_EXTRACTED: Extracted = new Map();
 
-/** How many values were found at a path. */
-export function countOf(extracted: Extracted, path: string): number {
-  return extracted.get(path)?.length ?? 0;
-}
-
 /** Sum of the numbers found at a path (`chars` and `count` fields). */
 export function sumOf(extracted: Extracted, path: string): number {
   let total = 0;

@@ -87,11 +87,6 @@ export function dollars(raw: unknown): { amount: string; currency: string } | un
   return d === undefined || d.gt(COST_LIMIT) ? undefined : { amount: formatDecimal(d), currency: 'USD' };
 }
 
-/** A request flag as JSON gives it. */
-export function flag(value: unknown): boolean {
-  return value === true;
-}
-
 /** Parses one event's JSON data; undefined when it is not JSON. */
 export function parseJson(data: string): unknown {
   try {

@@ -105,7 +105,10 @@ export interface ProviderAdapter {
   readonly baseUrls: readonly string[];
   /** Hosts matched by suffix (regional or per-resource hosts such as `.openai.azure.com`). */
   readonly hostSuffixes?: readonly string[];
-  /** When the catalog has no plan for this provider and the call's operation, price with this provider's plans (Azure OpenAI bills OpenAI's list prices). */
+  /**
+   * When the catalog has no plan for this provider and the call's operation, price with this provider's plans
+   * (Azure OpenAI bills OpenAI's list prices).
+   */
   readonly pricedAs?: string;
   /** The billable API a request is, or undefined to leave it alone. */
   route(head: RequestHead): Route | undefined;

@@ -163,7 +163,8 @@ export class CallMetrics {
 
   private recordItem(priced: PricedItem, record: CallRecord, model: string, attribution: Attribution, success: boolean): void {
     const { item, result } = priced;
-    const itemKey = `${record.provider}\u0000${model}\u0000${item.operation}\u0000${result.priced ? `${result.plan.id}\u0000${result.tier.name}` : ''}`;
+    const pricedKey = result.priced ? `${result.plan.id}\u0000${result.tier.name}` : '';
+    const itemKey = `${record.provider}\u0000${model}\u0000${item.operation}\u0000${pricedKey}`;
     const labels = (): Attributes => {
       const out: Attributes = {
         [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,

@@ -108,9 +108,6 @@ export function labelValues(query: string): { selector: string; label: string } 
   return m === null ? undefined : { selector: m[1]!, label: m[2]! };
 }
 
-/** Grafana's built-in variables that our queries use; each dashboard's own come from its templating. */
-export const GRAFANA_BUILTINS = ['__range', '__rate_interval', '__interval'] as const;
-
 /**
  * Replaces Grafana variables (`$name`, `${name}`, `${name:format}`, `[[name]]`) with values;
  * a variable without a value is an error (a query using a variable its dashboard does not define).

@@ -16,8 +16,7 @@ export async function dashboardsCommand(options: DashboardsOptions, io: CliIo): 
   // Loaded here, not at start-up: only this command needs the Grafana SDK, an optional peer.
   if (!hasPeer(`${GRAFANA_SDK}/dashboard`))
     throw new CliError(new MissingPeerError('pricetag dashboards', [GRAFANA_SDK]).message, EXIT.usage);
-  const { DEFAULT_DASHBOARDS_CONFIG, generateDashboards, renderDashboard, writeDashboards } =
-    await import('../../pack/dashboards/index.js');
+  const { DEFAULT_DASHBOARDS_CONFIG, generateDashboards, writeDashboards } = await import('../../pack/dashboards/index.js');
   let config = DEFAULT_DASHBOARDS_CONFIG;
   if (options.budgets !== undefined) {
     const loaded = loadBudgetsFile(options.budgets);

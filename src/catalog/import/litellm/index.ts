@@ -6,7 +6,6 @@
  * model names).
  */
 export {
-  DEFAULT_IMPORT_LABEL,
   importLiteLLM,
   LITELLM_SOURCE,
   type DroppedField,
