@@ -41,7 +41,8 @@ export async function concurrencyBenchmarks(quick: boolean): Promise<Row[]> {
     for (const [i, result] of ours.entries()) {
       if (result.priced !== calls || result.spanSum !== result.expected || !result.metricsExact || result.inFlight !== 0) {
         throw new Error(
-          `concurrency round ${i + 1}: ${result.priced}/${calls} priced, spans ${result.spanSum} vs exact ${result.expected}, ai_cost series exact: ${result.metricsExact}, ${result.inFlight} calls still tracked`,
+          `concurrency round ${i + 1}: ${result.priced}/${calls} priced, spans ${result.spanSum} vs exact ${result.expected}, ` +
+            `ai_cost series exact: ${result.metricsExact}, ${result.inFlight} calls still tracked`,
         );
       }
     }
@@ -64,14 +65,20 @@ export async function concurrencyBenchmarks(quick: boolean): Promise<Row[]> {
           '(c) (b) + ai-pricetag',
           ours.map((r) => r.roundNs),
         ),
-        note: `${rounds} rounds, ${ours.length * calls} calls priced; each round's span costs add up to the exact cost of the reported usage (last ${ours[ours.length - 1]!.expected} USD; ≈ ${totalUsd.toFixed(4)} USD in all), each ai_cost series to its exact running total`,
+        note:
+          `${rounds} rounds, ${ours.length * calls} calls priced; ` +
+          `each round's span costs add up to the exact cost of the reported usage (last ${ours[ours.length - 1]!.expected} USD; ` +
+          `≈ ${totalUsd.toFixed(4)} USD in all), each ai_cost series to its exact running total`,
         goal: { text: 'exact totals', met: true },
       },
       {
         name: `${calls.toLocaleString('en')} concurrent calls: heap objects after GC, last round`,
         baseline: summarize('(b) OpenTelemetry', [objects(results.otel[results.otel.length - 1]!)], 'bytes'),
         ours: summarize('(c) (b) + ai-pricetag', [objects(ours[ours.length - 1]!)], 'bytes'),
-        note: `growth from round ${from + 1} to ${rounds}: ${kib(oursGrowth)} (baseline ${kib(growth(results.otel, objects))}); whole heap ${kib(growth(ours, (r) => r.heapAfterGc))} (baseline ${kib(growth(results.otel, (r) => r.heapAfterGc))}); objects per round: ${mib(ours)} MiB (baseline ${mib(results.otel)})`,
+        note:
+          `growth from round ${from + 1} to ${rounds}: ${kib(oursGrowth)} (baseline ${kib(growth(results.otel, objects))}); ` +
+          `whole heap ${kib(growth(ours, (r) => r.heapAfterGc))} (baseline ${kib(growth(results.otel, (r) => r.heapAfterGc))}); ` +
+          `objects per round: ${mib(ours)} MiB (baseline ${mib(results.otel)})`,
         goal: { text: `no growth (< 64 KiB, round ${from + 1} → last)`, met: oursGrowth < 64 * KiB },
       },
     ];

@@ -35,7 +35,8 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load 
   .map((l) => l.toFixed(2))
   .join(' ')}`;
 console.log(
-  `ai-pricetag benchmarks on Node ${process.versions.node}, ${machine}${COMPILED ? '' : ', under tsx'}${quick ? ' (quick mode: figures are not meaningful)' : ''}`,
+  `ai-pricetag benchmarks on Node ${process.versions.node}, ${machine}${COMPILED ? '' : ', under tsx'}` +
+    `${quick ? ' (quick mode: figures are not meaningful)' : ''}`,
 );
 console.log('every baseline is measured in this run; ratio = ours / baseline (medians); method and goals: docs/performance.md\n');
 
@@ -68,7 +69,8 @@ if (!quick) {
   const goals = rows.filter((r) => r.goal !== undefined);
   const missed = goals.filter((r) => !r.goal!.met);
   console.log(
-    `\ngoals: ${goals.length - missed.length} of ${goals.length} met${missed.length > 0 ? `; missed: ${missed.map((r) => r.name).join('; ')}` : ''}`,
+    `\ngoals: ${goals.length - missed.length} of ${goals.length} met` +
+      `${missed.length > 0 ? `; missed: ${missed.map((r) => r.name).join('; ')}` : ''}`,
   );
 }
 const loadAfter = loadavg()

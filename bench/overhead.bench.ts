@@ -70,7 +70,8 @@ function check(task: Task, result: BatchResult, calls: number): void {
   const near = (n: number, want: number) => Math.abs(n - want) <= 1;
   if (!near(ours, expectOurs) || !near(result.priced, expectOurs) || !near(theirs, expectTheirs)) {
     throw new Error(
-      `${task.client}/${task.setup}/${task.target}: expected ${expectOurs} priced ai-pricetag and ${expectTheirs} ${otelScope} spans, saw ${JSON.stringify(result)}`,
+      `${task.client}/${task.setup}/${task.target}: ` +
+        `expected ${expectOurs} priced ai-pricetag and ${expectTheirs} ${otelScope} spans, saw ${JSON.stringify(result)}`,
     );
   }
 }
@@ -138,7 +139,9 @@ export async function overheadBenchmarks(server: ProviderServer, quick: boolean)
         name: `unrelated host, ${client}: (c) vs (b)`,
         baseline: measurement(base),
         ours: measurement(ours),
-        note: `difference ${us(median(diff))} (paired per round, ${us(Math.min(...diff))} … ${us(Math.max(...diff))}); slower in ${diff.filter((d) => d > 0).length} of ${diff.length} rounds, sign test p = ${p.toFixed(2)}`,
+        note:
+          `difference ${us(median(diff))} (paired per round, ${us(Math.min(...diff))} … ${us(Math.max(...diff))}); ` +
+          `slower in ${diff.filter((d) => d > 0).length} of ${diff.length} rounds, sign test p = ${p.toFixed(2)}`,
         goal: { text: 'no measurable difference (sign test p ≥ 0.05)', met: p >= 0.05 },
       });
     }

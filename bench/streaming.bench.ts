@@ -67,7 +67,9 @@ export async function streamingBenchmarks(server: ProviderServer, quick: boolean
         goal: { text: 'ratio ≤ 1.02', met: ratio <= 1.02 },
         ...(what === 'total time'
           ? {
-              note: `${mib(received)}; client CPU ${ms(median(timed.pricetag!.map((r) => r.cpuNs)))} (baseline ${ms(median(timed.otel!.map((r) => r.cpuNs)))})`,
+              note:
+                `${mib(received)}; client CPU ${ms(median(timed.pricetag!.map((r) => r.cpuNs)))} ` +
+                `(baseline ${ms(median(timed.otel!.map((r) => r.cpuNs)))})`,
             }
           : {}),
       });
@@ -88,7 +90,10 @@ export async function streamingBenchmarks(server: ProviderServer, quick: boolean
           ours.map((r) => r.peakLive!),
           'bytes',
         ),
-        note: `extra ${mib(extra)}; retained after the call ${mib(median(ours.map((r) => r.retained!)))} (baseline ${mib(median(base.map((r) => r.retained!)))}); peak RSS +${mib(median(ours.map((r) => r.peakRss!)))} (baseline +${mib(median(base.map((r) => r.peakRss!)))})`,
+        note:
+          `extra ${mib(extra)}; ` +
+          `retained after the call ${mib(median(ours.map((r) => r.retained!)))} (baseline ${mib(median(base.map((r) => r.retained!)))}); ` +
+          `peak RSS +${mib(median(ours.map((r) => r.peakRss!)))} (baseline +${mib(median(base.map((r) => r.peakRss!)))})`,
         goal: { text: 'extra < 1 MiB', met: extra < MiB },
       });
     }

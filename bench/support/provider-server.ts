@@ -71,7 +71,12 @@ const WORDS = [
 ];
 
 function chunkEvent(delta: object, finish: string | null, extra = ''): string {
-  return `data: {"id":"chatcmpl-bench0000000000000000000000","object":"chat.completion.chunk","created":1764230400,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_bench0000","choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}],"usage":null${extra}}\n\n`;
+  return (
+    'data: {"id":"chatcmpl-bench0000000000000000000000","object":"chat.completion.chunk","created":1764230400,' +
+    '"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_bench0000",' +
+    `"choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}],` +
+    `"usage":null${extra}}\n\n`
+  );
 }
 
 /** About 1 MiB of content chunks, repeated to make any size. */
@@ -89,7 +94,15 @@ function sseTail(events: number): Buffer {
     total_tokens: 14 + events,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
   };
-  const final = `data: ${JSON.stringify({ id: 'chatcmpl-bench0000000000000000000000', object: 'chat.completion.chunk', created: 1764230400, model: 'gpt-4o-mini-2024-07-18', choices: [], usage })}\n\n`;
+  const finalChunk = {
+    id: 'chatcmpl-bench0000000000000000000000',
+    object: 'chat.completion.chunk',
+    created: 1764230400,
+    model: 'gpt-4o-mini-2024-07-18',
+    choices: [],
+    usage,
+  };
+  const final = `data: ${JSON.stringify(finalChunk)}\n\n`;
   return Buffer.from(`${chunkEvent({}, 'stop')}${final}data: [DONE]\n\n`);
 }
 

@@ -19,10 +19,10 @@ export interface Feature {
   call(mix: Mix, random: Random): Promise<void>;
 }
 
-const WORDS =
-  'the a quarterly order invoice customer shipment delay refund account policy report summary product review ticket update warranty region forecast contract renewal'.split(
-    ' ',
-  );
+const WORDS = (
+  'the a quarterly order invoice customer shipment delay refund account policy report summary product review ticket update ' +
+  'warranty region forecast contract renewal'
+).split(' ');
 
 /** Filler text of about `chars` characters (the emulator counts about four per token). */
 export function filler(chars: number, random: Random): string {

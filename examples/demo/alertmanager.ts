@@ -32,7 +32,8 @@ export async function startAlertmanager(options: AlertmanagerOptions = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'pricetag-alertmanager-'));
   writeFileSync(
     join(dir, 'alertmanager.yml'),
-    `route:\n  receiver: webhook\n  group_by: [alertname, budget]\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: webhook\n    webhook_configs:\n      - url: ${webhook.url}\n        send_resolved: false\n`,
+    'route:\n  receiver: webhook\n  group_by: [alertname, budget]\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n' +
+      `receivers:\n  - name: webhook\n    webhook_configs:\n      - url: ${webhook.url}\n        send_resolved: false\n`,
   );
   const port = await freePort(options.port);
   const child = spawn(

@@ -56,7 +56,8 @@ if (withPrometheus && !(hasBinary('prometheus') && hasBinary('prometheus-alertma
   withPrometheus = false;
   notes.push(
     'Prometheus and Alertmanager are not on PATH, so budgets and alerts are not shown. Install them (Debian/Ubuntu:',
-    '  sudo apt-get install prometheus prometheus-alertmanager) and run again, or run the full stack with Grafana: docker compose up (docs/docker.md).',
+    '  sudo apt-get install prometheus prometheus-alertmanager) and run again, ' +
+      'or run the full stack with Grafana: docker compose up (docs/docker.md).',
   );
 }
 

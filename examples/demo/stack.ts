@@ -30,7 +30,9 @@ export const DEMO_MIN_RANGE = '3s';
 export const DEMO_JOB = 'demo-service';
 /** Calls priced under these plans are also priced under the what-if plans of examples/demo/catalog.yaml. */
 export const DEMO_SHADOW_PLANS =
-  'openai/gpt-4o-mini=what-if/chat-per-request;anthropic/claude-sonnet-4-6=what-if/assistant-per-request;tavily/search=what-if/search-flat|exa/search';
+  'openai/gpt-4o-mini=what-if/chat-per-request;' +
+  'anthropic/claude-sonnet-4-6=what-if/assistant-per-request;' +
+  'tavily/search=what-if/search-flat|exa/search';
 
 /** Idle time after which a demo conversation is finished and recorded. */
 export const DEMO_CONVERSATION_IDLE_MS = '6000';

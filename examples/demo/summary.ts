@@ -165,7 +165,9 @@ export class DemoSummary {
       for (const plan of plans) {
         const fmt = (s: Shares) => formatShares(s) || '-';
         lines.push(
-          `  ${pad(plan, 30)}${fmt(this.baseline === undefined ? shares(this.currentTiers(), plan) : shares(this.baseline, plan))}  →  ${fmt(shares(recent, plan))}`,
+          `  ${pad(plan, 30)}` +
+            `${fmt(this.baseline === undefined ? shares(this.currentTiers(), plan) : shares(this.baseline, plan))}` +
+            `  →  ${fmt(shares(recent, plan))}`,
         );
       }
     }
@@ -186,10 +188,10 @@ export class DemoSummary {
         lines.push(`  ${pad(b.budget, 16)}burn rate ${burn || 'n/a'}${spent}`);
       }
     }
-    if (ctx.firing !== undefined)
-      lines.push(
-        `Alerts firing: ${ctx.firing.length === 0 ? 'none' : ctx.firing.map((a) => `${a.name} (${a.severity}${a.detail === '' ? '' : `, ${a.detail}`})`).join('; ')}`,
-      );
+    if (ctx.firing !== undefined) {
+      const alert = (a: AlertLine) => `${a.name} (${a.severity}${a.detail === '' ? '' : `, ${a.detail}`})`;
+      lines.push(`Alerts firing: ${ctx.firing.length === 0 ? 'none' : ctx.firing.map(alert).join('; ')}`);
+    }
     if (ctx.received.length > 0) lines.push(`Received by the webhook: ${[...new Set(ctx.received.map((a) => a.name))].join(', ')}`);
     for (const note of ctx.notes) lines.push(note);
     lines.push(`Open: ${ctx.urls.map(([name, url]) => `${name} ${url}`).join('   ')}`);

@@ -22,7 +22,8 @@ const webhook = await startWebhook({
   port: options.port,
   onAlert: (a) =>
     process.stdout.write(
-      `${new Date(a.receivedAt).toISOString()} ${a.status} ${a.labels.alertname ?? '?'} ${a.labels.severity ?? ''} ${a.annotations.summary ?? ''}\n`,
+      `${new Date(a.receivedAt).toISOString()} ${a.status} ${a.labels.alertname ?? '?'} ` +
+        `${a.labels.severity ?? ''} ${a.annotations.summary ?? ''}\n`,
     ),
 });
 process.stdout.write(`alert webhook listening on ${options.host}:${options.port} (POST /alerts)\n`);

@@ -79,7 +79,8 @@ export async function startWebhook(options: WebhookOptions = {}): Promise<Webhoo
         if (hit !== undefined) return hit;
         if (Date.now() > until) {
           throw new Error(
-            `${name} did not reach the webhook within ${timeoutMs} ms; received: ${[...new Set(received.map((a) => a.labels.alertname))].join(', ') || 'nothing'}`,
+            `${name} did not reach the webhook within ${timeoutMs} ms; ` +
+              `received: ${[...new Set(received.map((a) => a.labels.alertname))].join(', ') || 'nothing'}`,
           );
         }
         await new Promise((r) => setTimeout(r, 250));

@@ -45,7 +45,8 @@ interface CliOptions {
 
 const program = new Command('ai-pricetag-emulator')
   .description(
-    'Local stand-in for the AI APIs ai-pricetag prices (OpenAI, Anthropic, Gemini, Mistral, Perplexity, Google Cloud Vision and Translation, DeepL, AWS Comprehend, Translate and Rekognition, Tavily, Exa), in their real wire formats.',
+    'Local stand-in for the AI APIs ai-pricetag prices (OpenAI, Anthropic, Gemini, Mistral, Perplexity, Google Cloud Vision and ' +
+      'Translation, DeepL, AWS Comprehend, Translate and Rekognition, Tavily, Exa), in their real wire formats.',
   )
   .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1').env('EMULATOR_HOST'))
   .addOption(
@@ -115,7 +116,8 @@ const emulator = await startEmulator({
 const width = Math.max(...emulator.endpoints.map((e) => e.provider.length));
 process.stdout.write(
   [
-    `emulator listening on ${emulator.origin} (latency ${opts.latency} ms, error rate ${opts.errorRate}${opts.seed === undefined ? '' : `, seed ${opts.seed}`})`,
+    `emulator listening on ${emulator.origin} ` +
+      `(latency ${opts.latency} ms, error rate ${opts.errorRate}${opts.seed === undefined ? '' : `, seed ${opts.seed}`})`,
     `PRICETAG_ENDPOINTS=${emulator.pricetagEndpoints}`,
     ...emulator.endpoints.map((e) => `  ${e.provider.padEnd(width)}  ${e.baseUrl}`),
     `  request log ${emulator.origin}/_emulator/requests, counts ${emulator.origin}/_emulator/stats`,

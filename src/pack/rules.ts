@@ -145,7 +145,9 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     {
       // Total variation distance: half the summed share differences; tiers seen in one window only count in full.
       record: RECORDS.tierDrift,
-      expr: `0.5 * sum by ${byPlan} (abs((${RECORDS.tierShareRecent} - ${RECORDS.tierShareBaseline}) or ${RECORDS.tierShareRecent} or (${RECORDS.tierShareBaseline} * -1)))`,
+      expr:
+        `0.5 * sum by ${byPlan} (abs((${RECORDS.tierShareRecent} - ${RECORDS.tierShareBaseline}) ` +
+        `or ${RECORDS.tierShareRecent} or (${RECORDS.tierShareBaseline} * -1)))`,
     },
     { record: RECORDS.planRateRecent, expr: `sum by ${byPlan} (${RECORDS.tierRateRecent})` },
     {
@@ -167,18 +169,25 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       labels: { severity: 'warning' },
       annotations: {
         summary: 'The mix of pricing tiers moved away from its baseline.',
-        description: `Calls of {{ $labels.job }} under plan {{ $labels.ai_pricing_plan }} now fall into tiers differently than over the last ${td.baseline}: the total variation distance between the recent (${td.recent}) and baseline tier shares is {{ $value | humanize }} (threshold ${td.threshold}).`,
+        description:
+          `Calls of {{ $labels.job }} under plan {{ $labels.ai_pricing_plan }} now fall into tiers differently ` +
+          `than over the last ${td.baseline}: the total variation distance between the recent (${td.recent}) and baseline tier shares ` +
+          `is {{ $value | humanize }} (threshold ${td.threshold}).`,
         runbook_url: runbook(ALERT_NAMES.tierDrift),
       },
     },
     {
       alert: ALERT_NAMES.costPerRequestDrift,
-      expr: `${RECORDS.costPerRequestRecent} > ${cd.ratio} * ${RECORDS.costPerRequestBaseline} and on ${byPlan} ${RECORDS.planRateRecent} * 3600 >= ${cd.min_requests_per_hour}`,
+      expr:
+        `${RECORDS.costPerRequestRecent} > ${cd.ratio} * ${RECORDS.costPerRequestBaseline} ` +
+        `and on ${byPlan} ${RECORDS.planRateRecent} * 3600 >= ${cd.min_requests_per_hour}`,
       for: dur(cd.recent, 0.25),
       labels: { severity: 'warning' },
       annotations: {
         summary: 'The average cost of a call rose well above its baseline.',
-        description: `Calls of {{ $labels.job }} under plan {{ $labels.ai_pricing_plan }} cost {{ $value | humanize }} on average over the last ${cd.recent}, more than ${cd.ratio}× their ${cd.baseline} average.`,
+        description:
+          `Calls of {{ $labels.job }} under plan {{ $labels.ai_pricing_plan }} cost {{ $value | humanize }} on average over ` +
+          `the last ${cd.recent}, more than ${cd.ratio}× their ${cd.baseline} average.`,
         runbook_url: runbook(ALERT_NAMES.costPerRequestDrift),
       },
     },
@@ -186,25 +195,34 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
   const healthAlerts: AlertingRule[] = [
     {
       alert: ALERT_NAMES.unpriced,
-      expr: `sum by (job, gen_ai_provider_name, gen_ai_request_model, ai_pricing_unpriced_reason) (rate(${withSelector(S.unpricedRequests, healthSelector)}[${range('5m')}])) > 0`,
+      expr:
+        `sum by (job, gen_ai_provider_name, gen_ai_request_model, ai_pricing_unpriced_reason) ` +
+        `(rate(${withSelector(S.unpricedRequests, healthSelector)}[${range('5m')}])) > 0`,
       for: dur(config.alerts.unpriced_for),
       labels: { severity: 'warning' },
       annotations: {
         summary: 'AI calls are happening that the catalog cannot price.',
         description:
-          '{{ $labels.job }} makes {{ $value | humanize }} calls per second to {{ $labels.gen_ai_provider_name }} model {{ $labels.gen_ai_request_model }} that are not priced ({{ $labels.ai_pricing_unpriced_reason }}); their spend is missing from every budget.',
+          '{{ $labels.job }} makes {{ $value | humanize }} calls per second to {{ $labels.gen_ai_provider_name }} model ' +
+          '{{ $labels.gen_ai_request_model }} that are not priced ({{ $labels.ai_pricing_unpriced_reason }}); ' +
+          'their spend is missing from every budget.',
         runbook_url: runbook(ALERT_NAMES.unpriced),
       },
     },
     {
       alert: ALERT_NAMES.exporterDown,
-      expr: `(${withSelector('up', healthSelector)} == 0 and on (job, instance) max_over_time(${withSelector(S.catalogInfo, healthSelector)}[${range('1d')}])) or absent(${withSelector(S.catalogInfo, healthSelector)})`,
+      expr:
+        `(${withSelector('up', healthSelector)} == 0 ` +
+        `and on (job, instance) max_over_time(${withSelector(S.catalogInfo, healthSelector)}[${range('1d')}])) ` +
+        `or absent(${withSelector(S.catalogInfo, healthSelector)})`,
       for: dur('5m'),
       labels: { severity: 'warning' },
       annotations: {
         summary: 'A target that exports AI cost metrics is down, or none exports them.',
         description:
-          '{{ if $labels.instance }}{{ $labels.job }} at {{ $labels.instance }} has not been scraped successfully{{ else }}No target exports ai_pricing_catalog_info{{ end }}: AI spend is not being measured, and budget alerts cannot fire.',
+          '{{ if $labels.instance }}{{ $labels.job }} at {{ $labels.instance }} has not been scraped successfully' +
+          '{{ else }}No target exports ai_pricing_catalog_info{{ end }}: ' +
+          'AI spend is not being measured, and budget alerts cannot fire.',
         runbook_url: runbook(ALERT_NAMES.exporterDown),
       },
     },
@@ -229,7 +247,9 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       labels: { severity: 'warning' },
       annotations: {
         summary: `A ${b.unit} costs more than its budget at the ${pct}.`,
-        description: `The ${pct} of the cost of one ${b.unit} finished over the last ${b.window} is {{ $value | humanize }} ${b.currency}, above the ${b.amount} ${b.currency} budget ${b.name}.`,
+        description:
+          `The ${pct} of the cost of one ${b.unit} finished over the last ${b.window} is {{ $value | humanize }} ${b.currency}, ` +
+          `above the ${b.amount} ${b.currency} budget ${b.name}.`,
         runbook_url: runbook(ALERT_NAMES.unitCostHigh),
       },
     });
@@ -276,7 +296,9 @@ function budgetAlertsFor(
       labels: { ...label, severity: 'critical' },
       annotations: {
         summary: 'AI spend is burning through a budget fast.',
-        description: `${what} is being spent at {{ $value | humanize }} times the rate that would use it up exactly by the end of the window: at this pace it runs out within days.`,
+        description:
+          `${what} is being spent at {{ $value | humanize }} times the rate that would use it up exactly by the end of the window: ` +
+          `at this pace it runs out within days.`,
         runbook_url: runbook(ALERT_NAMES.burnRateCritical),
       },
     },
@@ -294,7 +316,9 @@ function budgetAlertsFor(
     {
       alert: ALERT_NAMES.forecastOverrun,
       // As NodeFilesystemSpaceFillingUp: the recent trend of window spend, projected a tenth of the window ahead.
-      expr: `predict_linear(${spend}[${range(FORECAST.lookback, windowFactor)}], ${parseDuration(dur(budget.window, FORECAST.horizonShare))}) > ${amount} and ${spend} < ${amount}`,
+      expr:
+        `predict_linear(${spend}[${range(FORECAST.lookback, windowFactor)}], ` +
+        `${parseDuration(dur(budget.window, FORECAST.horizonShare))}) > ${amount} and ${spend} < ${amount}`,
       for: dur(FORECAST.for, windowFactor),
       labels: { ...label, severity: 'warning' },
       annotations: {

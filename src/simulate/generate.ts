@@ -38,22 +38,28 @@ const KINDS: readonly Kind[] = [
   {
     weight: 45,
     line: (next) =>
-      `"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":${tokens(next, 800)},"cached_input_tokens":${next() < 0.3 ? tokens(next, 400) : 0},"output_tokens":${tokens(next, 250)}}`,
+      '"provider":"openai","operation":"chat","model":"gpt-4o-mini",' +
+      `"usage":{"input_tokens":${tokens(next, 800)},"cached_input_tokens":${next() < 0.3 ? tokens(next, 400) : 0},` +
+      `"output_tokens":${tokens(next, 250)}}`,
   },
   {
     weight: 15,
     line: (next) =>
-      `"provider":"openai","operation":"chat","model":"gpt-4o","usage":{"input_tokens":${tokens(next, 1500)},"output_tokens":${tokens(next, 400)}}`,
+      '"provider":"openai","operation":"chat","model":"gpt-4o",' +
+      `"usage":{"input_tokens":${tokens(next, 1500)},"output_tokens":${tokens(next, 400)}}`,
   },
   {
     weight: 20,
     line: (next) =>
-      `"provider":"anthropic","operation":"chat","model":"claude-haiku-4-5","usage":{"input_tokens":${tokens(next, 1000)},"cached_input_tokens":${tokens(next, 2000)},"cache_write_tokens":${next() < 0.1 ? tokens(next, 2000) : 0},"output_tokens":${tokens(next, 300)}}`,
+      '"provider":"anthropic","operation":"chat","model":"claude-haiku-4-5",' +
+      `"usage":{"input_tokens":${tokens(next, 1000)},"cached_input_tokens":${tokens(next, 2000)},` +
+      `"cache_write_tokens":${next() < 0.1 ? tokens(next, 2000) : 0},"output_tokens":${tokens(next, 300)}}`,
   },
   {
     weight: 12,
     line: (next) =>
-      `"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"${next() < 0.7 ? 'basic' : 'advanced'}"}`,
+      '"provider":"tavily","operation":"search","usage":{"requests":1},' +
+      `"dimensions":{"search_depth":"${next() < 0.7 ? 'basic' : 'advanced'}"}`,
   },
   {
     weight: 6,
@@ -62,7 +68,8 @@ const KINDS: readonly Kind[] = [
   {
     weight: 2,
     line: (next) =>
-      `"provider":"openai","operation":"chat","model":"gpt-unknown-${Math.floor(next() * 3)}","usage":{"input_tokens":${tokens(next, 500)},"output_tokens":${tokens(next, 100)}}`,
+      `"provider":"openai","operation":"chat","model":"gpt-unknown-${Math.floor(next() * 3)}",` +
+      `"usage":{"input_tokens":${tokens(next, 500)},"output_tokens":${tokens(next, 100)}}`,
   },
 ];
 

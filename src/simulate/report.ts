@@ -115,7 +115,8 @@ export function simulationText(report: SimulationReport, context: ReportContext)
   );
   if (context.groupBy !== undefined) {
     out.push(
-      `grouped    ${count(report.conversations ?? 0, 'conversation')}; ${count(report.callsWithoutConversation ?? 0, 'call')} without a conversation_id`,
+      `grouped    ${count(report.conversations ?? 0, 'conversation')}; ` +
+        `${count(report.callsWithoutConversation ?? 0, 'call')} without a conversation_id`,
     );
   }
   out.push('');

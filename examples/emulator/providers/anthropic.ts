@@ -199,7 +199,10 @@ function anthropicError(kind: ErrorKind, retryAfterSeconds: number): ErrorRespon
       return error(
         429,
         'rate_limit_error',
-        'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.',
+        'This request would exceed the rate limit for your organization of 50 requests per minute. ' +
+          'For details, refer to: https://docs.claude.com/en/api/rate-limits. ' +
+          'You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, ' +
+          'or try again later.',
         {
           'x-should-retry': 'true',
           'anthropic-ratelimit-requests-limit': '50',

@@ -117,7 +117,8 @@ function comprehendAction(action: string, batch: boolean): Action {
         awsError(
           400,
           'TextSizeLimitExceededException',
-          `Input text size exceeds limit. Max length of request text allowed is ${MAX_TEXT_BYTES} bytes while in this request the text size is ${Buffer.byteLength(texts[0]!)} bytes`,
+          `Input text size exceeds limit. Max length of request text allowed is ${MAX_TEXT_BYTES} bytes while in this request the ` +
+            `text size is ${Buffer.byteLength(texts[0]!)} bytes`,
         ),
       );
     }

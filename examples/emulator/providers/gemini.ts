@@ -227,7 +227,8 @@ export const gemini: ProviderEmulator = {
     googleFault(
       kind,
       retryAfter,
-      'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+      'You exceeded your current quota, please check your plan and billing details. ' +
+        'For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
     ),
   notFound: (request) => googleError(404, 'NOT_FOUND', `The requested URL ${request.path} was not found on this server.`),
 };

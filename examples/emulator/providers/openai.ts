@@ -521,7 +521,10 @@ export function openAiError(kind: ErrorKind, model: string | undefined, retryAft
         },
         body: {
           error: {
-            message: `Rate limit reached for ${model ?? 'requests'} in organization org-emulator on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in ${retryAfterSeconds}s. Visit https://platform.openai.com/account/rate-limits to learn more.`,
+            message:
+              `Rate limit reached for ${model ?? 'requests'} in organization org-emulator on requests per min (RPM): ` +
+              `Limit 500, Used 500, Requested 1. Please try again in ${retryAfterSeconds}s. ` +
+              'Visit https://platform.openai.com/account/rate-limits to learn more.',
             type: 'requests',
             param: null,
             code: 'rate_limit_exceeded',

@@ -63,7 +63,8 @@ export function budgetsDashboard(): DashboardBuilder {
   return assembleDashboard({
     ref: DASHBOARDS.budgets,
     description:
-      'Budgets of the ai-pricetag pack: spend over each window against its limit, burn rates with the alert thresholds, projection and time to exhaustion.',
+      'Budgets of the ai-pricetag pack: ' +
+      'spend over each window against its limit, burn rates with the alert thresholds, projection and time to exhaustion.',
     filters: FILTERS,
     from: 'now-7d',
     rows: [
@@ -86,7 +87,10 @@ export function budgetsDashboard(): DashboardBuilder {
           }),
           statPanel({
             title: `Burn rate over the ${first.long} window`,
-            description: `Spend rate over the ${first.long} window (named for a 30-day budget and scaled to each budget's window) divided by the rate that spends exactly the budget by the end of its window. 1 lasts the window; colours mark the alert thresholds (${BURN_RATE_WINDOWS.map((w) => `${w.factor}× over ${w.long}`).join(', ')}).`,
+            description:
+              `Spend rate over the ${first.long} window (named for a 30-day budget and scaled to each budget's window) divided ` +
+              `by the rate that spends exactly the budget by the end of its window. 1 lasts the window; ` +
+              `colours mark the alert thresholds (${BURN_RATE_WINDOWS.map((w) => `${w.factor}× over ${w.long}`).join(', ')}).`,
             unit: UNIT.times,
             height: 6,
             width: 6,
@@ -104,7 +108,9 @@ export function budgetsDashboard(): DashboardBuilder {
           }),
           statPanel({
             title: 'Time to exhaustion at the current pace',
-            description: `What is left of each budget divided by its spend rate over the ${first.long} window. A rough guide: spend also leaves a rolling window as it ages. Budgets not being spent show no value.`,
+            description:
+              `What is left of each budget divided by its spend rate over the ${first.long} window. ` +
+              `A rough guide: spend also leaves a rolling window as it ages. Budgets not being spent show no value.`,
             unit: UNIT.seconds,
             height: 6,
             width: 5,
@@ -124,7 +130,8 @@ export function budgetsDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Spend over the window against the limit',
             description:
-              "Spend over each budget's rolling window (solid) and its amount (dashed). The solid line reaching the dashed one is AiBudgetExhausted.",
+              "Spend over each budget's rolling window (solid) and its amount (dashed). " +
+              'The solid line reaching the dashed one is AiBudgetExhausted.',
             unit: UNIT.money,
             width: 8,
             dashed: 'limit$',
@@ -135,13 +142,18 @@ export function budgetsDashboard(): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Projected window spend',
-            description: `Where spend over the window is heading: its trend over the last ${FORECAST_LOOKBACK}, carried ${FORECAST_HORIZON_SHARE * 100}% of the budget's window ahead, as AiBudgetForecastOverrun does. A projection above the dashed limit while spend is still below it is what that alert warns about.`,
+            description:
+              `Where spend over the window is heading: its trend over the last ${FORECAST_LOOKBACK}, ` +
+              `carried ${FORECAST_HORIZON_SHARE * 100}% of the budget's window ahead, as AiBudgetForecastOverrun does. ` +
+              `A projection above the dashed limit while spend is still below it is what that alert warns about.`,
             unit: UNIT.money,
             width: 8,
             dashed: 'limit$',
             queries: [
               {
-                expr: `predict_linear(${spend}[${FORECAST_LOOKBACK}], 0) + deriv(${spend}[${FORECAST_LOOKBACK}]) * ${FORECAST_HORIZON_SHARE} * (${amount} / ignoring(${W}) ${evenRate})`,
+                expr:
+                  `predict_linear(${spend}[${FORECAST_LOOKBACK}], 0) ` +
+                  `+ deriv(${spend}[${FORECAST_LOOKBACK}]) * ${FORECAST_HORIZON_SHARE} * (${amount} / ignoring(${W}) ${evenRate})`,
                 legend: `${money} projected`,
               },
               { expr: amount, legend: `${money} limit` },
@@ -149,7 +161,9 @@ export function budgetsDashboard(): DashboardBuilder {
           }),
           timeseriesPanel({
             title: 'Spend per hour against the even rate',
-            description: `Spend per hour over the ${first.long} window (solid) and the even rate that spends exactly the budget over its window (dashed). Above the dashed line the budget runs out before its window ends.`,
+            description:
+              `Spend per hour over the ${first.long} window (solid) and the even rate that spends exactly the budget over its window ` +
+              `(dashed). Above the dashed line the budget runs out before its window ends.`,
             unit: UNIT.money,
             width: 8,
             dashed: 'even rate$',
@@ -166,12 +180,14 @@ export function budgetsDashboard(): DashboardBuilder {
           burnPanel(
             'critical',
             'Fast burn (pages): burn rate against the critical thresholds',
-            'Burn rates of the pairs of windows behind AiBudgetBurnRateCritical. It fires when both windows of a pair are above their line (dashed): the long window proves the burn is real, the short one that it is still going on.',
+            'Burn rates of the pairs of windows behind AiBudgetBurnRateCritical. It fires when both windows of a pair are above their ' +
+              'line (dashed): the long window proves the burn is real, the short one that it is still going on.',
           ),
           burnPanel(
             'warning',
             'Slow burn (tickets): burn rate against the warning thresholds',
-            'Burn rates of the pairs of windows behind AiBudgetBurnRateWarning: a slower burn that still ends the budget before its window does. It fires when both windows of a pair are above their line (dashed).',
+            'Burn rates of the pairs of windows behind AiBudgetBurnRateWarning: a slower burn that still ends the budget before its ' +
+              'window does. It fires when both windows of a pair are above their line (dashed).',
           ),
         ],
       },

@@ -45,7 +45,8 @@ export function healthDashboard(): DashboardBuilder {
   return assembleDashboard({
     ref: DASHBOARDS.health,
     description:
-      'Instrumentation health: unpriced and failed calls, catalog versions, faults inside ai-pricetag, call latency and scrape health of the exporters.',
+      'Instrumentation health: ' +
+      'unpriced and failed calls, catalog versions, faults inside ai-pricetag, call latency and scrape health of the exporters.',
     filters: FILTERS,
     rows: [
       {
@@ -53,7 +54,9 @@ export function healthDashboard(): DashboardBuilder {
         panels: [
           statPanel({
             title: 'Exporter targets up',
-            description: `Share of the scrape targets that export ai-pricetag metrics (seen within ${EXPORTER_MEMORY}) whose last scrape succeeded. Below 100% spend is going unmeasured: AiCostExporterDown.`,
+            description:
+              `Share of the scrape targets that export ai-pricetag metrics (seen within ${EXPORTER_MEMORY}) whose last scrape succeeded. ` +
+              `Below 100% spend is going unmeasured: AiCostExporterDown.`,
             unit: UNIT.share,
             width: 6,
             belowThresholds: 'red',
@@ -69,7 +72,8 @@ export function healthDashboard(): DashboardBuilder {
           statPanel({
             title: 'Unpriced share of calls',
             description:
-              'Calls over the range that could not be priced, as a share of all calls. Their spend is missing from every budget and dashboard: anything above 0 needs a catalog entry (see the table below and AiUnpricedRequests).',
+              'Calls over the range that could not be priced, as a share of all calls. Their spend is missing from every budget ' +
+              'and dashboard: anything above 0 needs a catalog entry (see the table below and AiUnpricedRequests).',
             unit: UNIT.share,
             width: 6,
             thresholds: [{ value: 0.000001, color: 'orange' }],
@@ -84,7 +88,8 @@ export function healthDashboard(): DashboardBuilder {
           statPanel({
             title: 'Failed calls share',
             description:
-              'Calls over the range whose outcome was an error (HTTP error, network failure), as a share of all calls. Failed calls are counted at no cost.',
+              'Calls over the range whose outcome was an error (HTTP error, network failure), as a share of all calls. ' +
+              'Failed calls are counted at no cost.',
             unit: UNIT.share,
             width: 6,
             thresholds: [
@@ -102,7 +107,8 @@ export function healthDashboard(): DashboardBuilder {
           statPanel({
             title: 'Instrumentation faults over the range',
             description:
-              'Faults caught inside ai-pricetag over the range (the calls themselves went on unharmed, but may be missing from the metrics). Should be 0; see the panel by stage below.',
+              'Faults caught inside ai-pricetag over the range ' +
+              '(the calls themselves went on unharmed, but may be missing from the metrics). Should be 0; see the panel by stage below.',
             unit: UNIT.count,
             width: 6,
             thresholds: [{ value: 1, color: 'red' }],
@@ -118,12 +124,16 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Unpriced calls per second by reason',
             description:
-              'Calls that could not be priced, by reason: unknown_model (the catalog has the provider but not this model), no_plan (nothing prices this provider and operation), no_tier (no tier matched), no_usage (a response without usage, e.g. a stream), error.',
+              'Calls that could not be priced, by reason: ' +
+              'unknown_model (the catalog has the provider but not this model), no_plan (nothing prices this provider and operation), ' +
+              'no_tier (no tier matched), no_usage (a response without usage, e.g. a stream), error.',
             unit: UNIT.perSecond,
             links: [DASHBOARDS.spend],
             queries: [
               {
-                expr: `sum by (${[...callTargets, LABEL.unpricedReason].join(', ')}) (rate(${sel.of(S.unpricedRequests)}[${RATE_INTERVAL}]))`,
+                expr:
+                  `sum by (${[...callTargets, LABEL.unpricedReason].join(', ')}) ` +
+                  `(rate(${sel.of(S.unpricedRequests)}[${RATE_INTERVAL}]))`,
                 legend: `{{${LABEL.unpricedReason}}}: {{${LABEL.provider}}} {{${LABEL.model}}} ({{${J}}})`,
               },
             ],
@@ -131,11 +141,14 @@ export function healthDashboard(): DashboardBuilder {
           tablePanel({
             title: 'Unpriced calls over the range',
             description:
-              'Unpriced calls over the range by job, provider, model, operation and reason: the rows to add to a catalog (pricetag validate, then PRICETAG_CATALOGS) or to look into.',
+              'Unpriced calls over the range by job, provider, model, operation and reason: ' +
+              'the rows to add to a catalog (pricetag validate, then PRICETAG_CATALOGS) or to look into.',
             unit: UNIT.count,
             queries: [
               {
-                expr: `sum by (${[...callTargets, LABEL.operation, LABEL.unpricedReason].join(', ')}) (increase(${sel.of(S.unpricedRequests)}[${RANGE}]))`,
+                expr:
+                  `sum by (${[...callTargets, LABEL.operation, LABEL.unpricedReason].join(', ')}) ` +
+                  `(increase(${sel.of(S.unpricedRequests)}[${RANGE}]))`,
                 format: 'table',
                 instant: true,
               },
@@ -157,7 +170,9 @@ export function healthDashboard(): DashboardBuilder {
           tablePanel({
             title: 'Catalog version per job',
             description:
-              'The price catalog versions each instance loaded (ai_pricing_catalog_info). Instances of one job with different versions price the same call differently: roll the catalog out everywhere. Status invalid: a configured catalog file left out for its problems (see the service log), so its prices are not used.',
+              'The price catalog versions each instance loaded (ai_pricing_catalog_info). ' +
+              'Instances of one job with different versions price the same call differently: roll the catalog out everywhere. ' +
+              'Status invalid: a configured catalog file left out for its problems (see the service log), so its prices are not used.',
             unit: UNIT.none,
             width: 8,
             queries: [
@@ -173,7 +188,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Failed calls per second',
             description:
-              'Calls whose outcome was an error, by job, provider and model. A spike here with spend flat is failures, not savings; retries may follow.',
+              'Calls whose outcome was an error, by job, provider and model. ' +
+              'A spike here with spend flat is failures, not savings; retries may follow.',
             unit: UNIT.perSecond,
             width: 8,
             queries: [
@@ -186,7 +202,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Instrumentation faults per second by stage',
             description:
-              'Faults caught inside ai-pricetag, by the stage where they happened (capture, recognition, pricing, recording). Empty is healthy; anything else is a bug to report with the stage.',
+              'Faults caught inside ai-pricetag, by the stage where they happened (capture, recognition, pricing, recording). ' +
+              'Empty is healthy; anything else is a bug to report with the stage.',
             unit: UNIT.perSecond,
             width: 8,
             queries: [
@@ -199,7 +216,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Call latency by provider',
             description:
-              'Median and 95th percentile duration of AI calls by provider (gen_ai.client.operation.duration). Slow calls hold connections and streams open; a jump often comes with failures.',
+              'Median and 95th percentile duration of AI calls by provider (gen_ai.client.operation.duration). ' +
+              'Slow calls hold connections and streams open; a jump often comes with failures.',
             unit: UNIT.seconds,
             width: 24,
             queries: [latency(0.5), latency(0.95)],
@@ -212,7 +230,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Exporter targets up',
             description:
-              'Per target that exports ai-pricetag metrics: 1 when the last scrape succeeded, 0 when it failed. A target at 0 leaves a gap in spend.',
+              'Per target that exports ai-pricetag metrics: 1 when the last scrape succeeded, 0 when it failed. ' +
+              'A target at 0 leaves a gap in spend.',
             unit: UNIT.count,
             width: 8,
             min: 0,
@@ -222,7 +241,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Scrape duration',
             description:
-              'How long Prometheus takes to scrape each exporter. Growing with samples per scrape means label cardinality is growing (see docs/metrics.md for the bounds).',
+              'How long Prometheus takes to scrape each exporter. ' +
+              'Growing with samples per scrape means label cardinality is growing (see docs/metrics.md for the bounds).',
             unit: UNIT.seconds,
             width: 8,
             queries: [{ expr: ofExporters(PROMETHEUS_BUILTIN.scrapeDuration), legend: `{{${J}}} {{${I}}}` }],
@@ -230,7 +250,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Samples per scrape',
             description:
-              'Samples each exporter returns per scrape: the series count of ai-pricetag and everything else the process exports. Steady is healthy; steady growth is new label values (models, attribution) being added.',
+              'Samples each exporter returns per scrape: the series count of ai-pricetag and everything else the process exports. ' +
+              'Steady is healthy; steady growth is new label values (models, attribution) being added.',
             unit: UNIT.count,
             width: 8,
             queries: [{ expr: ofExporters(PROMETHEUS_BUILTIN.scrapeSamples), legend: `{{${J}}} {{${I}}}` }],

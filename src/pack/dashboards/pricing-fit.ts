@@ -67,7 +67,9 @@ export function conversationRows(sel: Selectors): Row[] {
         heatmapPanel({
           title: 'Cost per finished conversation ($currency)',
           description:
-            'Distribution of what one conversation cost, at actual prices, as conversations finish (idle for workUnits.idleTimeoutMs, evicted, or flushed at shutdown). Each column is a time slice, darker cells hold more conversations. A band moving up is conversations getting dearer: longer histories, more turns, a pricier model.',
+            'Distribution of what one conversation cost, at actual prices, as conversations finish (idle for workUnits.idleTimeoutMs, ' +
+            'evicted, or flushed at shutdown). Each column is a time slice, darker cells hold more conversations. ' +
+            'A band moving up is conversations getting dearer: longer histories, more turns, a pricier model.',
           unit: UNIT.count,
           log: true,
           queries: [
@@ -81,7 +83,10 @@ export function conversationRows(sel: Selectors): Row[] {
         timeseriesPanel({
           title: 'Cost per conversation percentiles, actual and under shadow plans',
           description:
-            'Median and 90th percentile of the cost of a conversation at actual prices (actual) and if the calls priced under plans with shadow plans had been priced under them instead. Where a shadow line sits below the actual one for the typical conversation but above it for the 90th percentile, the alternative plan is cheaper for short conversations and dearer for long ones.',
+            'Median and 90th percentile of the cost of a conversation at actual prices ' +
+            '(actual) and if the calls priced under plans with shadow plans had been priced under them instead. ' +
+            'Where a shadow line sits below the actual one for the typical conversation but above it for the 90th percentile, ' +
+            'the alternative plan is cheaper for short conversations and dearer for long ones.',
           unit: UNIT.money,
           dashed: ' p\\d+ (?!actual)',
           queries: [costQuantile(0.5), costQuantile(0.9)],
@@ -89,12 +94,15 @@ export function conversationRows(sel: Selectors): Row[] {
         timeseriesPanel({
           title: 'Mean cost per conversation, actual and under shadow plans',
           description:
-            'Total cost of the conversations finished in each time slice over their number: what an average conversation costs, at actual prices and under each shadow plan. The gap between the lines is what a switch of pricing model would change per conversation.',
+            'Total cost of the conversations finished in each time slice over their number: ' +
+            'what an average conversation costs, at actual prices and under each shadow plan. ' +
+            'The gap between the lines is what a switch of pricing model would change per conversation.',
           unit: UNIT.money,
           queries: [
             {
               expr: scenario(
-                `sum by (${C}, ${SP}) (rate(${sel.of(cost.sum, conversation)}[${RATE_INTERVAL}])) / sum by (${C}, ${SP}) (rate(${sel.of(cost.count, conversation)}[${RATE_INTERVAL}]))`,
+                `sum by (${C}, ${SP}) (rate(${sel.of(cost.sum, conversation)}[${RATE_INTERVAL}])) ` +
+                  `/ sum by (${C}, ${SP}) (rate(${sel.of(cost.count, conversation)}[${RATE_INTERVAL}]))`,
               ),
               legend: `{{${C}}} {{${SP}}}`,
             },
@@ -103,11 +111,14 @@ export function conversationRows(sel: Selectors): Row[] {
         timeseriesPanel({
           title: 'Calls and duration per conversation',
           description:
-            'Mean and 90th percentile of the AI calls a conversation makes, and its median duration (first call to end of last) on the right-hand scale. More calls per conversation at the same cost per call is the usual reason a conversation gets dearer.',
+            'Mean and 90th percentile of the AI calls a conversation makes, and its median duration (first call to end of last) on the ' +
+            'right-hand scale. More calls per conversation at the same cost per call is the usual reason a conversation gets dearer.',
           unit: UNIT.count,
           queries: [
             {
-              expr: `sum(rate(${sel.of(requests.sum, conversation)}[${RATE_INTERVAL}])) / sum(rate(${sel.of(requests.count, conversation)}[${RATE_INTERVAL}]))`,
+              expr:
+                `sum(rate(${sel.of(requests.sum, conversation)}[${RATE_INTERVAL}])) / ` +
+                `sum(rate(${sel.of(requests.count, conversation)}[${RATE_INTERVAL}]))`,
               legend: 'mean calls',
             },
             {
@@ -123,7 +134,8 @@ export function conversationRows(sel: Selectors): Row[] {
         statPanel({
           title: 'Conversations finished over the range',
           description:
-            'Conversations recorded over the range (at actual prices). Zero while traffic flows means no call carries a conversation id: set gen_ai.conversation.id on the active span, in baggage, or configure workUnits.conversationHeader.',
+            'Conversations recorded over the range (at actual prices). Zero while traffic flows means no call carries a conversation ' +
+            'id: set gen_ai.conversation.id on the active span, in baggage, or configure workUnits.conversationHeader.',
           unit: UNIT.count,
           width: 4,
           queries: [
@@ -133,7 +145,8 @@ export function conversationRows(sel: Selectors): Row[] {
         statPanel({
           title: 'Conversations in progress',
           description:
-            'Conversations each process is tracking now, summed. It is bounded per process by workUnits.maxActive; at the bound the least recently used are finished early.',
+            'Conversations each process is tracking now, summed. ' +
+            'It is bounded per process by workUnits.maxActive; at the bound the least recently used are finished early.',
           unit: UNIT.count,
           width: 4,
           queries: [{ expr: `sum(${sel.of(S.conversationsActive, conversation)})`, legend: 'in progress', instant: true }],
@@ -141,7 +154,8 @@ export function conversationRows(sel: Selectors): Row[] {
         statPanel({
           title: 'Conversations cut short (evicted) over the range',
           description:
-            'Conversations finished early because the table of conversations in progress was full. Above zero, conversation costs are understated (each part is counted as its own conversation): raise workUnits.maxActive or lower workUnits.idleTimeoutMs.',
+            'Conversations finished early because the table of conversations in progress was full. Above zero, conversation costs are ' +
+            'understated (each part is counted as its own conversation): raise workUnits.maxActive or lower workUnits.idleTimeoutMs.',
           unit: UNIT.count,
           width: 4,
           thresholds: [{ value: 1, color: 'orange' }],
@@ -182,7 +196,8 @@ export function pricingFitDashboard(): DashboardBuilder {
   return assembleDashboard({
     ref: DASHBOARDS.pricingFit,
     description:
-      'Pricing-model fit: the same traffic priced under alternative plans (shadow plans), the distribution of cost per call, and how much of the spend the largest calls pay.',
+      'Pricing-model fit: the same traffic priced under alternative plans (shadow plans), the distribution of cost per call, ' +
+      'and how much of the spend the largest calls pay.',
     filters: FILTERS,
     from: 'now-7d',
     rows: [
@@ -192,7 +207,9 @@ export function pricingFitDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Actual against shadow-plan cost per hour',
             description:
-              'For plans with shadow plans configured (shadowPlans, PRICETAG_SHADOW_PLANS): what the calls cost (solid) and what the same successful calls would have cost under each alternative plan (dashed). A dashed line below the solid one is money left on the table.',
+              'For plans with shadow plans configured (shadowPlans, PRICETAG_SHADOW_PLANS): ' +
+              'what the calls cost (solid) and what the same successful calls would have cost under each alternative plan (dashed). ' +
+              'A dashed line below the solid one is money left on the table.',
             unit: UNIT.money,
             width: 12,
             dashed: ' as ',
@@ -207,13 +224,16 @@ export function pricingFitDashboard(): DashboardBuilder {
           barGaugePanel({
             title: 'Shadow-plan cost as a share of actual, over the range',
             description:
-              'What each alternative plan would have charged for the same calls over the range, as a share of what they cost. Below 100% (green) the alternative is cheaper for this traffic; above, the current plan fits better.',
+              'What each alternative plan would have charged for the same calls over the range, as a share of what they cost. ' +
+              'Below 100% (green) the alternative is cheaper for this traffic; above, the current plan fits better.',
             unit: UNIT.share,
             width: 6,
             thresholds: [{ value: 1, color: 'text' }],
             queries: [
               {
-                expr: `sum by (${C}, ${P}, ${SP}) (increase(${shadow}[${RANGE}])) / on (${C}, ${P}) group_left sum by (${C}, ${P}) (increase(${actual}[${RANGE}]))`,
+                expr:
+                  `sum by (${C}, ${P}, ${SP}) (increase(${shadow}[${RANGE}])) ` +
+                  `/ on (${C}, ${P}) group_left sum by (${C}, ${P}) (increase(${actual}[${RANGE}]))`,
                 legend: `{{${P}}} → {{${SP}}}`,
                 instant: true,
               },
@@ -222,12 +242,15 @@ export function pricingFitDashboard(): DashboardBuilder {
           barGaugePanel({
             title: 'Saving with the shadow plan, over the range',
             description:
-              'Actual cost minus what the alternative plan would have charged for the same calls over the range. Positive: the alternative would have saved that much; negative: it would have cost more.',
+              'Actual cost minus what the alternative plan would have charged for the same calls over the range. ' +
+              'Positive: the alternative would have saved that much; negative: it would have cost more.',
             unit: UNIT.money,
             width: 6,
             queries: [
               {
-                expr: `sum by (${C}, ${P}) (increase(${actual}[${RANGE}])) - on (${C}, ${P}) group_right sum by (${C}, ${P}, ${SP}) (increase(${shadow}[${RANGE}]))`,
+                expr:
+                  `sum by (${C}, ${P}) (increase(${actual}[${RANGE}])) ` +
+                  `- on (${C}, ${P}) group_right sum by (${C}, ${P}, ${SP}) (increase(${shadow}[${RANGE}]))`,
                 legend: `{{${C}}} {{${P}}} → {{${SP}}}`,
                 instant: true,
               },
@@ -241,7 +264,8 @@ export function pricingFitDashboard(): DashboardBuilder {
           heatmapPanel({
             title: 'Cost per call ($currency)',
             description:
-              'Distribution of the cost of successful calls (ai_request_cost buckets, in $currency): each column is a time slice, darker cells hold more calls. Two bands mean two kinds of call; a band moving up is calls getting dearer.',
+              'Distribution of the cost of successful calls (ai_request_cost buckets, in $currency): each column is a time slice, ' +
+              'darker cells hold more calls. Two bands mean two kinds of call; a band moving up is calls getting dearer.',
             unit: UNIT.count,
             log: true,
             queries: [{ expr: `sum by (le) (increase(${sel.of(cost.bucket)}[${RATE_INTERVAL}]))`, legend: '{{le}}', format: 'heatmap' }],
@@ -249,14 +273,18 @@ export function pricingFitDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Cost per call percentiles by plan ($currency)',
             description:
-              'Median, 90th and 99th percentile of the cost of a call under each plan, in $currency, estimated from the histogram buckets (so only as fine as the buckets). A wide gap between p50 and p99 means a few calls cost far more than the typical one.',
+              'Median, 90th and 99th percentile of the cost of a call under each plan, in $currency, ' +
+              'estimated from the histogram buckets (so only as fine as the buckets). ' +
+              'A wide gap between p50 and p99 means a few calls cost far more than the typical one.',
             unit: UNIT.count,
             queries: [quantile(0.5), quantile(0.9), quantile(0.99)],
           }),
           tablePanel({
             title: 'Share of spend paid by the largest calls ($currency)',
             description:
-              'For each cost boundary (in $currency): the share of calls over the range that cost more, and the share of spend those calls paid at the least (each counted at the boundary, the histogram cannot tell more). A few percent of calls paying most of the spend is a flat per-call price subsidising them, or a per-token price worth a look.',
+              'For each cost boundary (in $currency): the share of calls over the range that cost more, and the share of spend those ' +
+              'calls paid at the least (each counted at the boundary, the histogram cannot tell more). A few percent of calls paying ' +
+              'most of the spend is a flat per-call price subsidising them, or a per-token price worth a look.',
             unit: UNIT.share,
             queries: [
               { expr: perBoundary((b) => `(1 - ${callsAtMost(b)} / ${calls})`), format: 'table', instant: true },
@@ -271,11 +299,15 @@ export function pricingFitDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Mean over median cost per call by plan ($currency)',
             description:
-              'Average cost of a call divided by the median one, per plan. Near 1 calls cost about the same; well above 1 a minority of large calls pulls the average up: who subsidises whom under a flat price.',
+              'Average cost of a call divided by the median one, per plan. Near 1 calls cost about the same; ' +
+              'well above 1 a minority of large calls pulls the average up: who subsidises whom under a flat price.',
             unit: UNIT.times,
             queries: [
               {
-                expr: `(sum by (${P}) (rate(${sel.of(cost.sum)}[${RATE_INTERVAL}])) / sum by (${P}) (rate(${sel.of(cost.count)}[${RATE_INTERVAL}]))) / ${quantile(0.5).expr}`,
+                expr:
+                  `(sum by (${P}) (rate(${sel.of(cost.sum)}[${RATE_INTERVAL}])) ` +
+                  `/ sum by (${P}) (rate(${sel.of(cost.count)}[${RATE_INTERVAL}]))) ` +
+                  `/ ${quantile(0.5).expr}`,
                 legend: `{{${P}}}`,
               },
             ],

@@ -41,7 +41,9 @@ export function spendDashboard(): DashboardBuilder {
   const byLabel = (title: string, label: string, what: string, width = 8) =>
     timeseriesPanel({
       title: `Spend per hour by ${title}`,
-      description: `Spend rate (per hour) by ${what}, stacked: the top of the stack is the total. A band that widens is where spend grows; hover for each ${what}'s share.`,
+      description:
+        `Spend rate (per hour) by ${what}, stacked: the top of the stack is the total. ` +
+        `A band that widens is where spend grows; hover for each ${what}'s share.`,
       unit: UNIT.money,
       stack: true,
       width,
@@ -60,14 +62,16 @@ export function spendDashboard(): DashboardBuilder {
           statPanel({
             title: 'Spend over the range',
             description:
-              'Total charged for AI calls over the selected time range, per currency (choose "This month so far" for the month to date). Counter resets from restarts are absorbed.',
+              'Total charged for AI calls over the selected time range, ' +
+              'per currency (choose "This month so far" for the month to date). Counter resets from restarts are absorbed.',
             unit: UNIT.money,
             queries: [{ expr: overRange([]), legend: legend([]), instant: true }],
           }),
           statPanel({
             title: 'Spend per hour now',
             description:
-              'The current pace of spend, per hour, over the last rate interval. The sparkline shows the pace across the range: a step up is a change in traffic or price.',
+              'The current pace of spend, per hour, over the last rate interval. ' +
+              'The sparkline shows the pace across the range: a step up is a change in traffic or price.',
             unit: UNIT.money,
             sparkline: true,
             queries: [{ expr: hourly([]), legend: legend([]) }],
@@ -81,14 +85,16 @@ export function spendDashboard(): DashboardBuilder {
           statPanel({
             title: 'Average cost per call',
             description:
-              'Spend over the range divided by the successful calls over the range, per currency. Compare with the cost-per-call panels below to see when it moved.',
+              'Spend over the range divided by the successful calls over the range, per currency. ' +
+              'Compare with the cost-per-call panels below to see when it moved.',
             unit: UNIT.money,
             queries: [{ expr: `${overRange([])} / sum by (${C}) (increase(${successes}[${RANGE}]))`, legend: legend([]), instant: true }],
           }),
           statPanel({
             title: 'Most used budget',
             description:
-              'The highest share of any budget spent over its window (from the budget recording rules; no data without them). Orange from 80%, red when a budget is used up.',
+              'The highest share of any budget spent over its window (from the budget recording rules; no data without them). ' +
+              'Orange from 80%, red when a budget is used up.',
             unit: UNIT.share,
             thresholds: [
               { value: 0.8, color: 'orange' },
@@ -106,13 +112,16 @@ export function spendDashboard(): DashboardBuilder {
           statPanel({
             title: 'Firing cost alerts',
             description:
-              'Alerts of the ai-pricetag pack firing now (budgets, drift, unpriced calls, exporter). 0 is good; follow the link to the budgets, or see Alertmanager and docs/runbook.md.',
+              'Alerts of the ai-pricetag pack firing now (budgets, drift, unpriced calls, exporter). ' +
+              '0 is good; follow the link to the budgets, or see Alertmanager and docs/runbook.md.',
             unit: UNIT.count,
             thresholds: [{ value: 1, color: 'red' }],
             links: [DASHBOARDS.budgets],
             queries: [
               {
-                expr: `count(${PROMETHEUS_BUILTIN.alerts}{${eq(LABEL.alertState, 'firing')},${matches(LABEL.alertName, alertNames)}}) or vector(0)`,
+                expr:
+                  `count(${PROMETHEUS_BUILTIN.alerts}{${eq(LABEL.alertState, 'firing')},${matches(LABEL.alertName, alertNames)}}) ` +
+                  `or vector(0)`,
                 legend: 'firing',
                 instant: true,
               },
@@ -131,21 +140,24 @@ export function spendDashboard(): DashboardBuilder {
           barGaugePanel({
             title: 'Top 10 models over the range',
             description:
-              'The ten models that cost the most over the selected range, per currency. Long bars are where a cheaper model or a smaller prompt saves the most.',
+              'The ten models that cost the most over the selected range, per currency. ' +
+              'Long bars are where a cheaper model or a smaller prompt saves the most.',
             unit: UNIT.money,
             queries: [{ expr: `topk(10, ${overRange([LABEL.model])})`, legend: legend([LABEL.model]), instant: true }],
           }),
           pieChartPanel({
             title: 'Spend by pricing model over the range',
             description:
-              'Spend over the range by how the plans charge: per_request (a flat price per call), per_token, per_unit (characters, images, seconds…) or blended. Token-priced spend follows prompt sizes; per-request spend follows call counts.',
+              'Spend over the range by how the plans charge: per_request (a flat price per call), per_token, per_unit (characters, ' +
+              'images, seconds…) or blended. Token-priced spend follows prompt sizes; per-request spend follows call counts.',
             unit: UNIT.money,
             queries: [{ expr: overRange([LABEL.pricingModel]), legend: legend([LABEL.pricingModel]), instant: true }],
           }),
           barGaugePanel({
             title: 'Spend by plan and tier over the range',
             description:
-              'Spend over the range by catalog plan and pricing tier. A costly tier growing (advanced search, long context) is what the tier-drift dashboard explains.',
+              'Spend over the range by catalog plan and pricing tier. ' +
+              'A costly tier growing (advanced search, long context) is what the tier-drift dashboard explains.',
             unit: UNIT.money,
             links: [DASHBOARDS.tierDrift],
             queries: [
@@ -155,7 +167,8 @@ export function spendDashboard(): DashboardBuilder {
           tablePanel({
             title: 'Spend and calls by job, provider, model and operation over the range',
             description:
-              "One row per job, provider, model, operation and currency: spend (in the row's currency) and calls over the range. Rows without spend are unpriced calls (see the instrumentation health dashboard). Sort by a column header.",
+              "One row per job, provider, model, operation and currency: spend (in the row's currency) and calls over the range. " +
+              'Rows without spend are unpriced calls (see the instrumentation health dashboard). Sort by a column header.',
             unit: UNIT.none,
             width: 24,
             height: 9,
@@ -163,7 +176,9 @@ export function spendDashboard(): DashboardBuilder {
             queries: [
               { expr: overRange([LABEL.job, LABEL.provider, LABEL.model, LABEL.operation]), format: 'table', instant: true },
               {
-                expr: `sum by (${[LABEL.job, LABEL.provider, LABEL.model, LABEL.operation, C].join(', ')}) (increase(${sel.of(S.requests)}[${RANGE}]))`,
+                expr:
+                  `sum by (${[LABEL.job, LABEL.provider, LABEL.model, LABEL.operation, C].join(', ')}) ` +
+                  `(increase(${sel.of(S.requests)}[${RANGE}]))`,
                 format: 'table',
                 instant: true,
               },
@@ -188,7 +203,8 @@ export function spendDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Spend per hour against a day and a week earlier',
             description:
-              'The spend rate now (solid) against the same time a day and a week earlier (dashed). A gap that opens is a change in traffic or price; the same shape a day earlier is the daily cycle.',
+              'The spend rate now (solid) against the same time a day and a week earlier (dashed). ' +
+              'A gap that opens is a change in traffic or price; the same shape a day earlier is the daily cycle.',
             unit: UNIT.money,
             dashed: 'earlier$',
             queries: [
@@ -200,7 +216,8 @@ export function spendDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Average cost per call by plan',
             description:
-              'Spend divided by successful calls, per plan. A plan whose calls got more expensive while volume stayed flat points at bigger prompts or a costlier tier (see the tier-drift dashboard).',
+              'Spend divided by successful calls, per plan. A plan whose calls got more expensive while volume stayed flat points ' +
+              'at bigger prompts or a costlier tier (see the tier-drift dashboard).',
             unit: UNIT.money,
             links: [DASHBOARDS.tierDrift],
             queries: [
@@ -213,7 +230,8 @@ export function spendDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Calls per second by provider and plan',
             description:
-              'Call volume by provider and plan (calls without a plan are unpriced). Spend that grows with volume here is more traffic; spend that grows without it is price or size.',
+              'Call volume by provider and plan (calls without a plan are unpriced). ' +
+              'Spend that grows with volume here is more traffic; spend that grows without it is price or size.',
             unit: UNIT.perSecond,
             queries: [
               {
@@ -225,7 +243,8 @@ export function spendDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Billable usage per second by unit',
             description:
-              'Billable quantities per second by unit (input, cached and output tokens, characters, images, requests…). A unit that grows faster than calls means bigger calls.',
+              'Billable quantities per second by unit (input, cached and output tokens, characters, images, requests…). ' +
+              'A unit that grows faster than calls means bigger calls.',
             unit: UNIT.count,
             queries: [
               { expr: `sum by (${LABEL.usageUnit}) (rate(${sel.of(S.usage)}[${RATE_INTERVAL}]))`, legend: `{{${LABEL.usageUnit}}}` },
