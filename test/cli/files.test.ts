@@ -1,12 +1,19 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, EXIT, onUserPath } from '../../src/cli/io.js';
+import { ensureBuilt } from '../../scripts/ensure-build.mjs';
 import { pricetag } from '../support/cli.js';
 
 const BUDGETS = new URL('../../alerts/budgets.example.yaml', import.meta.url).pathname;
-const LITELLM = JSON.stringify({ 'gpt-x': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 } });
+const BUILT_CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+/** The uid and gid of `nobody` on Debian. */
+const NOBODY = 65534;
+const LITELLM = JSON.stringify({
+  'gpt-x': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 },
+});
 
 describe('pricetag and the files it is given', function () {
   const dir = mkdtempSync(join(tmpdir(), 'pricetag-files-'));
@@ -20,7 +27,11 @@ describe('pricetag and the files it is given', function () {
 
   it('says in one line, exit 1, that dashboards --out below a regular file is not a directory', async function () {
     const run = await pricetag('dashboards', '--out', join(file, 'sub'));
-    assert.deepEqual(run, { code: EXIT.invalid, stdout: '', stderr: `pricetag: cannot write dashboards to ${join(file, 'sub')}: not a directory\n` });
+    assert.deepEqual(run, {
+      code: EXIT.invalid,
+      stdout: '',
+      stderr: `pricetag: cannot write dashboards to ${join(file, 'sub')}: not a directory\n`,
+    });
   });
 
   it('says why dashboards --out cannot be a file, or hold a directory in place of a dashboard', async function () {
@@ -30,12 +41,19 @@ describe('pricetag and the files it is given', function () {
     const out = join(dir, 'dashboards');
     mkdirSync(join(out, 'ai-pricetag-spend.json'), { recursive: true });
     const inDir = await pricetag('dashboards', '--out', out);
-    assert.deepEqual([inDir.code, inDir.stderr], [EXIT.invalid, `pricetag: cannot write dashboards to ${out}: ${join(out, 'ai-pricetag-spend.json')}: is a directory\n`]);
+    assert.deepEqual(
+      [inDir.code, inDir.stderr],
+      [EXIT.invalid, `pricetag: cannot write dashboards to ${out}: ${join(out, 'ai-pricetag-spend.json')}: is a directory\n`],
+    );
   });
 
   it('says in one line, exit 1, why rules --out cannot be written', async function () {
     const below = await pricetag('rules', '--budgets', BUDGETS, '--out', join(file, 'rules.yml'));
-    assert.deepEqual(below, { code: EXIT.invalid, stdout: '', stderr: `pricetag: cannot write rules to ${join(file, 'rules.yml')}: not a directory\n` });
+    assert.deepEqual(below, {
+      code: EXIT.invalid,
+      stdout: '',
+      stderr: `pricetag: cannot write rules to ${join(file, 'rules.yml')}: not a directory\n`,
+    });
     const onDir = await pricetag('rules', '--budgets', BUDGETS, '--out', dir);
     assert.deepEqual([onDir.code, onDir.stderr], [EXIT.invalid, `pricetag: cannot write rules to ${dir}: is a directory\n`]);
   });
@@ -43,16 +61,27 @@ describe('pricetag and the files it is given', function () {
   it('says in one line, exit 1, why catalog import --out cannot be written', async function () {
     const out = join(dir, 'missing-dir', 'catalog.yaml');
     const run = await pricetag('catalog', 'import', '--from', 'litellm', litellm, '--out', out);
-    assert.deepEqual(run, { code: EXIT.invalid, stdout: '', stderr: `pricetag: cannot write the catalog to ${out}: no such file or directory\n` });
+    assert.deepEqual(run, {
+      code: EXIT.invalid,
+      stdout: '',
+      stderr: `pricetag: cannot write the catalog to ${out}: no such file or directory\n`,
+    });
   });
 
   it('says permission denied for an --out in a read-only directory', async function () {
-    if (process.getuid?.() === 0) this.skip(); // root writes anywhere
     const readOnly = join(dir, 'read-only');
     mkdirSync(readOnly);
-    chmodSync(readOnly, 0o500);
+    chmodSync(readOnly, 0o555);
     const out = join(readOnly, 'rules.yml');
-    const run = await pricetag('rules', '--budgets', BUDGETS, '--out', out);
+    const args = ['rules', '--budgets', BUDGETS, '--out', out];
+    let run: { code: number | null; stderr: string };
+    if (process.getuid?.() === 0) {
+      // Root writes anywhere: the built CLI runs as nobody instead, as a user would meet it.
+      ensureBuilt();
+      chmodSync(dir, 0o755);
+      const child = spawnSync(process.execPath, [BUILT_CLI, ...args], { uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
+      run = { code: child.status, stderr: child.stderr };
+    } else run = await pricetag(...args);
     assert.deepEqual([run.code, run.stderr], [EXIT.invalid, `pricetag: cannot write rules to ${out}: permission denied\n`]);
   });
 
@@ -79,13 +108,37 @@ describe('pricetag and the files it is given', function () {
   });
 
   it('turns only file system errors into user errors, in the words of the system', function () {
-    const userError = (message: string) => (err: unknown) => err instanceof CliError && err.exitCode === EXIT.invalid && err.message === message;
-    const denied = Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', errno: -13, syscall: 'open', path: 'out.yml' });
-    assert.throws(() => onUserPath('write rules to', 'out.yml', () => { throw denied; }), userError('cannot write rules to out.yml: permission denied'));
+    const userError = (message: string) => (err: unknown) =>
+      err instanceof CliError && err.exitCode === EXIT.invalid && err.message === message;
+    const denied = Object.assign(new Error('EACCES: permission denied, open'), {
+      code: 'EACCES',
+      errno: -13,
+      syscall: 'open',
+      path: 'out.yml',
+    });
+    assert.throws(
+      () =>
+        onUserPath('write rules to', 'out.yml', () => {
+          throw denied;
+        }),
+      userError('cannot write rules to out.yml: permission denied'),
+    );
     const unknown = Object.assign(new Error('odd'), { code: 'EODD', errno: -99999, syscall: 'open' });
-    assert.throws(() => onUserPath('write rules to', 'out.yml', () => { throw unknown; }), userError('cannot write rules to out.yml: EODD'));
+    assert.throws(
+      () =>
+        onUserPath('write rules to', 'out.yml', () => {
+          throw unknown;
+        }),
+      userError('cannot write rules to out.yml: EODD'),
+    );
 
     const bug = new TypeError('x is undefined');
-    assert.throws(() => onUserPath('write rules to', 'out.yml', () => { throw bug; }), (err) => err === bug);
+    assert.throws(
+      () =>
+        onUserPath('write rules to', 'out.yml', () => {
+          throw bug;
+        }),
+      (err) => err === bug,
+    );
   });
 });
