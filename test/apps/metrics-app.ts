@@ -24,7 +24,11 @@ instrumentation.setMeterProvider(metrics.meterProvider);
 
 for (const call of calls) {
   for (let i = 0; i < call.times; i++) {
-    const res = await fetch(`${origin}${call.base}${call.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(call.body) });
+    const res = await fetch(`${origin}${call.base}${call.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(call.body),
+    });
     await res.arrayBuffer();
   }
 }

@@ -14,7 +14,11 @@ instrumentation.setMeterProvider(metrics.meterProvider);
 process.stdout.write(`ready ${new URL(metrics.url).port}\n`);
 
 setInterval(() => {
-  void fetch(`${origin}/tavily/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'tides', search_depth: depth }) })
+  void fetch(`${origin}/tavily/search`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'tides', search_depth: depth }),
+  })
     .then((r) => r.arrayBuffer())
     .catch(() => undefined);
 }, 1000 / rate);

@@ -74,10 +74,19 @@ describe('a call whose adapter fails', function () {
 
   it('is priced normally when nothing fails (the same harness, for contrast)', function () {
     const adapter = faultyAdapter('finish');
-    const ok: ProviderAdapter = { ...adapter, route: (head) => {
-      const route = adapter.route(head)!;
-      return { ...route, begin: (req, h) => ({ ...route.begin(req, h), finish: () => ({ items: [{ operation: 'chat', model: 'gpt-4o-mini', usage: { input_tokens: 1000 } }] }) }) };
-    } };
+    const ok: ProviderAdapter = {
+      ...adapter,
+      route: (head) => {
+        const route = adapter.route(head)!;
+        return {
+          ...route,
+          begin: (req, h) => ({
+            ...route.begin(req, h),
+            finish: () => ({ items: [{ operation: 'chat', model: 'gpt-4o-mini', usage: { input_tokens: 1000 } }] }),
+          }),
+        };
+      },
+    };
     const { call, records, errors } = harnessFor(ok);
     call.requestDone();
     call.response(200, () => 'application/json');

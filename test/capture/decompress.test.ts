@@ -45,7 +45,9 @@ function decode(header: string | undefined, input: Uint8Array, cuts: readonly nu
   });
 }
 
-const text = Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', usage: { prompt_tokens: 12, completion_tokens: 34 }, note: 'héllo 🎉'.repeat(200) }));
+const text = Buffer.from(
+  JSON.stringify({ model: 'gpt-4o-mini', usage: { prompt_tokens: 12, completion_tokens: 34 }, note: 'héllo 🎉'.repeat(200) }),
+);
 
 const encoders: Record<string, (b: Buffer) => Buffer> = {
   gzip: (b) => zlib.gzipSync(b),
@@ -78,7 +80,11 @@ describe('decodingSink', function () {
   it('passes identity (and no header, and an empty header) through unchanged', async function () {
     for (const header of ['identity', undefined, '', ' , identity ,']) {
       const result = await decode(header, text, [5, 100]);
-      assert.deepEqual({ ok: result.ok, ended: result.ended, doneCalls: result.doneCalls }, { ok: true, ended: true, doneCalls: 1 }, String(header));
+      assert.deepEqual(
+        { ok: result.ok, ended: result.ended, doneCalls: result.doneCalls },
+        { ok: true, ended: true, doneCalls: 1 },
+        String(header),
+      );
       assert.ok(result.bytes.equals(text), String(header));
     }
   });
@@ -168,7 +174,11 @@ describe('decodingSink', function () {
         async (payload, header, rawCuts) => {
           let encoded: Buffer = Buffer.from(payload);
           for (const e of header.split(',').map((s) => s.trim())) if (e !== 'identity') encoded = encoders[e]!(encoded);
-          const result = await decode(header, encoded, rawCuts.map((c) => c % (encoded.length + 1)));
+          const result = await decode(
+            header,
+            encoded,
+            rawCuts.map((c) => c % (encoded.length + 1)),
+          );
           assert.ok(result.ok);
           assert.equal(result.doneCalls, 1);
           assert.ok(result.bytes.equals(Buffer.from(payload)));
@@ -181,7 +191,19 @@ describe('decodingSink', function () {
 
 describe('isSupportedEncoding', function () {
   it('accepts no header, identity, the zlib encodings and stacks of them', function () {
-    for (const header of [undefined, '', 'identity', 'gzip', 'x-gzip', 'GZIP', 'br', 'deflate', 'gzip, br', ' br , gzip ', 'identity, deflate']) {
+    for (const header of [
+      undefined,
+      '',
+      'identity',
+      'gzip',
+      'x-gzip',
+      'GZIP',
+      'br',
+      'deflate',
+      'gzip, br',
+      ' br , gzip ',
+      'identity, deflate',
+    ]) {
       assert.equal(isSupportedEncoding(header), true, String(header));
     }
   });

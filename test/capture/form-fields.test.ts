@@ -19,7 +19,11 @@ function multipart(boundary: string, parts: readonly Part[], epilogue = '\r\n'):
     if (part.filename !== undefined) head += `; filename="${part.filename}"`;
     head += '\r\n';
     if (part.contentType !== undefined) head += `Content-Type: ${part.contentType}\r\n`;
-    chunks.push(Buffer.from(`${head}\r\n`), typeof part.body === 'string' ? Buffer.from(part.body, 'utf8') : Buffer.from(part.body), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`${head}\r\n`),
+      typeof part.body === 'string' ? Buffer.from(part.body, 'utf8') : Buffer.from(part.body),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--${epilogue}`));
   return Buffer.concat(chunks);
@@ -87,7 +91,8 @@ describe('form fields: multipart/form-data', function () {
     it('is read when the file part arrives in chunks that each end inside a delimiter near-miss', function () {
       const near = Buffer.from(`\r\n--${boundary.slice(0, 5)}`);
       const cuts: number[] = [];
-      for (let at = body.indexOf(near, fileStart); at !== -1 && at < fileEnd; at = body.indexOf(near, at + 1)) cuts.push(at + 3, at + near.length);
+      for (let at = body.indexOf(near, fileStart); at !== -1 && at < fileEnd; at = body.indexOf(near, at + 1))
+        cuts.push(at + 3, at + near.length);
       assert.ok(cuts.length > 100);
       assert.deepEqual(feed(multipartReader(boundary, specs), body, cuts), expected);
     });
@@ -205,7 +210,8 @@ describe('form fields: multipart/form-data', function () {
 
   it('reads the field name case-insensitively from headers in any order', function () {
     const body = Buffer.from(
-      `--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\nCONTENT-DISPOSITION: form-data; name="model"\r\n\r\nm\r\n--${boundary}--\r\n`,
+      `--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+        `CONTENT-DISPOSITION: form-data; name="model"\r\n\r\nm\r\n--${boundary}--\r\n`,
     );
     assert.deepEqual(feed(multipartReader(boundary, [value('model')]), body, range(1, body.length)), { model: ['m'] });
   });
@@ -263,7 +269,10 @@ describe('form fields: multipart/form-data', function () {
 });
 
 describe('form fields: application/x-www-form-urlencoded', function () {
-  const body = Buffer.from('text=Hello+world&target_lang=DE&text=caf%C3%A9%20au+lait&text=a%2Bb&text=h%C3%A9llo+%F0%9F%8E%89&text=&empty', 'utf8');
+  const body = Buffer.from(
+    'text=Hello+world&target_lang=DE&text=caf%C3%A9%20au+lait&text=a%2Bb&text=h%C3%A9llo+%F0%9F%8E%89&text=&empty',
+    'utf8',
+  );
 
   it('keeps repeated fields in order, decoding + and %20 as spaces and %2B as +', function () {
     const result = feed(urlEncodedReader([value('text'), value('target_lang')]), body);
@@ -307,7 +316,14 @@ describe('form fields: application/x-www-form-urlencoded', function () {
             if (k === 'a') (expected.a ??= []).push(v);
             if (k === 'b') (expected.b ??= []).push([...v].length);
           }
-          assert.deepEqual(feed(urlEncodedReader(specs), bytes, rawCuts.map((c) => c % (bytes.length + 1))), expected);
+          assert.deepEqual(
+            feed(
+              urlEncodedReader(specs),
+              bytes,
+              rawCuts.map((c) => c % (bytes.length + 1)),
+            ),
+            expected,
+          );
         },
       ),
       { numRuns: 300 },

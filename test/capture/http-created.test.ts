@@ -29,21 +29,24 @@ describe('http capture: the created channel', function () {
     h.reset();
   });
 
-  it('prices a call after unrelated ones were turned away, and one made through a reference taken before the instrumentation started', async function () {
-    const fixture = loadFixture('openai', 'chat-cached');
-    h.server.serve(fixture);
-    await post(http.request, `${h.server.origin}/health`, {});
-    await post(http.request, `${h.baseUrl('openai')}/chat/completions`, fixture.request.body);
-    h.instrumentation.disable();
-    const early = http.request;
-    h.instrumentation.enable();
-    assert.notEqual(http.request, early);
-    await post(early, `${h.server.origin}/health`, {});
-    await post(early, `${h.baseUrl('openai')}/chat/completions`, fixture.request.body);
-    const spans = await h.aiSpans();
-    assert.equal(spans.length, 2);
-    for (const span of spans) assert.equal(costOf(span), '0.0003369');
-  });
+  it(
+    'prices a call after unrelated ones were turned away, ' + 'and one made through a reference taken before the instrumentation started',
+    async function () {
+      const fixture = loadFixture('openai', 'chat-cached');
+      h.server.serve(fixture);
+      await post(http.request, `${h.server.origin}/health`, {});
+      await post(http.request, `${h.baseUrl('openai')}/chat/completions`, fixture.request.body);
+      h.instrumentation.disable();
+      const early = http.request;
+      h.instrumentation.enable();
+      assert.notEqual(http.request, early);
+      await post(early, `${h.server.origin}/health`, {});
+      await post(early, `${h.baseUrl('openai')}/chat/completions`, fixture.request.body);
+      const spans = await h.aiSpans();
+      assert.equal(spans.length, 2);
+      for (const span of spans) assert.equal(costOf(span), '0.0003369');
+    },
+  );
 
   it('leaves the application an unrelated request as it was', async function () {
     h.server.handle((_req, _body, res) => {

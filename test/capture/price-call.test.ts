@@ -31,7 +31,13 @@ const document = {
       ],
     },
     { id: 'openai/web-search', provider: 'openai', operations: ['web_search'], charges: [{ unit: 'requests', rate: '0.01' }] },
-    { id: 'openai/speech-eur', provider: 'openai', operations: ['speech'], currency: 'EUR', charges: [{ unit: 'characters', rate: '15', per: 1000000 }] },
+    {
+      id: 'openai/speech-eur',
+      provider: 'openai',
+      operations: ['speech'],
+      currency: 'EUR',
+      charges: [{ unit: 'characters', rate: '15', per: 1000000 }],
+    },
     {
       id: 'mistral/large-eur',
       provider: 'mistral',
@@ -46,7 +52,13 @@ const document = {
       operations: ['sentiment'],
       charges: [{ unit: 'characters', rate: '0.0001', per: 100, increment: 100, minimum: 300 }],
     },
-    { id: 'azure/own-chat', provider: 'azure-own', operations: ['chat'], models: ['gpt-4o-mini'], charges: [{ unit: 'input_tokens', rate: '1', per: 1000000 }] },
+    {
+      id: 'azure/own-chat',
+      provider: 'azure-own',
+      operations: ['chat'],
+      models: ['gpt-4o-mini'],
+      charges: [{ unit: 'input_tokens', rate: '1', per: 1000000 }],
+    },
   ],
 };
 
@@ -109,7 +121,11 @@ describe('priceFacts', function () {
     });
 
     it('costs 0 in the default currency when no plan was found or nothing was used', function () {
-      assert.deepEqual(cost(priceFacts(ctx(), { items: [chat('no-such-model')] }, 'error')), { amount: '0', currency: 'XTS', source: 'catalog' });
+      assert.deepEqual(cost(priceFacts(ctx(), { items: [chat('no-such-model')] }, 'error')), {
+        amount: '0',
+        currency: 'XTS',
+        source: 'catalog',
+      });
       assert.deepEqual(cost(priceFacts(ctx(), { items: [], noUsage: true }, 'error')), { amount: '0', currency: 'XTS', source: 'catalog' });
     });
 
@@ -155,7 +171,11 @@ describe('priceFacts', function () {
     });
 
     it('tries the fallback model under the other provider', function () {
-      const p = priceFacts(ctx({ provider: 'azure-openai', pricedAs: 'openai' }), { items: [chat('prod-chat', 1200, 100, { fallbackModel: 'gpt-4o-mini-2024-07-18' })] }, 'success');
+      const p = priceFacts(
+        ctx({ provider: 'azure-openai', pricedAs: 'openai' }),
+        { items: [chat('prod-chat', 1200, 100, { fallbackModel: 'gpt-4o-mini-2024-07-18' })] },
+        'success',
+      );
       assert.deepEqual(cost(p), { amount: MINI, currency: 'USD', source: 'catalog' });
     });
 
@@ -199,7 +219,11 @@ describe('priceFacts', function () {
     });
 
     it('reports why a part could not be priced, and takes the first priced part as main', function () {
-      const p = priceFacts(comprehend, { items: [part(42, 'no_such_op'), part(1001), part(5, 'other_op')], itemsAreParts: true }, 'success');
+      const p = priceFacts(
+        comprehend,
+        { items: [part(42, 'no_such_op'), part(1001), part(5, 'other_op')], itemsAreParts: true },
+        'success',
+      );
       assert.equal(p.main, p.items[1]);
       assert.deepEqual(cost(p), { amount: '0.0011', currency: 'USD', source: 'catalog' });
       assert.equal(p.unpricedReason, 'no_plan');

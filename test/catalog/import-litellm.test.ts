@@ -283,18 +283,21 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
       });
       assert.equal(price('openai', 'chat', model, usage, { search_context_size: 'high' }).cost, '0.0575');
       // OpenAI's default size is medium
-      assert.deepEqual(
-        (({ cost, tier }) => ({ cost, tier }))(price('openai', 'chat', model, usage)),
-        { cost: '0.0425', tier: 'search-medium' },
-      );
+      assert.deepEqual((({ cost, tier }) => ({ cost, tier }))(price('openai', 'chat', model, usage)), {
+        cost: '0.0425',
+        tier: 'search-medium',
+      });
       const tiers = planOf(result, model).tiers ?? [];
-      assert.deepEqual(tiers.map((t) => t.when?.search_context_size), ['low', 'high', undefined]);
+      assert.deepEqual(
+        tiers.map((t) => t.when?.search_context_size),
+        ['low', 'high', undefined],
+      );
       assert.ok(tiers.every((t) => t.charges.some((c) => c.unit === 'requests')));
       // Perplexity's default size is low: 1000 × 1e-06 + 500 × 1e-06 + 0.005
-      assert.deepEqual(
-        (({ cost, tier }) => ({ cost, tier }))(price('perplexity', 'chat', 'sonar', usage)),
-        { cost: '0.0065', tier: 'search-low' },
-      );
+      assert.deepEqual((({ cost, tier }) => ({ cost, tier }))(price('perplexity', 'chat', 'sonar', usage)), {
+        cost: '0.0065',
+        tier: 'search-low',
+      });
       assert.equal(price('perplexity', 'chat', 'sonar', usage, { search_context_size: 'high' }).cost, '0.0135');
     });
 
@@ -316,7 +319,10 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
     });
 
     it('keeps zero-price entries at rate 0', function () {
-      assert.deepEqual(planOf(result, 'lemonade/gpt-oss-20b-mxfp4-GGUF').charges?.map((c) => c.rate), ['0', '0']);
+      assert.deepEqual(
+        planOf(result, 'lemonade/gpt-oss-20b-mxfp4-GGUF').charges?.map((c) => c.rate),
+        ['0', '0'],
+      );
       assert.equal(price('openai', 'moderation', 'text-moderation-latest', { input_tokens: 1000 }).cost, '0');
     });
   });
@@ -364,7 +370,10 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
       assert.deepEqual(planOf(result, 'high/1024-x-1024/gpt-image-1').charges, [{ unit: 'images', rate: '0.167' }]);
       assert.ok(droppedFields(result, 'high/1024-x-1024/gpt-image-1').includes('input_cost_per_pixel'));
       // image tokens and the per-image fallback: the tokens are charged
-      assert.equal(allCharges(planOf(result, 'azure_ai/MAI-Image-2.5')).some((c) => c.unit === 'images'), false);
+      assert.equal(
+        allCharges(planOf(result, 'azure_ai/MAI-Image-2.5')).some((c) => c.unit === 'images'),
+        false,
+      );
       assert.deepEqual(droppedFields(result, 'azure_ai/MAI-Image-2.5'), ['output_cost_per_image']);
     });
 
@@ -474,14 +483,17 @@ describe('importLiteLLM options and odd input', function () {
       },
     });
     const plan = planOf(r, 'long-search');
-    assert.deepEqual(plan.tiers?.map((t) => t.name), [
-      'standard/search-low',
-      'standard/search-high',
-      'standard/search-medium',
-      'above-200k/search-low',
-      'above-200k/search-high',
-      'above-200k/search-medium',
-    ]);
+    assert.deepEqual(
+      plan.tiers?.map((t) => t.name),
+      [
+        'standard/search-low',
+        'standard/search-high',
+        'standard/search-medium',
+        'above-200k/search-low',
+        'above-200k/search-high',
+        'above-200k/search-medium',
+      ],
+    );
     assert.equal(validateCatalogValue(r.document, 'x').ok, true);
     const pricer = pricerOf(r);
     // 300000 × 2e-06 + 0.03

@@ -39,7 +39,15 @@ describe('catalog validation', function () {
   });
 
   it('locates problems in JSON catalogs too', function () {
-    const json = JSON.stringify({ catalog: 'j', currency: 'usd', plans: [{ id: 'x', provider: 'p', operations: ['chat'], charges: [{ unit: 'requests', rate: 'abc' }] }] }, null, 2);
+    const json = JSON.stringify(
+      {
+        catalog: 'j',
+        currency: 'usd',
+        plans: [{ id: 'x', provider: 'p', operations: ['chat'], charges: [{ unit: 'requests', rate: 'abc' }] }],
+      },
+      null,
+      2,
+    );
     assert.deepEqual(problems(json, 'c.json'), [
       'c.json:3:15: currency: must be an ISO 4217 code such as USD',
       'c.json:14:19: plans[0].charges[0].rate: must be a non-negative decimal',
@@ -75,7 +83,10 @@ describe('catalog validation', function () {
   });
 
   it('keeps rates exactly as written, beyond what a double can hold', function () {
-    const plan = planFromText('catalog: a\ncurrency: USD\nplans:\n  - { id: x, provider: p, operations: [chat], charges: [{ unit: requests, rate: 0.100000000000000000001 }] }\n');
+    const plan = planFromText(
+      'catalog: a\ncurrency: USD\nplans:\n' +
+        '  - { id: x, provider: p, operations: [chat], charges: [{ unit: requests, rate: 0.100000000000000000001 }] }\n',
+    );
     assert.equal(plan.tiers[0]!.charges[0]!.rate.toFixed(), '0.100000000000000000001');
   });
 

@@ -26,11 +26,29 @@ describe('pricetag catalog import', function () {
     const valid = await pricetag('validate', out);
     assert.equal(valid.code, 0, valid.stdout);
     // A converted plan prices through the CLI: gpt-4o-mini at LiteLLM's 1.5e-07 / 6e-07 per token.
-    const price = await pricetag('price', '--json', '--no-default', '-c', out, '--plan', 'litellm/gpt-4o-mini', '-u', 'input_tokens=1000', '-u', 'output_tokens=1000');
-    const excerpt = JSON.parse(readFileSync(sample, 'utf8')) as Record<string, { input_cost_per_token: number; output_cost_per_token: number }>;
+    const price = await pricetag(
+      'price',
+      '--json',
+      '--no-default',
+      '-c',
+      out,
+      '--plan',
+      'litellm/gpt-4o-mini',
+      '-u',
+      'input_tokens=1000',
+      '-u',
+      'output_tokens=1000',
+    );
+    const excerpt = JSON.parse(readFileSync(sample, 'utf8')) as Record<
+      string,
+      { input_cost_per_token: number; output_cost_per_token: number }
+    >;
     assert.ok(excerpt['gpt-4o-mini'], 'the excerpt holds gpt-4o-mini');
     assert.equal(price.code, 0, price.stdout + price.stderr);
-    const expected = (BigInt(Math.round(excerpt['gpt-4o-mini'].input_cost_per_token * 1e12)) + BigInt(Math.round(excerpt['gpt-4o-mini'].output_cost_per_token * 1e12))) * 1000n;
+    const expected =
+      (BigInt(Math.round(excerpt['gpt-4o-mini'].input_cost_per_token * 1e12)) +
+        BigInt(Math.round(excerpt['gpt-4o-mini'].output_cost_per_token * 1e12))) *
+      1000n;
     assert.equal(JSON.parse(price.stdout).cost, (Number(expected) / 1e12).toString());
   });
 

@@ -8,7 +8,13 @@ describe('pricetag catalog list', function () {
     assert.equal(run.code, 0);
     const lines = run.stdout.trim().split('\n');
     assert.match(lines[0]!, /^PLAN +PROVIDER +OPERATIONS +MODELS +TIER +WHEN +UNIT +RATE +PER +CURRENCY +FROM$/);
-    assert.ok(lines.some((l) => /^aws\/comprehend-sentiment +aws-comprehend +sentiment +\* +standard +\(default\) +characters +0\.0001 +100 step 100 min 300 +USD/.test(l)));
+    assert.ok(
+      lines.some((l) =>
+        /^aws\/comprehend-sentiment +aws-comprehend +sentiment +\* +standard +\(default\) +characters +0\.0001 +100 step 100 min 300 +USD/.test(
+          l,
+        ),
+      ),
+    );
     assert.ok(lines.some((l) => /^google\/gemini-2\.5-pro .* standard +input_tokens<=200000 +input_tokens +1\.25 +1000000 +USD/.test(l)));
     assert.ok(lines.some((l) => /^tavily\/search .* advanced +search_depth=advanced +requests +0\.016 +1 +USD/.test(l)));
     assert.equal(lines.at(-1), '4 plans, 10 rates');
@@ -17,11 +23,14 @@ describe('pricetag catalog list', function () {
   it('filters by provider and prints JSON rows', async function () {
     const run = await pricetag('catalog', 'list', '--no-default', '-c', fixture('design-example.yaml'), '--provider', 'openai', '--json');
     const rows = JSON.parse(run.stdout) as { plan: string; unit: string; rate: string }[];
-    assert.deepEqual(rows.map((r) => [r.plan, r.unit, r.rate]), [
-      ['openai/gpt-4o-mini', 'input_tokens', '0.15'],
-      ['openai/gpt-4o-mini', 'cached_input_tokens', '0.075'],
-      ['openai/gpt-4o-mini', 'output_tokens', '0.6'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.plan, r.unit, r.rate]),
+      [
+        ['openai/gpt-4o-mini', 'input_tokens', '0.15'],
+        ['openai/gpt-4o-mini', 'cached_input_tokens', '0.075'],
+        ['openai/gpt-4o-mini', 'output_tokens', '0.6'],
+      ],
+    );
   });
 
   it('rejects an unknown --provider or --operation with exit 2, listing the known ones', async function () {
@@ -44,7 +53,17 @@ describe('pricetag catalog list', function () {
   });
 
   it('still lists 0 plans when known filters match nothing together', async function () {
-    const run = await pricetag('catalog', 'list', '--no-default', '-c', fixture('design-example.yaml'), '--provider', 'openai', '--operation', 'search');
+    const run = await pricetag(
+      'catalog',
+      'list',
+      '--no-default',
+      '-c',
+      fixture('design-example.yaml'),
+      '--provider',
+      'openai',
+      '--operation',
+      'search',
+    );
     assert.deepEqual([run.code, run.stdout.trim().split('\n').at(-1), run.stderr], [0, '0 plans, 0 rates', '']);
   });
 });

@@ -10,7 +10,16 @@ const json = async (...argv: string[]) => {
 
 describe('pricetag price', function () {
   it('prices the DESIGN.md token example with the JSON contract', async function () {
-    const { code, body } = await json('--provider', 'openai', '--model', 'gpt-4o-mini', '--operation', 'chat', '--usage', 'input_tokens=1200');
+    const { code, body } = await json(
+      '--provider',
+      'openai',
+      '--model',
+      'gpt-4o-mini',
+      '--operation',
+      'chat',
+      '--usage',
+      'input_tokens=1200',
+    );
     assert.equal(code, 0);
     assert.deepEqual(body, {
       plan: 'openai/gpt-4o-mini',
@@ -44,7 +53,18 @@ describe('pricetag price', function () {
   });
 
   it('selects the Gemini long-context tier above 200k input tokens', async function () {
-    const { body } = await json('--provider', 'google', '--model', 'gemini-2.5-pro', '--operation', 'chat', '--usage', 'input_tokens=250000', '--usage', 'output_tokens=2000');
+    const { body } = await json(
+      '--provider',
+      'google',
+      '--model',
+      'gemini-2.5-pro',
+      '--operation',
+      'chat',
+      '--usage',
+      'input_tokens=250000',
+      '--usage',
+      'output_tokens=2000',
+    );
     assert.equal(body.tier, 'long-context');
     assert.equal(body.cost, '0.655');
   });
@@ -62,7 +82,18 @@ describe('pricetag price', function () {
   it('prices with the plan in force at --at', async function () {
     const before = await json('--provider', 'openai', '--model', 'gpt-4o-mini', '--operation', 'chat', '--at', '2024-07-17');
     assert.deepEqual([before.code, before.body], [3, { unpriced: true, reason: 'no_plan' }]);
-    const after = await json('--provider', 'openai', '--model', 'gpt-4o-mini', '--operation', 'chat', '--at', '2024-07-18', '--usage', 'output_tokens=1000000');
+    const after = await json(
+      '--provider',
+      'openai',
+      '--model',
+      'gpt-4o-mini',
+      '--operation',
+      'chat',
+      '--at',
+      '2024-07-18',
+      '--usage',
+      'output_tokens=1000000',
+    );
     assert.equal(after.body.cost, '0.6');
   });
 

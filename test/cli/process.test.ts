@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { pricetag } from '../support/cli.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Exit {
   readonly code: number | null;
@@ -79,6 +80,7 @@ describe('pricetag as a process', function () {
     const cli = new URL('../../src/cli/', import.meta.url).pathname;
     const files = readdirSync(cli, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     const version = packageVersion();
-    for (const file of files) assert.ok(!readFileSync(join(cli, file), 'utf8').includes(`'${version}'`), `src/cli/${file} spells the version ${version}`);
+    for (const file of files)
+      assert.ok(!readFileSync(join(cli, file), 'utf8').includes(`'${version}'`), `src/cli/${file} spells the version ${version}`);
   });
 });

@@ -10,11 +10,14 @@ const design = fixture('design-example.yaml');
 
 const CALLS = [
   // 1200 × 0.15/M + 300 × 0.6/M = 0.00036
-  '{"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":1200,"output_tokens":300},"conversation_id":"c-1","time":"2026-11-27T10:00:00Z"}',
+  '{"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":1200,"output_tokens":300},' +
+    '"conversation_id":"c-1","time":"2026-11-27T10:00:00Z"}',
   // 0.15 + 0.6 = 0.75
-  '{"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":1000000,"output_tokens":1000000},"conversation_id":"c-1","time":"2026-11-27T10:01:00Z"}',
+  '{"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":1000000,"output_tokens":1000000},' +
+    '"conversation_id":"c-1","time":"2026-11-27T10:01:00Z"}',
   // advanced search: 0.016
-  '{"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"advanced"},"conversation_id":"c-2","time":"2026-11-27T10:02:00Z"}',
+  '{"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"advanced"},' +
+    '"conversation_id":"c-2","time":"2026-11-27T10:02:00Z"}',
   '',
   '{"provider":"openai","operation":"chat","model":"gpt-99","usage":{"input_tokens":10}}',
 ];
@@ -96,7 +99,14 @@ describe('pricetag simulate', function () {
   });
 
   it('prints readable tables by default', async function () {
-    const run = await simulate('--usage-log', write('calls.jsonl', CALLS), '--plans', 'google/gemini-2.5-pro,tavily/search', '--at', '2026-11-27');
+    const run = await simulate(
+      '--usage-log',
+      write('calls.jsonl', CALLS),
+      '--plans',
+      'google/gemini-2.5-pro,tavily/search',
+      '--at',
+      '2026-11-27',
+    );
     assert.equal(run.code, 0);
     const lines = run.stdout.split('\n');
     assert.match(lines[0]!, /^usage log {2}.*calls\.jsonl: 4 calls$/);
@@ -122,7 +132,14 @@ describe('pricetag simulate', function () {
     assert.deepEqual([body.conversations, body.calls_without_conversation], [2, 1]);
     assert.equal(body.scenarios[0]!.conversations_with_unpriced_calls, 0);
     // c-1 = 0.00036 + 0.75, c-2 = 0.016
-    assert.deepEqual(body.scenarios[0]!.costs[0]!.conversations, { count: 2, p50: '0.016', p90: '0.75036', p99: '0.75036', max: '0.75036', top_10_percent_share: 0.9791 });
+    assert.deepEqual(body.scenarios[0]!.costs[0]!.conversations, {
+      count: 2,
+      p50: '0.016',
+      p90: '0.75036',
+      p99: '0.75036',
+      max: '0.75036',
+      top_10_percent_share: 0.9791,
+    });
 
     const text = await simulate('--usage-log', log, '--group-by', 'conversation');
     assert.match(text.stdout, /^grouped {4}2 conversations; 1 call without a conversation_id$/m);
@@ -131,7 +148,12 @@ describe('pricetag simulate', function () {
   });
 
   it('reports bad lines as FILE:LINE: reason, skips them, still prints the results and exits 1', async function () {
-    const log = write('bad.jsonl', [...CALLS, '{"provider":"openai","operation":"chat","usage":{"input_tokens":-1}}', 'not json', '{"provider":"openai","operation":"chat"}']);
+    const log = write('bad.jsonl', [
+      ...CALLS,
+      '{"provider":"openai","operation":"chat","usage":{"input_tokens":-1}}',
+      'not json',
+      '{"provider":"openai","operation":"chat"}',
+    ]);
     const run = await simulate('--usage-log', log, '--json');
     assert.equal(run.code, 1);
     const stderr = run.stderr.split('\n');
@@ -150,14 +172,22 @@ describe('pricetag simulate', function () {
     const run = await simulate('--usage-log', write('calls.jsonl', CALLS), '--plans', 'openai/gpt-4o-mini,tavily/serch');
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, 'pricetag: unknown plan "tavily/serch" in --plans; did you mean tavily/search?\n(pricetag catalog list shows every plan id)\n');
-    assert.deepEqual(closeMatches('anthropic/haiku', ['anthropic/claude-haiku-4-5', 'anthropic/claude-opus-5', 'openai/gpt-4o']), ['anthropic/claude-haiku-4-5']);
+    assert.equal(
+      run.stderr,
+      'pricetag: unknown plan "tavily/serch" in --plans; did you mean tavily/search?\n(pricetag catalog list shows every plan id)\n',
+    );
+    assert.deepEqual(closeMatches('anthropic/haiku', ['anthropic/claude-haiku-4-5', 'anthropic/claude-opus-5', 'openai/gpt-4o']), [
+      'anthropic/claude-haiku-4-5',
+    ]);
     assert.deepEqual(closeMatches('zzz', ['openai/gpt-4o']), []);
   });
 
   it('rejects bad options with exit 2', async function () {
     const log = write('calls.jsonl', CALLS);
-    assert.equal((await simulate('--usage-log', log, '--at', '2026-13-01')).stderr, 'pricetag: --at must be a date YYYY-MM-DD, got "2026-13-01"\n');
+    assert.equal(
+      (await simulate('--usage-log', log, '--at', '2026-13-01')).stderr,
+      'pricetag: --at must be a date YYYY-MM-DD, got "2026-13-01"\n',
+    );
     assert.equal((await simulate('--usage-log', log, '--group-by', 'team')).code, 2);
     assert.equal((await simulate('--usage-log', log, '--plans', 'a,,b')).code, 2);
     assert.equal((await simulate()).code, 2);
@@ -171,7 +201,14 @@ describe('pricetag simulate', function () {
   });
 
   it('locates catalog problems as the other commands do', async function () {
-    const run = await pricetag('simulate', '--no-default', '-c', fixture('invalid-catalog.yaml'), '--usage-log', write('calls.jsonl', CALLS));
+    const run = await pricetag(
+      'simulate',
+      '--no-default',
+      '-c',
+      fixture('invalid-catalog.yaml'),
+      '--usage-log',
+      write('calls.jsonl', CALLS),
+    );
     assert.equal(run.code, 1);
     assert.match(run.stderr, /invalid-catalog\.yaml:9:37: plans\[0\]\.charges\[0\]\.rate: must be a non-negative decimal/);
   });

@@ -32,7 +32,14 @@ describe('pricetag validate', function () {
   });
 
   it('has --help on every command', async function () {
-    for (const argv of [['--help'], ['validate', '--help'], ['price', '--help'], ['catalog', '--help'], ['catalog', 'list', '--help'], ['catalog', 'import', '--help']]) {
+    for (const argv of [
+      ['--help'],
+      ['validate', '--help'],
+      ['price', '--help'],
+      ['catalog', '--help'],
+      ['catalog', 'list', '--help'],
+      ['catalog', 'import', '--help'],
+    ]) {
       const run = await pricetag(...argv);
       assert.equal(run.code, 0, argv.join(' '));
       assert.match(run.stdout, /^Usage: pricetag/m, argv.join(' '));

@@ -7,9 +7,15 @@ import { DASHBOARDS, generateDashboards, renderDashboard } from '../../src/pack/
 import { pricetag } from '../support/cli.js';
 import { allPanels, committedDashboards, type DashboardJson, type PanelJson } from './support.js';
 
-const steps = (panel: PanelJson | undefined) => (panel?.fieldConfig?.defaults?.thresholds?.steps ?? []).flatMap((s) => (s.value === null ? [] : [s.value]));
+const steps = (panel: PanelJson | undefined) =>
+  (panel?.fieldConfig?.defaults?.thresholds?.steps ?? []).flatMap((s) => (s.value === null ? [] : [s.value]));
 const panel = (d: DashboardJson, title: RegExp) => allPanels(d).find((p) => title.test(p.title ?? ''));
-const read = (dir: string) => new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const read = (dir: string) =>
+  new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 
 describe('dashboards: generated from code, committed as JSON', function () {
   let dir: string;
@@ -23,7 +29,11 @@ describe('dashboards: generated from code, committed as JSON', function () {
   it('keeps every committed dashboards/*.json equal to what the generator writes', function () {
     const fresh = new Map(generateDashboards().map((d) => [d.file, renderDashboard(d.dashboard)]));
     const committed = committedDashboards();
-    assert.deepEqual([...committed.keys()], [...fresh.keys()].sort(), 'dashboards/ holds other files than the generator writes: run npm run build:dashboards');
+    assert.deepEqual(
+      [...committed.keys()],
+      [...fresh.keys()].sort(),
+      'dashboards/ holds other files than the generator writes: run npm run build:dashboards',
+    );
     for (const [file, text] of fresh) {
       assert.ok(committed.get(file)?.text === text, `dashboards/${file} is stale: run npm run build:dashboards`);
     }
@@ -51,10 +61,16 @@ describe('dashboards: generated from code, committed as JSON', function () {
 
   it('draws the burn-rate thresholds of the pack configuration on the budget panels', function () {
     const budgets = generateDashboards().find((d) => d.uid === DASHBOARDS.budgets.uid)!.dashboard as unknown as DashboardJson;
-    const factors = (severity: string) => BURN_RATE_WINDOWS.filter((w) => w.severity === severity).map((w) => w.factor).sort((a, b) => a - b);
+    const factors = (severity: string) =>
+      BURN_RATE_WINDOWS.filter((w) => w.severity === severity)
+        .map((w) => w.factor)
+        .sort((a, b) => a - b);
     assert.deepEqual(steps(panel(budgets, /^Fast burn/)), factors('critical'));
     assert.deepEqual(steps(panel(budgets, /^Slow burn/)), factors('warning'));
-    assert.deepEqual(steps(panel(budgets, /^Burn rate over/)), [...new Set(BURN_RATE_WINDOWS.map((w) => w.factor))].sort((a, b) => a - b));
+    assert.deepEqual(
+      steps(panel(budgets, /^Burn rate over/)),
+      [...new Set(BURN_RATE_WINDOWS.map((w) => w.factor))].sort((a, b) => a - b),
+    );
   });
 
   it('draws the drift thresholds of the defaults, or of the budgets file given with --budgets', async function () {
@@ -65,7 +81,11 @@ describe('dashboards: generated from code, committed as JSON', function () {
     assert.deepEqual(steps(panel(defaults, /^Calls per hour/)), [DEFAULT_ALERTS.tier_drift.min_requests_per_hour]);
 
     const file = join(dir, 'budgets.yaml');
-    writeFileSync(file, 'budgets:\n  - { name: b, amount: 10, currency: USD, window: 7d }\nalerts:\n  tier_drift: { threshold: 0.35, min_requests_per_hour: 10 }\n  cost_per_request_drift: { ratio: 2 }\n');
+    writeFileSync(
+      file,
+      'budgets:\n  - { name: b, amount: 10, currency: USD, window: 7d }\n' +
+        'alerts:\n  tier_drift: { threshold: 0.35, min_requests_per_hour: 10 }\n  cost_per_request_drift: { ratio: 2 }\n',
+    );
     const run = await pricetag('dashboards', '--budgets', file);
     assert.equal(run.code, 0, run.stderr);
     const custom = tierDrift(JSON.parse(run.stdout) as DashboardJson[]);

@@ -5,9 +5,33 @@ import { allPanels, committedDashboards, isRow, type DashboardJson, type PanelJs
 
 /** Panel types Grafana ships (core visualisations); anything else would import as "unknown panel". */
 const GRAFANA_PANEL_TYPES = new Set([
-  'row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'heatmap', 'piechart', 'barchart', 'histogram', 'text',
-  'state-timeline', 'status-history', 'xychart', 'trend', 'candlestick', 'logs', 'nodeGraph', 'traces', 'flamegraph',
-  'geomap', 'canvas', 'news', 'dashlist', 'alertlist', 'annolist', 'datagrid',
+  'row',
+  'timeseries',
+  'stat',
+  'gauge',
+  'bargauge',
+  'table',
+  'heatmap',
+  'piechart',
+  'barchart',
+  'histogram',
+  'text',
+  'state-timeline',
+  'status-history',
+  'xychart',
+  'trend',
+  'candlestick',
+  'logs',
+  'nodeGraph',
+  'traces',
+  'flamegraph',
+  'geomap',
+  'canvas',
+  'news',
+  'dashlist',
+  'alertlist',
+  'annolist',
+  'datagrid',
 ]);
 /** Grafana 11.0 wrote schema 39; the SDK writes the schema of the Grafana it was generated for. */
 const OLDEST_SCHEMA = 39;
@@ -43,7 +67,10 @@ describe('dashboards: Grafana import', function () {
     for (const d of dashboards) {
       for (const p of allPanels(d)) assert.ok(GRAFANA_PANEL_TYPES.has(p.type), `${name(d, p)}: panel type ${p.type}`);
       const ids = allPanels(d).map((p) => p.id);
-      assert.ok(ids.every((id) => Number.isInteger(id) && id! > 0), `${d.uid}: every panel has a positive integer id`);
+      assert.ok(
+        ids.every((id) => Number.isInteger(id) && id! > 0),
+        `${d.uid}: every panel has a positive integer id`,
+      );
       assert.equal(new Set(ids).size, ids.length, `${d.uid}: panel ids are unique`);
     }
   });
@@ -69,9 +96,13 @@ describe('dashboards: Grafana import', function () {
   it('reads every query through the $datasource variable, which defaults to the provisioned Prometheus', function () {
     for (const d of dashboards) {
       const ds = d.templating.list.find((v) => v.name === 'datasource');
-      assert.ok(ds !== undefined && ds.type === 'datasource' && ds.query === 'prometheus', `${d.uid}: a datasource variable of type prometheus`);
+      assert.ok(
+        ds !== undefined && ds.type === 'datasource' && ds.query === 'prometheus',
+        `${d.uid}: a datasource variable of type prometheus`,
+      );
       assert.equal(ds.current?.value, 'prometheus', `${d.uid}: defaults to uid prometheus`);
-      for (const v of d.templating.list.filter((x) => x.type === 'query')) assert.deepEqual(v.datasource, DATASOURCE, `${d.uid}: variable ${v.name}`);
+      for (const v of d.templating.list.filter((x) => x.type === 'query'))
+        assert.deepEqual(v.datasource, DATASOURCE, `${d.uid}: variable ${v.name}`);
       for (const p of dataPanels(d)) {
         assert.deepEqual(p.datasource, DATASOURCE, name(d, p));
         assert.ok((p.targets ?? []).length > 0, `${name(d, p)} has queries`);
@@ -107,7 +138,8 @@ describe('dashboards: Grafana import', function () {
         (d.links ?? []).some((l) => l.type === 'dashboards' && l.tags?.includes('ai-pricetag')),
         `${d.uid} links to the other dashboards of the pack`,
       );
-      for (const link of d.links ?? []) assert.equal(link.placement, undefined, `${d.uid}: links show above the panels, not in the controls menu`);
+      for (const link of d.links ?? [])
+        assert.equal(link.placement, undefined, `${d.uid}: links show above the panels, not in the controls menu`);
       for (const p of allPanels(d)) {
         for (const link of p.links ?? []) {
           assert.equal(link.placement, undefined, `${name(d, p)}: link placement`);

@@ -2,7 +2,17 @@ import { strict as assert } from 'node:assert';
 import { loadBudgetsFile } from '../../src/pack/budgets.js';
 import { generateRules } from '../../src/pack/rules.js';
 import { PROMETHEUS_SERIES as S } from '../../src/telemetry/semconv.js';
-import { checkPromQL, committedDashboards, labelValues, panelQueries, placeholderValues, root, substitute, variableQuery, type DashboardJson } from './support.js';
+import {
+  checkPromQL,
+  committedDashboards,
+  labelValues,
+  panelQueries,
+  placeholderValues,
+  root,
+  substitute,
+  variableQuery,
+  type DashboardJson,
+} from './support.js';
 
 /** Series Prometheus writes itself, each with why a dashboard may read it. */
 const PROMETHEUS_BUILTINS: Readonly<Record<string, string>> = {
@@ -13,7 +23,15 @@ const PROMETHEUS_BUILTINS: Readonly<Record<string, string>> = {
 };
 
 /** Histogram instruments: Prometheus serves them as _bucket, _sum and _count series. */
-const HISTOGRAMS = [S.requestCost, S.tokenUsage, S.operationDuration, S.usageCost, S.conversationCost, S.conversationRequests, S.conversationDuration];
+const HISTOGRAMS = [
+  S.requestCost,
+  S.tokenUsage,
+  S.operationDuration,
+  S.usageCost,
+  S.conversationCost,
+  S.conversationRequests,
+  S.conversationDuration,
+];
 
 function knownSeries(): Set<string> {
   const names = new Set<string>(Object.values(S));
@@ -71,7 +89,17 @@ describe('dashboards: PromQL', function () {
       }
     }
     // The instruments the pack is about are all on some dashboard.
-    for (const s of [S.cost, S.requests, S.usage, S.costShadow, S.unpricedRequests, S.catalogInfo, S.instrumentationErrors, `${S.requestCost}_bucket`, `${S.tokenUsage}_bucket`]) {
+    for (const s of [
+      S.cost,
+      S.requests,
+      S.usage,
+      S.costShadow,
+      S.unpricedRequests,
+      S.catalogInfo,
+      S.instrumentationErrors,
+      `${S.requestCost}_bucket`,
+      `${S.tokenUsage}_bucket`,
+    ]) {
       assert.ok(used.has(s), `no dashboard reads ${s}`);
     }
   });
@@ -84,13 +112,27 @@ describe('dashboards: PromQL', function () {
   });
 
   it('catches broken expressions, unknown series and undefined variables', function () {
-    for (const broken of ['sum(rate(ai_cost_total[5m])', 'ai_cost_total{job=}', 'sum by (job) rate(ai_cost_total[5m])', 'ai_cost_total[$__range]', 'rate(ai_cost_total[5m]) +']) {
-      assert.ok(problems(broken, known).some((p) => p.startsWith('parse error')), broken);
+    for (const broken of [
+      'sum(rate(ai_cost_total[5m])',
+      'ai_cost_total{job=}',
+      'sum by (job) rate(ai_cost_total[5m])',
+      'ai_cost_total[$__range]',
+      'rate(ai_cost_total[5m]) +',
+    ]) {
+      assert.ok(
+        problems(broken, known).some((p) => p.startsWith('parse error')),
+        broken,
+      );
     }
-    assert.deepEqual(problems('sum(rate(ai_costs_total[5m])) / sum(rate(ai_requests_total[5m]))', known), ['unknown metric ai_costs_total']);
+    assert.deepEqual(problems('sum(rate(ai_costs_total[5m])) / sum(rate(ai_requests_total[5m]))', known), [
+      'unknown metric ai_costs_total',
+    ]);
     assert.deepEqual(problems('job_plan:ai_requests:tier_drif > 0.2', known), ['unknown metric job_plan:ai_requests:tier_drif']);
     assert.deepEqual(problems('budget:ai_cost:burnrate1h > 14.4 and up == 1', known), []);
     assert.throws(() => substitute('rate(ai_cost_total{team=~"$team"}[5m])', { __range: '1h' }), /unknown variable \$team/);
-    assert.equal(substitute('increase(ai_cost_total{job=~"${job}"}[$__range])', { job: '.*', __range: '1h' }), 'increase(ai_cost_total{job=~".*"}[1h])');
+    assert.equal(
+      substitute('increase(ai_cost_total{job=~"${job}"}[$__range])', { job: '.*', __range: '1h' }),
+      'increase(ai_cost_total{job=~".*"}[1h])',
+    );
   });
 });

@@ -20,7 +20,8 @@ const TIME_VARIABLES = { __range: `${LOOKBACK_S}s`, __rate_interval: '10s', __in
 const NO_DATA_EXPECTED: Readonly<Record<string, string>> = {
   'Spend per hour against a day and a week earlier › B': 'offset 1d: needs a day of history',
   'Spend per hour against a day and a week earlier › C': 'offset 7d: needs a week of history',
-  'Instrumentation faults per second by stage': 'counts faults inside ai-pricetag, which healthy traffic never has (the stat beside it shows 0 through `or vector(0)`)',
+  'Instrumentation faults per second by stage':
+    'counts faults inside ai-pricetag, which healthy traffic never has (the stat beside it shows 0 through `or vector(0)`)',
 };
 
 interface ApiResult {
@@ -41,9 +42,16 @@ describe('dashboards against a real Prometheus scraping the demo', function () {
   }
 
   before(async function () {
-    assert.ok(hasBinary('prometheus') && hasBinary('prometheus-alertmanager'), 'prometheus and prometheus-alertmanager must be on PATH (apt-get install prometheus prometheus-alertmanager); .ci/run installs them');
+    assert.ok(
+      hasBinary('prometheus') && hasBinary('prometheus-alertmanager'),
+      'prometheus and prometheus-alertmanager must be on PATH (apt-get install prometheus prometheus-alertmanager); .ci/run installs them',
+    );
     // The demo as `npm run demo` runs it: emulator, zero-code service, Prometheus with the demo's time-scaled rules.
-    stack = await startDemoStack({ speed: DEMO_SPEED, prometheus: true, ports: { metrics: 0, prometheus: 0, alertmanager: 0, emulator: 0 } });
+    stack = await startDemoStack({
+      speed: DEMO_SPEED,
+      prometheus: true,
+      ports: { metrics: 0, prometheus: 0, alertmanager: 0, emulator: 0 },
+    });
     const prometheus = stack.prometheus!;
     // Enough evaluations of the recording rules that every range query has points, and the cycle's last phase (unpriced calls) reached.
     await prometheus.waitFor(`count_over_time(job_plan:ai_cost_per_request:baseline{job="${DEMO_JOB}"}[1m])`, (n) => n >= 25, 60_000);
@@ -62,7 +70,11 @@ describe('dashboards against a real Prometheus scraping the demo', function () {
       const next: Record<string, string>[] = [];
       for (const values of out) {
         const lv = labelValues(variableQuery(v))!;
-        const found = await api<string[]>(`/api/v1/label/${lv.label}/values`, { 'match[]': substitute(lv.selector, values), start: String(now - LOOKBACK_S), end: String(now) });
+        const found = await api<string[]>(`/api/v1/label/${lv.label}/values`, {
+          'match[]': substitute(lv.selector, values),
+          start: String(now - LOOKBACK_S),
+          end: String(now),
+        });
         assert.ok(found.length > 0, `${dashboard.uid}: variable ${v.name} (${variableQuery(v)}) finds values`);
         const current = v.current?.value;
         if (v.includeAll === true) next.push({ ...values, [v.name]: v.allValue ?? '.*' });
@@ -92,7 +104,12 @@ describe('dashboards against a real Prometheus scraping the demo', function () {
             const data =
               q.target.instant === true
                 ? await api<ApiResult>('/api/v1/query', { query: expr, time: String(now) })
-                : await api<ApiResult>('/api/v1/query_range', { query: expr, start: String(now - LOOKBACK_S), end: String(now), step: String(STEP_S) });
+                : await api<ApiResult>('/api/v1/query_range', {
+                    query: expr,
+                    start: String(now - LOOKBACK_S),
+                    end: String(now),
+                    step: String(STEP_S),
+                  });
             const hasData = (data.result ?? []).some((r) => (r.values === undefined ? r.value !== undefined : r.values.length > 0));
             const allowed = NO_DATA_EXPECTED[q.where] ?? NO_DATA_EXPECTED[q.panel.title ?? ''];
             if (!hasData && allowed === undefined) empty.push(`${where}: ${expr}`);
@@ -120,7 +137,9 @@ describe('dashboards against a real Prometheus scraping the demo', function () {
   });
 
   it('allow-lists only panels that exist', function () {
-    const wheres = new Set([...committedDashboards().values()].flatMap(({ json }) => panelQueries(json).flatMap((q) => [q.where, q.panel.title ?? ''])));
+    const wheres = new Set(
+      [...committedDashboards().values()].flatMap(({ json }) => panelQueries(json).flatMap((q) => [q.where, q.panel.title ?? ''])),
+    );
     for (const key of Object.keys(NO_DATA_EXPECTED)) assert.ok(wheres.has(key), `allow-list entry "${key}" names no panel query`);
   });
 });

@@ -35,7 +35,9 @@ export interface PanelJson {
   readonly datasource?: DatasourceRef;
   readonly targets?: readonly TargetJson[];
   readonly links?: readonly { readonly url?: string; readonly placement?: string }[];
-  readonly fieldConfig?: { readonly defaults?: { readonly unit?: string; readonly thresholds?: { readonly steps: readonly ThresholdStep[] } } };
+  readonly fieldConfig?: {
+    readonly defaults?: { readonly unit?: string; readonly thresholds?: { readonly steps: readonly ThresholdStep[] } };
+  };
   readonly options?: { readonly yAxis?: { readonly unit?: string } };
   readonly panels?: readonly PanelJson[];
 }
@@ -65,7 +67,9 @@ export interface DashboardJson {
 /** The committed dashboards, by file name. */
 export function committedDashboards(): Map<string, { text: string; json: DashboardJson }> {
   const out = new Map<string, { text: string; json: DashboardJson }>();
-  for (const file of readdirSync(dashboardsDir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dashboardsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const text = readFileSync(`${dashboardsDir}${file}`, 'utf8');
     out.set(file, { text, json: JSON.parse(text) as DashboardJson });
   }
@@ -90,7 +94,13 @@ export interface QueryRef {
 
 export function panelQueries(dashboard: DashboardJson): QueryRef[] {
   return allPanels(dashboard).flatMap((panel) =>
-    (panel.targets ?? []).map((target) => ({ dashboard, panel, target, expr: target.expr ?? '', where: `${panel.title ?? '?'} › ${target.refId ?? '?'}` })),
+    (panel.targets ?? []).map((target) => ({
+      dashboard,
+      panel,
+      target,
+      expr: target.expr ?? '',
+      where: `${panel.title ?? '?'} › ${target.refId ?? '?'}`,
+    })),
   );
 }
 

@@ -12,7 +12,13 @@ describe('reading the Prometheus exposition for the demo summary', function () {
       counter.add(0.5, { gen_ai_request_model: 'plain', gen_ai_provider_name: 'openai' });
       const samples = parseExposition(await endpoint.scrape());
       const cost = samples.filter((s) => s.name === 'ai_cost_total');
-      assert.deepEqual(cost.map((s) => [s.labels.gen_ai_request_model, s.value]).sort(), [[model, 0.25], ['plain', 0.5]].sort());
+      assert.deepEqual(
+        cost.map((s) => [s.labels.gen_ai_request_model, s.value]).sort(),
+        [
+          [model, 0.25],
+          ['plain', 0.5],
+        ].sort(),
+      );
       assert.deepEqual([...sumBy(samples, 'ai_cost_total', ['gen_ai_provider_name'])], [['openai', 0.75]]);
     } finally {
       await endpoint.close();
@@ -20,7 +26,9 @@ describe('reading the Prometheus exposition for the demo summary', function () {
   });
 
   it('skips comments and malformed lines, keeps special values', function () {
-    const samples = parseExposition(['# HELP x y', 'a{b="1"} 2', 'broken{b="1 3', 'c 4 1700000000000', 'd{e="f"} +Inf', 'g{h=1} 5', ''].join('\n'));
+    const samples = parseExposition(
+      ['# HELP x y', 'a{b="1"} 2', 'broken{b="1 3', 'c 4 1700000000000', 'd{e="f"} +Inf', 'g{h=1} 5', ''].join('\n'),
+    );
     assert.deepEqual(
       samples.map((s) => [s.name, s.labels, s.value]),
       [

@@ -16,7 +16,10 @@ const LISTEN_PORTS: Readonly<Record<string, number>> = { 'demo-service': 9464, p
 const PINNED_TAG = /^v?\d+\.\d+\.\d+(?:-[a-z0-9.]+)?$/;
 
 function dockerCompose(args: readonly string[], input?: string) {
-  assert.ok(hasBinary('docker-compose'), 'docker-compose is not on PATH: install it (Debian: apt-get install docker-compose); npm test and .ci/run do');
+  assert.ok(
+    hasBinary('docker-compose'),
+    'docker-compose is not on PATH: install it (Debian: apt-get install docker-compose); npm test and .ci/run do',
+  );
   return spawnSync('docker-compose', args, { cwd: root, encoding: 'utf8', input, timeout: 60_000 });
 }
 
@@ -48,7 +51,10 @@ describe('docker-compose.yml (the demo stack)', function () {
     assert.equal(configOf(text).status, 0, 'the unchanged text passes through stdin too');
     const broken = [
       ['an unknown option', text.replace(/^(\s+)image: prom\/prometheus:/m, '$1imagee: prom/prometheus:')],
-      ['a dependency on a service that does not exist', text.replace(/^(\s+)emulator:\n(\s+condition: service_healthy)/m, '$1emulatr:\n$2')],
+      [
+        'a dependency on a service that does not exist',
+        text.replace(/^(\s+)emulator:\n(\s+condition: service_healthy)/m, '$1emulatr:\n$2'),
+      ],
       ['a YAML error', text.replace(/^services:\n/m, 'services:\n  oops: [\n')],
     ] as const;
     for (const [what, copy] of broken) {
@@ -59,7 +65,14 @@ describe('docker-compose.yml (the demo stack)', function () {
   });
 
   it('has the services of the demo stack', function () {
-    assert.deepEqual(Object.keys(compose().services).sort(), ['alert-webhook', 'alertmanager', 'demo-service', 'emulator', 'grafana', 'prometheus']);
+    assert.deepEqual(Object.keys(compose().services).sort(), [
+      'alert-webhook',
+      'alertmanager',
+      'demo-service',
+      'emulator',
+      'grafana',
+      'prometheus',
+    ]);
   });
 
   it('pins every image it pulls to a version, and builds the Node services from a pinned base image', function () {
@@ -81,13 +94,21 @@ describe('docker-compose.yml (the demo stack)', function () {
   });
 
   it('keeps node_modules, dist, .cache and .git out of the image build context', function () {
-    const ignored = new Set(readFileSync(`${root}.dockerignore`, 'utf8').split('\n').map((l) => l.trim()));
+    const ignored = new Set(
+      readFileSync(`${root}.dockerignore`, 'utf8')
+        .split('\n')
+        .map((l) => l.trim()),
+    );
     for (const entry of ['node_modules', 'dist', '.cache', '.git']) assert.ok(ignored.has(entry), `.dockerignore lists ${entry}`);
   });
 
   it('mounts, builds from and reads env files that exist in the repository', function () {
     for (const [name, s] of Object.entries(compose().services)) {
-      const paths = [...bindMounts(s).map((m) => m.host), ...envFiles(s), ...(s.build === undefined ? [] : [s.build.context, s.build.dockerfile])];
+      const paths = [
+        ...bindMounts(s).map((m) => m.host),
+        ...envFiles(s),
+        ...(s.build === undefined ? [] : [s.build.context, s.build.dockerfile]),
+      ];
       for (const path of paths) {
         assert.ok(!path.startsWith('/') && !path.startsWith('../'), `${name}: ${path} is inside the repository`);
         assert.ok(existsSync(`${root}${path}`), `${name}: ${path} exists (a missing bind source would be created empty by Docker)`);
@@ -121,7 +142,11 @@ describe('docker-compose.yml (the demo stack)', function () {
     for (const e of endpoints) assert.ok(e.baseUrl.startsWith(`${env.EMULATOR_URL}/`), `${e.provider}: ${e.baseUrl} is under EMULATOR_URL`);
     assert.doesNotThrow(() => new ProviderRegistry(BUILT_IN_ADAPTERS, endpoints));
     const { pricetagEndpointsFor } = await import('../../examples/emulator/server.js');
-    assert.equal(env.PRICETAG_ENDPOINTS, pricetagEndpointsFor(env.EMULATOR_URL!), 'deploy/demo.env PRICETAG_ENDPOINTS is what the emulator serves');
+    assert.equal(
+      env.PRICETAG_ENDPOINTS,
+      pricetagEndpointsFor(env.EMULATOR_URL!),
+      'deploy/demo.env PRICETAG_ENDPOINTS is what the emulator serves',
+    );
   });
 
   it('configures the demo service as npm run demo does (examples/demo/stack.ts)', async function () {
@@ -154,13 +179,18 @@ describe('docker-compose.yml (the demo stack)', function () {
     for (const [name, s] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(s.depends_on ?? {})) {
         assert.ok(services[dependency] !== undefined, `${name} depends on ${dependency}, a service`);
-        if (condition === 'service_healthy') assert.ok(services[dependency]!.healthcheck !== undefined, `${dependency} has the healthcheck ${name} waits for`);
+        if (condition === 'service_healthy')
+          assert.ok(services[dependency]!.healthcheck !== undefined, `${dependency} has the healthcheck ${name} waits for`);
       }
       if (s.healthcheck === undefined) continue;
       assert.equal(s.healthcheck.test[0], 'CMD', `${name}: the healthcheck runs without a shell`);
       const port = listenPort(name, s);
       assert.ok(port !== undefined, `${name} has a known port`);
-      assert.match(s.healthcheck.test.join(' '), new RegExp(`127\\.0\\.0\\.1:${port}\\b|\\(${port}, '127\\.0\\.0\\.1'\\)`), `${name}: the healthcheck probes port ${port}`);
+      assert.match(
+        s.healthcheck.test.join(' '),
+        new RegExp(`127\\.0\\.0\\.1:${port}\\b|\\(${port}, '127\\.0\\.0\\.1'\\)`),
+        `${name}: the healthcheck probes port ${port}`,
+      );
     }
   });
 });

@@ -29,21 +29,34 @@ interface AlertmanagerConfig {
 }
 
 function tool(name: string, args: readonly string[]) {
-  assert.ok(hasBinary(name), `${name} is not on PATH: install it (Debian: apt-get install prometheus prometheus-alertmanager); npm test and .ci/run do`);
+  assert.ok(
+    hasBinary(name),
+    `${name} is not on PATH: install it (Debian: apt-get install prometheus prometheus-alertmanager); npm test and .ci/run do`,
+  );
   return spawnSync(name, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
 }
 
 /** `npm run build:demo-rules`, read from package.json so the test regenerates what the script writes. */
 function demoRulesScript(): { budgets: string; timeScale: number; minRange: string; out: string } {
-  const script = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts['build:demo-rules'] ?? '';
+  const script =
+    (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts['build:demo-rules'] ?? '';
   const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(script)?.[1];
   const [budgets, timeScale, minRange, out] = [arg('budgets'), arg('time-scale'), arg('min-range'), arg('out')];
-  assert.ok(budgets && timeScale && minRange && out, `package.json build:demo-rules names --budgets, --time-scale, --min-range and --out: ${script}`);
+  assert.ok(
+    budgets && timeScale && minRange && out,
+    `package.json build:demo-rules names --budgets, --time-scale, --min-range and --out: ${script}`,
+  );
   return { budgets, timeScale: Number(timeScale), minRange, out };
 }
 
 /** `*` of a rule_files glob, as Prometheus (Go's filepath.Match) reads it within one folder. */
-const globMatches = (glob: string, name: string) => new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`).test(name);
+const globMatches = (glob: string, name: string) =>
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  ).test(name);
 
 const hostPort = (url: string) => new URL(url).host;
 
@@ -55,7 +68,11 @@ describe('the demo stack configuration', function () {
     it(`passes promtool check config ${PROMETHEUS_CONFIG}, rules included`, function () {
       const run = tool('promtool', ['check', 'config', PROMETHEUS_CONFIG]);
       assert.equal(run.status, 0, run.stdout + run.stderr);
-      assert.match(run.stdout, new RegExp(`Checking ${demoRulesScript().out.replace(/\./g, '\\.')}\\n\\s+SUCCESS: \\d+ rules found`), 'the demo rules were found and checked');
+      assert.match(
+        run.stdout,
+        new RegExp(`Checking ${demoRulesScript().out.replace(/\./g, '\\.')}\\n\\s+SUCCESS: \\d+ rules found`),
+        'the demo rules were found and checked',
+      );
     });
 
     it('keeps the committed demo rules equal to what npm run build:demo-rules writes', function () {
@@ -76,7 +93,8 @@ describe('the demo stack configuration', function () {
       assert.equal(mountOf(s, PROMETHEUS_CONFIG), '/etc/prometheus/prometheus.yml', 'the image reads /etc/prometheus/prometheus.yml');
       const inContainer = mountOf(s, out);
       assert.equal(inContainer, `/etc/prometheus/${basename(out)}`);
-      for (const glob of config.rule_files) assert.ok(!glob.startsWith('/') && !glob.includes('/'), `rule_files ${glob} is relative to the configuration's folder`);
+      for (const glob of config.rule_files)
+        assert.ok(!glob.startsWith('/') && !glob.includes('/'), `rule_files ${glob} is relative to the configuration's folder`);
       assert.ok(
         config.rule_files.some((glob) => globMatches(glob, basename(out))),
         `rule_files ${config.rule_files.join(', ')} match ${basename(out)}`,
@@ -89,7 +107,10 @@ describe('the demo stack configuration', function () {
       const job = jobs.find((j) => j.job_name === 'demo-service');
       assert.ok(job, 'a scrape job named demo-service (the demo budgets select job="demo-service")');
       assert.equal(env.OTEL_SERVICE_NAME, job.job_name);
-      assert.deepEqual(job.static_configs.flatMap((c) => c.targets), [`demo-service:${env.OTEL_EXPORTER_PROMETHEUS_PORT}`]);
+      assert.deepEqual(
+        job.static_configs.flatMap((c) => c.targets),
+        [`demo-service:${env.OTEL_EXPORTER_PROMETHEUS_PORT}`],
+      );
       assert.match(readFileSync(`${root}${demoRulesScript().budgets}`, 'utf8'), /selector: \{ job: demo-service/);
     });
 
@@ -100,8 +121,14 @@ describe('the demo stack configuration', function () {
       const fors = [...rules.matchAll(/^\s+for: (\w+)$/gm)].map((m) => parseDuration(m[1]!));
       assert.ok(ranges.length > 0 && fors.length > 0 && [...ranges, ...fors].every(Number.isFinite));
       // A rate needs two samples inside its window.
-      assert.ok(2 * parseDuration(global.scrape_interval) <= Math.min(...ranges), `scrape_interval ${global.scrape_interval} is at most half of the shortest range (${Math.min(...ranges)}s)`);
-      assert.ok(parseDuration(global.evaluation_interval) <= Math.min(...fors), `evaluation_interval ${global.evaluation_interval} is at most the shortest for: (${Math.min(...fors)}s)`);
+      assert.ok(
+        2 * parseDuration(global.scrape_interval) <= Math.min(...ranges),
+        `scrape_interval ${global.scrape_interval} is at most half of the shortest range (${Math.min(...ranges)}s)`,
+      );
+      assert.ok(
+        parseDuration(global.evaluation_interval) <= Math.min(...fors),
+        `evaluation_interval ${global.evaluation_interval} is at most the shortest for: (${Math.min(...fors)}s)`,
+      );
     });
 
     it('sends alerts to the alertmanager service', function () {
@@ -127,7 +154,10 @@ describe('the demo stack configuration', function () {
       assert.equal(config.route.routes, undefined, 'no sub-routes: the root route takes every alert');
       const receiver = config.receivers.find((r) => r.name === config.route.receiver);
       const port = flag(service('alert-webhook').command, '--port');
-      assert.deepEqual(receiver?.webhook_configs?.map((w) => w.url), [`http://alert-webhook:${port}/alerts`]);
+      assert.deepEqual(
+        receiver?.webhook_configs?.map((w) => w.url),
+        [`http://alert-webhook:${port}/alerts`],
+      );
     });
   });
 
@@ -147,11 +177,17 @@ describe('the demo stack configuration', function () {
       assert.equal(ds.isDefault, true);
       assert.equal(hostPort(String(ds.url)), 'prometheus:9090');
       assert.deepEqual(service('prometheus').ports, ['9090:9090']);
-      assert.equal((ds.jsonData as { timeInterval?: string }).timeInterval, prometheus().global.scrape_interval, 'the datasource knows the scrape interval ($__rate_interval)');
+      assert.equal(
+        (ds.jsonData as { timeInterval?: string }).timeInterval,
+        prometheus().global.scrape_interval,
+        'the datasource knows the scrape interval ($__rate_interval)',
+      );
     });
 
     it('loads the dashboards of ./dashboards into the folder ai-pricetag', function () {
-      const { providers } = readYaml<{ providers: { folder: string; type: string; options: { path: string } }[] }>(`${GRAFANA_PROVISIONING}/dashboards/ai-pricetag.yml`);
+      const { providers } = readYaml<{ providers: { folder: string; type: string; options: { path: string } }[] }>(
+        `${GRAFANA_PROVISIONING}/dashboards/ai-pricetag.yml`,
+      );
       assert.equal(providers.length, 1);
       assert.equal(providers[0]!.type, 'file');
       assert.equal(providers[0]!.folder, 'ai-pricetag');

@@ -34,7 +34,12 @@ describe('provisioning docker-compose for the deploy tests', function () {
   describe('npm test (scripts/test.mjs)', function () {
     // It exits before running anything when a tool is still missing, which every case here ensures.
     const testScript = (bin: string) =>
-      spawnSync(process.execPath, [join(root, 'scripts/test.mjs')], { cwd: root, encoding: 'utf8', env: { PATH: bin, HOME: tmpdir() }, timeout: 20_000 });
+      spawnSync(process.execPath, [join(root, 'scripts/test.mjs')], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { PATH: bin, HOME: tmpdir() },
+        timeout: 20_000,
+      });
 
     it('says to install docker-compose when it is missing and cannot be installed', function () {
       const path = fakePath(OTHER_TOOLS, false);
@@ -71,7 +76,8 @@ describe('provisioning docker-compose for the deploy tests', function () {
       assert.ok(start >= 0 && end > start, '.ci/run has an `if ! command -v … fi` provisioning step');
       return lines.slice(start, end + 1).join('\n');
     }
-    const runStep = (bin: string) => spawnSync('/bin/bash', ['-c', `set -euo pipefail\n${provisioningStep()}`], { encoding: 'utf8', env: { PATH: bin } });
+    const runStep = (bin: string) =>
+      spawnSync('/bin/bash', ['-c', `set -euo pipefail\n${provisioningStep()}`], { encoding: 'utf8', env: { PATH: bin } });
 
     it('installs docker-compose with the other Debian packages when it is missing', function () {
       const path = fakePath(OTHER_TOOLS, true);

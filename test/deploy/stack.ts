@@ -41,7 +41,8 @@ export function service(name: string): Service {
   return s;
 }
 
-export const envFiles = (s: Service): string[] => (s.env_file === undefined ? [] : typeof s.env_file === 'string' ? [s.env_file] : [...s.env_file]);
+export const envFiles = (s: Service): string[] =>
+  s.env_file === undefined ? [] : typeof s.env_file === 'string' ? [s.env_file] : [...s.env_file];
 
 /** KEY=VALUE lines of an env file (no quoting or expansion: compose reads these files literally too). */
 export function readEnvFile(path: string): Record<string, string> {

@@ -5,7 +5,13 @@ import { instrumentedEmulator, lastEntry, sseData, type InstrumentedEmulator } f
 
 interface GeminiChunk {
   candidates: { content: { parts: { text: string }[] }; finishReason?: string }[];
-  usageMetadata: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number; cachedContentTokenCount?: number; totalTokenCount: number };
+  usageMetadata: {
+    promptTokenCount: number;
+    candidatesTokenCount: number;
+    thoughtsTokenCount?: number;
+    cachedContentTokenCount?: number;
+    totalTokenCount: number;
+  };
   modelVersion: string;
 }
 
@@ -60,7 +66,10 @@ describe('the emulator answering Gemini over fetch, priced by ai-pricetag', func
 
   it('prices a prompt over 200k tokens to gemini-2.5-pro at the long-context tier, a short one at standard', async function () {
     this.timeout(60_000);
-    const long = await gemini('gemini-2.5-pro', 'generateContent', { ...contents('word '.repeat(164_000)), generationConfig: { maxOutputTokens: 50 } });
+    const long = await gemini('gemini-2.5-pro', 'generateContent', {
+      ...contents('word '.repeat(164_000)),
+      generationConfig: { maxOutputTokens: 50 },
+    });
     const body = (await long.json()) as GeminiChunk;
     assert.equal(body.usageMetadata.promptTokenCount, 205_000);
     assert.ok(body.usageMetadata.candidatesTokenCount + (body.usageMetadata.thoughtsTokenCount ?? 0) <= 50);
@@ -74,7 +83,9 @@ describe('the emulator answering Gemini over fetch, priced by ai-pricetag', func
   });
 
   it('reports an explicit context cache inside promptTokenCount', async function () {
-    const body = (await (await gemini('gemini-2.5-pro', 'generateContent', { cachedContent: 'cachedContents/abc123', ...contents('Summarise chapter 3.') })).json()) as GeminiChunk;
+    const body = (await (
+      await gemini('gemini-2.5-pro', 'generateContent', { cachedContent: 'cachedContents/abc123', ...contents('Summarise chapter 3.') })
+    ).json()) as GeminiChunk;
     const cached = body.usageMetadata.cachedContentTokenCount!;
     assert.ok(cached >= 4096);
     assert.equal(body.usageMetadata.promptTokenCount, cached + Math.ceil('Summarise chapter 3.'.length / 4));
@@ -83,7 +94,12 @@ describe('the emulator answering Gemini over fetch, priced by ai-pricetag', func
   });
 
   it('answers embedContent with a vector and its prompt tokens', async function () {
-    const body = (await (await gemini('gemini-embedding-001', 'embedContent', { content: { parts: [{ text: 'red bicycle and more' }] }, outputDimensionality: 16 })).json()) as {
+    const body = (await (
+      await gemini('gemini-embedding-001', 'embedContent', {
+        content: { parts: [{ text: 'red bicycle and more' }] },
+        outputDimensionality: 16,
+      })
+    ).json()) as {
       embedding: { values: number[] };
       usageMetadata: { promptTokenCount: number };
     };
@@ -120,12 +136,25 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
   });
 
   it('prices Tavily searches by depth: advanced at the advanced tier, basic by default', async function () {
-    const advanced = await axios.post(`${setup.emulator.baseUrls.tavily}/search`, { query: 'how do tides work', search_depth: 'advanced', max_results: 3, include_usage: true });
+    const advanced = await axios.post(`${setup.emulator.baseUrls.tavily}/search`, {
+      query: 'how do tides work',
+      search_depth: 'advanced',
+      max_results: 3,
+      include_usage: true,
+    });
     assert.equal(advanced.data.results.length, 3);
     assert.deepEqual(advanced.data.usage, { credits: 2 });
     assert.equal(typeof advanced.data.request_id, 'string');
     let span = single(await setup.h.aiSpans());
-    assert.deepEqual([span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.amount'], span.attributes['ai.usage.credits']], ['tavily/search', 'advanced', 0.016, 2]);
+    assert.deepEqual(
+      [
+        span.attributes['ai.pricing.plan'],
+        span.attributes['ai.pricing.tier'],
+        span.attributes['ai.cost.amount'],
+        span.attributes['ai.usage.credits'],
+      ],
+      ['tavily/search', 'advanced', 0.016, 2],
+    );
 
     setup.h.reset();
     const basic = await axios.post(`${setup.emulator.baseUrls.tavily}/search`, { query: 'printing press' });
@@ -139,7 +168,10 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
     const response = await axios.post(`${setup.emulator.baseUrls['google-cloud-vision']}/v1/images:annotate`, {
       requests: [
         { image: { content: 'iVBORw0KGgo=' }, features: [{ type: 'LABEL_DETECTION', maxResults: 3 }, { type: 'WEB_DETECTION' }] },
-        { image: { source: { imageUri: 'gs://bucket/photo.jpg' } }, features: [{ type: 'LABEL_DETECTION' }, { type: 'SAFE_SEARCH_DETECTION' }] },
+        {
+          image: { source: { imageUri: 'gs://bucket/photo.jpg' } },
+          features: [{ type: 'LABEL_DETECTION' }, { type: 'SAFE_SEARCH_DETECTION' }],
+        },
       ],
     });
     const [first, second] = response.data.responses as Record<string, unknown>[];
@@ -154,7 +186,11 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
 
   it('answers Translation v2 with one translation per text, priced per character', async function () {
     const q = ['Hello world', 'Good morning'];
-    const response = await axios.post(`${setup.emulator.baseUrls['google-cloud-translate']}/language/translate/v2`, { q, target: 'de', format: 'text' });
+    const response = await axios.post(`${setup.emulator.baseUrls['google-cloud-translate']}/language/translate/v2`, {
+      q,
+      target: 'de',
+      format: 'text',
+    });
     const translations = response.data.data.translations as { translatedText: string; detectedSourceLanguage: string }[];
     assert.equal(translations.length, 2);
     assert.ok(translations.every((t, i) => t.translatedText.length > 0 && t.translatedText !== q[i]));
@@ -173,7 +209,10 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
       [13, 12],
     );
     const span = single(await setup.h.aiSpans());
-    assert.deepEqual([span.attributes['ai.pricing.plan'], span.attributes['ai.cost.currency'], span.attributes['ai.usage.characters']], ['deepl/api-pro', 'EUR', 25]);
+    assert.deepEqual(
+      [span.attributes['ai.pricing.plan'], span.attributes['ai.cost.currency'], span.attributes['ai.usage.characters']],
+      ['deepl/api-pro', 'EUR', 25],
+    );
   });
 
   it('answers Comprehend DetectSentiment posted to the base URL with x-amz-target', async function () {
@@ -192,7 +231,11 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
   });
 
   it('answers an unknown AWS action as AWS does, and unknown paths with 404 JSON', async function () {
-    const unknown = await axios.post(setup.emulator.baseUrls['aws-comprehend'], {}, { headers: { 'x-amz-target': 'Comprehend_20171127.Nope' }, validateStatus: () => true });
+    const unknown = await axios.post(
+      setup.emulator.baseUrls['aws-comprehend'],
+      {},
+      { headers: { 'x-amz-target': 'Comprehend_20171127.Nope' }, validateStatus: () => true },
+    );
     assert.deepEqual([unknown.status, unknown.data.__type], [400, 'UnknownOperationException']);
     const missing = await axios.post(`${setup.emulator.baseUrls.openai}/nothing/here`, {}, { validateStatus: () => true });
     assert.equal(missing.status, 404);
@@ -204,7 +247,10 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
   });
 
   it('answers the OpenAI-compatible APIs: Mistral chat and Perplexity Sonar with its own cost', async function () {
-    const mistral = await axios.post(`${setup.emulator.baseUrls.mistral}/chat/completions`, { model: 'mistral-large-2512', messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+    const mistral = await axios.post(`${setup.emulator.baseUrls.mistral}/chat/completions`, {
+      model: 'mistral-large-2512',
+      messages: [{ role: 'user', content: 'x'.repeat(400) }],
+    });
     assert.equal(mistral.data.usage.prompt_tokens, 106);
     let span = single(await setup.h.aiSpans());
     assert.equal(span.attributes['ai.pricing.plan'], 'mistral/mistral-large-3');
@@ -217,16 +263,27 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
     });
     assert.equal(sonar.data.usage.search_context_size, 'medium');
     span = single(await setup.h.aiSpans());
-    assert.deepEqual([span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.source']], ['perplexity/sonar', 'medium', 'provider']);
+    assert.deepEqual(
+      [span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.source']],
+      ['perplexity/sonar', 'medium', 'provider'],
+    );
     // The cost Perplexity reports agrees with the catalog's price of the same usage.
     assert.equal(setup.h.records[0]?.cost?.amount.toNumber(), setup.h.records[0]?.cost?.catalogAmount?.toNumber());
   });
 
   it('answers Exa search with costDollars, which becomes the provider-reported cost', async function () {
-    const response = await axios.post(`${setup.emulator.baseUrls.exa}/search`, { query: 'observability tools', type: 'neural', numResults: 2, contents: { text: true } });
+    const response = await axios.post(`${setup.emulator.baseUrls.exa}/search`, {
+      query: 'observability tools',
+      type: 'neural',
+      numResults: 2,
+      contents: { text: true },
+    });
     assert.equal(response.data.results.length, 2);
     assert.equal(response.data.costDollars.total, 0.007);
     const span = single(await setup.h.aiSpans());
-    assert.deepEqual([span.attributes['ai.pricing.plan'], span.attributes['ai.cost.amount'], span.attributes['ai.cost.source']], ['exa/search', 0.007, 'provider']);
+    assert.deepEqual(
+      [span.attributes['ai.pricing.plan'], span.attributes['ai.cost.amount'], span.attributes['ai.cost.source']],
+      ['exa/search', 0.007, 'provider'],
+    );
   });
 });

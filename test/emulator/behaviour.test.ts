@@ -18,7 +18,11 @@ async function withEmulator<T>(options: EmulatorOptions, run: (emulator: Emulato
 }
 
 function post(emulator: Emulator, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${emulator.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${emulator.origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 /** What a response says, without the fields that are wall-clock time. */
@@ -34,8 +38,16 @@ describe('the emulator’s randomness, faults and request log', function () {
     const run = (seed: number) =>
       withEmulator({ seed }, async (emulator) => {
         const answers: unknown[] = [];
-        for (let i = 0; i < 3; i++) answers.push(content((await (await post(emulator, '/openai/v1/chat/completions', CHAT)).json()) as Record<string, unknown>));
-        const stream = await (await post(emulator, '/anthropic/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 500, stream: true, messages: [{ role: 'user', content: 'hi' }] })).text();
+        for (let i = 0; i < 3; i++)
+          answers.push(content((await (await post(emulator, '/openai/v1/chat/completions', CHAT)).json()) as Record<string, unknown>));
+        const stream = await (
+          await post(emulator, '/anthropic/v1/messages', {
+            model: 'claude-haiku-4-5',
+            max_tokens: 500,
+            stream: true,
+            messages: [{ role: 'user', content: 'hi' }],
+          })
+        ).text();
         answers.push(sseData(stream));
         answers.push(await (await post(emulator, '/tavily/search', { query: 'tides', search_depth: 'advanced' })).json());
         return answers;
@@ -51,11 +63,16 @@ describe('the emulator’s randomness, faults and request log', function () {
     const prompts = ['alpha', 'beta', 'gamma', 'delta'].map((w) => ({ ...CHAT, messages: [{ role: 'user', content: w }] }));
     const inOrder = await withEmulator({ seed: 5 }, async (e) => {
       const out: unknown[] = [];
-      for (const p of prompts) out.push(content((await (await post(e, '/openai/v1/chat/completions', p)).json()) as Record<string, unknown>));
+      for (const p of prompts)
+        out.push(content((await (await post(e, '/openai/v1/chat/completions', p)).json()) as Record<string, unknown>));
       return out;
     });
     const concurrent = await withEmulator({ seed: 5, latencyMs: 5 }, (e) =>
-      Promise.all([...prompts].reverse().map(async (p) => content((await (await post(e, '/openai/v1/chat/completions', p)).json()) as Record<string, unknown>))),
+      Promise.all(
+        [...prompts]
+          .reverse()
+          .map(async (p) => content((await (await post(e, '/openai/v1/chat/completions', p)).json()) as Record<string, unknown>)),
+      ),
     );
     assert.deepEqual(concurrent.reverse(), inOrder);
   });
@@ -66,7 +83,11 @@ describe('the emulator’s randomness, faults and request log', function () {
       for (let i = 0; i < 60; i++) {
         let outcome: string;
         try {
-          const response = await post(emulator, '/anthropic/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: `question ${i}` }] });
+          const response = await post(emulator, '/anthropic/v1/messages', {
+            model: 'claude-haiku-4-5',
+            max_tokens: 20,
+            messages: [{ role: 'user', content: `question ${i}` }],
+          });
           const body = (await response.json()) as { type: string; error: { type: string } };
           assert.equal(body.type, 'error');
           outcome = `${response.status} ${body.error.type}`;
@@ -84,7 +105,9 @@ describe('the emulator’s randomness, faults and request log', function () {
       assert.deepEqual(
         stats.byFault,
         Object.fromEntries(
-          [...outcomes].map(([k, n]) => [k === 'dropped' ? 'drop' : k.slice(0, 3), n]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+          [...outcomes]
+            .map(([k, n]) => [k === 'dropped' ? 'drop' : k.slice(0, 3), n])
+            .sort(([a], [b]) => String(a).localeCompare(String(b))),
         ),
       );
       assert.equal(stats.byStatus['0'], outcomes.get('dropped'));
@@ -116,7 +139,10 @@ describe('the emulator’s randomness, faults and request log', function () {
     await withEmulator({}, async (emulator) => {
       const response = await post(emulator, '/openai/v1/chat/completions', CHAT, { 'x-emulator-fault': 'teapot' });
       assert.equal(response.status, 400);
-      assert.match(((await response.json()) as { error: { message: string } }).error.message, /429, 500, overloaded, drop, drop-mid-stream/);
+      assert.match(
+        ((await response.json()) as { error: { message: string } }).error.message,
+        /429, 500, overloaded, drop, drop-mid-stream/,
+      );
     });
   });
 
@@ -125,10 +151,23 @@ describe('the emulator’s randomness, faults and request log', function () {
       const secret = 'sk-never-log-this-key';
       const marker = 'Zanzibarquux';
       const openai = new OpenAI({ apiKey: secret, baseURL: emulator.baseUrls.openai, maxRetries: 0 });
-      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `${marker} is my secret prompt` }] });
-      await post(emulator, `/google/v1beta/models/gemini-2.5-flash:generateContent?key=${secret}`, { contents: [{ parts: [{ text: marker }] }] }, { 'x-goog-api-key': secret });
+      await openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: `${marker} is my secret prompt` }],
+      });
+      await post(
+        emulator,
+        `/google/v1beta/models/gemini-2.5-flash:generateContent?key=${secret}`,
+        { contents: [{ parts: [{ text: marker }] }] },
+        { 'x-goog-api-key': secret },
+      );
       await post(emulator, '/tavily/search', { api_key: secret, query: marker });
-      await post(emulator, '/openai/v1/chat/completions', { ...CHAT, messages: [{ role: 'user', content: marker }] }, { authorization: `Bearer ${secret}`, 'x-emulator-fault': '429' });
+      await post(
+        emulator,
+        '/openai/v1/chat/completions',
+        { ...CHAT, messages: [{ role: 'user', content: marker }] },
+        { authorization: `Bearer ${secret}`, 'x-emulator-fault': '429' },
+      );
       const served = await (await fetch(`${emulator.origin}/_emulator/requests`)).text();
       for (const text of [JSON.stringify(emulator.requests), served]) {
         assert.ok(!text.includes(secret), 'no key');
@@ -147,7 +186,14 @@ describe('the emulator’s randomness, faults and request log', function () {
       await post(emulator, '/tavily/search', { query: 'q' });
       await post(emulator, '/tavily/search', { query: 'q' }, { 'x-emulator-fault': '500' });
       const stats = (await (await fetch(`${emulator.origin}/_emulator/stats`)).json()) as Record<string, unknown>;
-      assert.deepEqual(stats, { total: 2, inFlight: 0, byProvider: { tavily: 2 }, byOperation: { 'tavily search': 2 }, byStatus: { '200': 1, '500': 1 }, byFault: { '500': 1 } });
+      assert.deepEqual(stats, {
+        total: 2,
+        inFlight: 0,
+        byProvider: { tavily: 2 },
+        byOperation: { 'tavily search': 2 },
+        byStatus: { '200': 1, '500': 1 },
+        byFault: { '500': 1 },
+      });
       const described = (await (await fetch(`${emulator.origin}/_emulator/endpoints`)).json()) as { pricetagEndpoints: string };
       assert.equal(described.pricetagEndpoints, emulator.pricetagEndpoints);
       assert.equal((await fetch(`${emulator.origin}/_emulator/requests`, { method: 'DELETE' })).status, 204);
@@ -170,7 +216,9 @@ describe('the emulator’s randomness, faults and request log', function () {
   it('answers with the same content whatever the latency and chunk delay', async function () {
     const body = { model: 'claude-haiku-4-5', max_tokens: 400, stream: true, messages: [{ role: 'user', content: 'hi' }] };
     const fast = await withEmulator({ seed: 8 }, async (e) => sseData(await (await post(e, '/anthropic/v1/messages', body)).text()));
-    const slow = await withEmulator({ seed: 8, latencyMs: 20, chunkDelayMs: 2 }, async (e) => sseData(await (await post(e, '/anthropic/v1/messages', body)).text()));
+    const slow = await withEmulator({ seed: 8, latencyMs: 20, chunkDelayMs: 2 }, async (e) =>
+      sseData(await (await post(e, '/anthropic/v1/messages', body)).text()),
+    );
     assert.deepEqual(slow, fast);
   });
 

@@ -35,7 +35,11 @@ describe('the emulator CLI (examples/emulator/main.ts)', function () {
       const [, endpoints] = await waitFor(output, /^PRICETAG_ENDPOINTS=(\S+)$/m, exited);
       assert.ok(endpoints!.startsWith(`openai=${origin}/openai/v1,anthropic=${origin}/anthropic,google=${origin}/google,`), endpoints);
       assert.equal((await fetch(`${origin}/healthz`)).status, 200);
-      const response = await fetch(`${origin}/tavily/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'q' }) });
+      const response = await fetch(`${origin}/tavily/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'q' }),
+      });
       assert.equal(response.status, 200);
     } finally {
       child.kill('SIGTERM');

@@ -27,7 +27,11 @@ describe('the emulator answering the official openai client, priced by ai-pricet
 
   it('answers a chat completion whose usage the span prices exactly', async function () {
     const prompt = words(400);
-    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }], max_tokens: 500 });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: prompt }],
+      max_tokens: 500,
+    });
     assert.equal(completion.object, 'chat.completion');
     assert.equal(completion.model, 'gpt-4o-mini-2024-07-18');
     const usage = completion.usage!;
@@ -49,14 +53,36 @@ describe('the emulator answering the official openai client, priced by ai-pricet
 
     const entry = lastEntry(setup.emulator);
     assert.deepEqual(
-      { provider: entry.provider, operation: entry.operation, model: entry.model, status: entry.status, stream: entry.stream, path: entry.path },
-      { provider: 'openai', operation: 'chat.completions', model: 'gpt-4o-mini', status: 200, stream: false, path: '/openai/v1/chat/completions' },
+      {
+        provider: entry.provider,
+        operation: entry.operation,
+        model: entry.model,
+        status: entry.status,
+        stream: entry.stream,
+        path: entry.path,
+      },
+      {
+        provider: 'openai',
+        operation: 'chat.completions',
+        model: 'gpt-4o-mini',
+        status: 200,
+        stream: false,
+        path: '/openai/v1/chat/completions',
+      },
     );
   });
 
   it('grows input tokens with the prompt and keeps output within max_tokens', async function () {
-    const short = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: words(200) }], max_tokens: 5 });
-    const long = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: words(4000) }], max_tokens: 5 });
+    const short = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: words(200) }],
+      max_tokens: 5,
+    });
+    const long = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: words(4000) }],
+      max_tokens: 5,
+    });
     assert.equal(long.usage!.prompt_tokens - short.usage!.prompt_tokens, (4000 - 200) / 4);
     for (const c of [short, long]) {
       assert.ok(c.usage!.completion_tokens <= 5);
@@ -67,7 +93,14 @@ describe('the emulator answering the official openai client, priced by ai-pricet
 
   it('serves a repeated prompt of 1,024 tokens or more partly from the prompt cache, in 128-token steps', async function () {
     const system = words(8000, 'policy');
-    const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, { role: 'user', content: 'Next question?' }] });
+    const ask = () =>
+      client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: 'Next question?' },
+        ],
+      });
     const first = await ask();
     setup.h.reset();
     const second = await ask();
@@ -112,7 +145,12 @@ describe('the emulator answering the official openai client, priced by ai-pricet
   });
 
   it('answers the Responses API as JSON and as a stream ending in response.completed', async function () {
-    const response = await client.responses.create({ model: 'gpt-4.1-nano', instructions: words(40), input: words(400), max_output_tokens: 300 });
+    const response = await client.responses.create({
+      model: 'gpt-4.1-nano',
+      instructions: words(40),
+      input: words(400),
+      max_output_tokens: 300,
+    });
     assert.equal(response.object, 'response');
     assert.equal(response.usage!.input_tokens, 7 + 10 + 100);
     assert.ok(response.usage!.output_tokens <= 300);
@@ -147,7 +185,12 @@ describe('the emulator answering the official openai client, priced by ai-pricet
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], 103);
 
     setup.h.reset();
-    const floats = await client.embeddings.create({ model: 'text-embedding-3-large', input: 'abc', dimensions: 8, encoding_format: 'float' });
+    const floats = await client.embeddings.create({
+      model: 'text-embedding-3-large',
+      input: 'abc',
+      dimensions: 8,
+      encoding_format: 'float',
+    });
     assert.equal(floats.data[0]!.embedding.length, 8);
     span = single(await setup.h.aiSpans());
     assert.equal(span.attributes['ai.pricing.plan'], 'openai/text-embedding-3-large');
@@ -159,7 +202,10 @@ describe('the emulator answering the official openai client, priced by ai-pricet
     assert.ok(high.data![0]!.b64_json!.length > 0);
     assert.equal(high.usage!.output_tokens, 4160);
     let span = single(await setup.h.aiSpans());
-    assert.deepEqual([span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.amount']], ['openai/gpt-image-1', 'high-square', 0.167]);
+    assert.deepEqual(
+      [span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.amount']],
+      ['openai/gpt-image-1', 'high-square', 0.167],
+    );
 
     setup.h.reset();
     const low = await client.images.generate({ model: 'gpt-image-1', prompt: 'a paper plane', quality: 'low', size: '1536x1024', n: 2 });
@@ -170,39 +216,57 @@ describe('the emulator answering the official openai client, priced by ai-pricet
     setup.h.reset();
     const dalle = await client.images.generate({ model: 'dall-e-3', prompt: 'a lighthouse', quality: 'hd', size: '1792x1024' });
     span = single(await setup.h.aiSpans());
-    assert.deepEqual([span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.amount']], ['openai/dall-e-3', 'hd-wide', 0.12]);
+    assert.deepEqual(
+      [span.attributes['ai.pricing.plan'], span.attributes['ai.pricing.tier'], span.attributes['ai.cost.amount']],
+      ['openai/dall-e-3', 'hd-wide', 0.12],
+    );
     const image = await fetch(dalle.data![0]!.url!);
     assert.equal(image.status, 200);
     assert.equal(image.headers.get('content-type'), 'image/png');
   });
 
   it('answers a forced 429 with OpenAI’s rate-limit body and Retry-After', async function () {
-    await assert.rejects(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-emulator-fault': '429' } }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.RateLimitError);
-      assert.match(error.message, /^429 Rate limit reached for gpt-4o-mini in organization org-emulator/);
-      assert.equal((error.error as { code?: string }).code, 'rate_limit_exceeded');
-      assert.equal(error.headers?.get('retry-after'), '1');
-      return true;
-    });
+    await assert.rejects(
+      client.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-emulator-fault': '429' } },
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.RateLimitError);
+        assert.match(error.message, /^429 Rate limit reached for gpt-4o-mini in organization org-emulator/);
+        assert.equal((error.error as { code?: string }).code, 'rate_limit_exceeded');
+        assert.equal(error.headers?.get('retry-after'), '1');
+        return true;
+      },
+    );
     const span = single(await setup.h.aiSpans());
     assert.equal(span.attributes['error.type'], '429');
     assert.deepEqual([lastEntry(setup.emulator).status, lastEntry(setup.emulator).fault], [429, '429']);
   });
 
   it('answers a forced 500 with OpenAI’s server-error body', async function () {
-    await assert.rejects(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }, { headers: { 'x-emulator-fault': '500' } }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.InternalServerError);
-      assert.equal(error.status, 500);
-      assert.equal((error.error as { type?: string }).type, 'server_error');
-      return true;
-    });
+    await assert.rejects(
+      client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }, { headers: { 'x-emulator-fault': '500' } }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.InternalServerError);
+        assert.equal(error.status, 500);
+        assert.equal((error.error as { type?: string }).type, 'server_error');
+        return true;
+      },
+    );
   });
 
   it('drops the connection before a response: the client reports a connection error', async function () {
-    await assert.rejects(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-emulator-fault': 'drop' } }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.APIConnectionError, String(error));
-      return true;
-    });
+    await assert.rejects(
+      client.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-emulator-fault': 'drop' } },
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.APIConnectionError, String(error));
+        return true;
+      },
+    );
     assert.deepEqual([lastEntry(setup.emulator).status, lastEntry(setup.emulator).fault], [0, 'drop']);
   });
 
@@ -238,7 +302,11 @@ describe('the emulator answering the official @anthropic-ai/sdk client, priced b
   });
 
   it('answers a message within max_tokens, priced on the Sonnet 4.6 plan', async function () {
-    const message = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: words(800) }] });
+    const message = await client.messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: words(800) }],
+    });
     assert.equal(message.type, 'message');
     assert.equal(message.model, 'claude-sonnet-4-6');
     assert.equal(message.usage.input_tokens, 200 + 3);
@@ -252,7 +320,8 @@ describe('the emulator answering the official @anthropic-ai/sdk client, priced b
 
   it('writes a cache_control prefix to the cache, then reads it', async function () {
     const system: Anthropic.TextBlockParam[] = [{ type: 'text', text: words(6000, 'guide'), cache_control: { type: 'ephemeral' } }];
-    const ask = (content: string) => client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256, system, messages: [{ role: 'user', content }] });
+    const ask = (content: string) =>
+      client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256, system, messages: [{ role: 'user', content }] });
     const first = await ask('First question?');
     const second = await ask('A different second question?');
     assert.deepEqual([first.usage.cache_creation_input_tokens, first.usage.cache_read_input_tokens], [1500, 0]);
@@ -272,7 +341,11 @@ describe('the emulator answering the official @anthropic-ai/sdk client, priced b
   });
 
   it('streams message_start, text deltas, message_delta and message_stop', async function () {
-    const stream = client.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 200, messages: [{ role: 'user', content: words(100) }] });
+    const stream = client.messages.stream({
+      model: 'claude-haiku-4-5',
+      max_tokens: 200,
+      messages: [{ role: 'user', content: words(100) }],
+    });
     const events: string[] = [];
     stream.on('streamEvent', (event) => events.push(event.type));
     const final = await stream.finalMessage();
@@ -303,7 +376,10 @@ describe('the emulator answering the official @anthropic-ai/sdk client, priced b
   });
 
   it('cuts a stream halfway: the stream fails', async function () {
-    const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 300, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-emulator-fault': 'drop-mid-stream' } });
+    const stream = client.messages.stream(
+      { model: 'claude-sonnet-4-6', max_tokens: 300, messages: [{ role: 'user', content: 'hi' }] },
+      { headers: { 'x-emulator-fault': 'drop-mid-stream' } },
+    );
     await assert.rejects(stream.finalMessage());
     const span = single(await setup.h.aiSpans());
     assert.equal(span.attributes['ai.call.aborted'], true);

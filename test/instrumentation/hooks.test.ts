@@ -62,7 +62,13 @@ describe('user hooks', function () {
     assert.deepEqual(completion, fixture.response.body);
     const span = single(await h.aiSpans());
     assert.equal(span.attributes['ai.cost.amount'], 0.0003369, 'the call is still priced');
-    assert.ok(logged.some((l) => /startHook threw: start hook broke/.test(l)), logged.join('\n'));
-    assert.ok(logged.some((l) => /endHook threw: end hook broke/.test(l)), logged.join('\n'));
+    assert.ok(
+      logged.some((l) => /startHook threw: start hook broke/.test(l)),
+      logged.join('\n'),
+    );
+    assert.ok(
+      logged.some((l) => /endHook threw: end hook broke/.test(l)),
+      logged.join('\n'),
+    );
   });
 });

@@ -53,12 +53,17 @@ describe('the scraped Prometheus exposition of an instrumented service', functio
   it('pins the cost and request series of one call, line by line', async function () {
     const fixture = loadFixture('openai', 'chat-cached');
     h.server.serve(fixture);
-    const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ [ATTRIBUTION.baggageKey]: { value: 'exposition-pin' } }));
+    const ctx = propagation.setBaggage(
+      context.active(),
+      propagation.createBaggage({ [ATTRIBUTION.baggageKey]: { value: 'exposition-pin' } }),
+    );
     await context.with(ctx, () => client.chat.completions.create(fixture.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming));
     await h.aiSpans();
     const lines = (await h.scrape()).split('\n').filter((l) => l.includes('team="exposition-pin"'));
     const scope = 'otel_scope_name="ai-pricetag",otel_scope_version="0.1.0"';
-    const labels = 'gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",gen_ai_operation_name="chat",ai_pricing_plan="openai/gpt-4o-mini",ai_pricing_tier="standard",ai_pricing_model="per_token",ai_cost_currency="USD"';
+    const labels =
+      'gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",gen_ai_operation_name="chat",' +
+      'ai_pricing_plan="openai/gpt-4o-mini",ai_pricing_tier="standard",ai_pricing_model="per_token",ai_cost_currency="USD"';
     assert.deepEqual(lines, [
       `ai_cost_total{${labels},team="exposition-pin",${scope}} 0.0003369`,
       `ai_requests_total{${labels},team="exposition-pin",ai_outcome="success",${scope}} 1`,

@@ -23,25 +23,48 @@ describe('the official openai client, instrumented', function () {
     assert.deepEqual(completion, fixture.response.body, 'the application gets the same body');
     const span = single(await h.aiSpans());
     assert.equal(span.name, 'chat gpt-4o-mini');
-    assert.deepEqual(pick(span, 'gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'ai.pricing.plan', 'ai.pricing.model', 'ai.pricing.tier', 'ai.cost.currency', 'ai.cost.source'), {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-      'gen_ai.usage.input_tokens': 2006,
-      'gen_ai.usage.output_tokens': 300,
-      'gen_ai.usage.cache_read.input_tokens': 1920,
-      'ai.pricing.plan': 'openai/gpt-4o-mini',
-      'ai.pricing.model': 'per_token',
-      'ai.pricing.tier': 'standard',
-      'ai.cost.currency': 'USD',
-      'ai.cost.source': 'catalog',
-    });
+    assert.deepEqual(
+      pick(
+        span,
+        'gen_ai.operation.name',
+        'gen_ai.provider.name',
+        'gen_ai.request.model',
+        'gen_ai.response.model',
+        'gen_ai.usage.input_tokens',
+        'gen_ai.usage.output_tokens',
+        'gen_ai.usage.cache_read.input_tokens',
+        'ai.pricing.plan',
+        'ai.pricing.model',
+        'ai.pricing.tier',
+        'ai.cost.currency',
+        'ai.cost.source',
+      ),
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+        'gen_ai.usage.input_tokens': 2006,
+        'gen_ai.usage.output_tokens': 300,
+        'gen_ai.usage.cache_read.input_tokens': 1920,
+        'ai.pricing.plan': 'openai/gpt-4o-mini',
+        'ai.pricing.model': 'per_token',
+        'ai.pricing.tier': 'standard',
+        'ai.cost.currency': 'USD',
+        'ai.cost.source': 'catalog',
+      },
+    );
     // 86 uncached × 0.15 + 1,920 cached × 0.075 + 300 output × 0.60, per million.
     assert.equal(costOf(span), '0.0003369');
     const [record] = h.records;
     assert.equal(record?.cost?.amount.toFixed(), '0.0003369');
-    assert.deepEqual(record?.main?.item.usage, { input_tokens: 86, cached_input_tokens: 1920, audio_input_tokens: 0, output_tokens: 300, audio_output_tokens: 0 });
+    assert.deepEqual(record?.main?.item.usage, {
+      input_tokens: 86,
+      cached_input_tokens: 1920,
+      audio_input_tokens: 0,
+      output_tokens: 300,
+      audio_output_tokens: 0,
+    });
   });
 
   it('prices a streamed chat completion from its usage chunk', async function () {
@@ -110,20 +133,31 @@ describe('the official openai client, instrumented', function () {
     await client.audio.transcriptions.create({ file: audio, model: 'whisper-1' });
     const span = single(await h.aiSpans());
     assert.equal(span.name, 'audio_transcription whisper-1');
-    assert.deepEqual(pick(span, 'ai.pricing.plan', 'ai.usage.seconds', 'ai.cost.amount'), { 'ai.pricing.plan': 'openai/whisper-1', 'ai.usage.seconds': 9, 'ai.cost.amount': 0.0009 });
+    assert.deepEqual(pick(span, 'ai.pricing.plan', 'ai.usage.seconds', 'ai.cost.amount'), {
+      'ai.pricing.plan': 'openai/whisper-1',
+      'ai.usage.seconds': 9,
+      'ai.cost.amount': 0.0009,
+    });
   });
 
   it('lets a provider error through unchanged and records it as a failed call costing 0', async function () {
     const fixture = loadFixture('openai', 'chat-rate-limit');
     h.server.serve(fixture);
-    await assert.rejects(client.chat.completions.create(fixture.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.RateLimitError);
-      assert.equal(error.status, 429);
-      assert.deepEqual(error.error, (fixture.response.body as { error: unknown }).error);
-      return true;
-    });
+    await assert.rejects(
+      client.chat.completions.create(fixture.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.RateLimitError);
+        assert.equal(error.status, 429);
+        assert.deepEqual(error.error, (fixture.response.body as { error: unknown }).error);
+        return true;
+      },
+    );
     const span = single(await h.aiSpans());
-    assert.deepEqual(pick(span, 'error.type', 'ai.cost.amount', 'ai.pricing.unpriced_reason'), { 'error.type': '429', 'ai.cost.amount': 0, 'ai.pricing.unpriced_reason': undefined });
+    assert.deepEqual(pick(span, 'error.type', 'ai.cost.amount', 'ai.pricing.unpriced_reason'), {
+      'error.type': '429',
+      'ai.cost.amount': 0,
+      'ai.pricing.unpriced_reason': undefined,
+    });
     assert.equal(span.status.code, 2);
     assert.equal(h.records[0]?.outcome, 'error');
   });
@@ -139,7 +173,8 @@ describe('the official openai client, instrumented', function () {
     for (const word of prompt.match(/[A-Za-z]{6,}/g) ?? []) assert.ok(!text.includes(word), `prompt text "${word}" on the span`);
     const completion = JSON.stringify((fixture.response.body as { choices: unknown }).choices);
     for (const word of completion.match(/[A-Za-z]{7,}/g) ?? []) {
-      if (!['message', 'content', 'assistant', 'refusal', 'annotations', 'logprobs', 'finish_reason'].includes(word)) assert.ok(!text.includes(word), `completion text "${word}" on the span`);
+      if (!['message', 'content', 'assistant', 'refusal', 'annotations', 'logprobs', 'finish_reason'].includes(word))
+        assert.ok(!text.includes(word), `completion text "${word}" on the span`);
     }
   });
 });

@@ -10,7 +10,10 @@ describe("with OpenTelemetry's own http and undici instrumentations (a fresh pro
     const server = replay();
     const fixture = loadFixture('openai', 'chat-cached');
     server.serve(fixture);
-    const stdout = await runApp('parenting-app.ts', { PROVIDER_URL: `${server.origin}/v1`, REQUEST_BODY: JSON.stringify(fixture.request.body) });
+    const stdout = await runApp('parenting-app.ts', {
+      PROVIDER_URL: `${server.origin}/v1`,
+      REQUEST_BODY: JSON.stringify(fixture.request.body),
+    });
     const spans = JSON.parse(stdout.trim().split('\n').pop()!) as { name: string; cost: number; children: string[] }[];
     assert.equal(spans.length, 2);
     for (const span of spans) {
@@ -18,6 +21,9 @@ describe("with OpenTelemetry's own http and undici instrumentations (a fresh pro
       assert.equal(span.cost, 0.0003369);
       assert.equal(span.children.length, 1, JSON.stringify(span));
     }
-    assert.deepEqual(spans.map((s) => s.children[0]).sort(), ['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-undici']);
+    assert.deepEqual(spans.map((s) => s.children[0]).sort(), [
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-undici',
+    ]);
   });
 });

@@ -47,48 +47,52 @@ describe('zero-code metrics export', function () {
     }
   });
 
-  it('pushes OTLP metrics (http/json) to a receiver when OTEL_METRICS_EXPORTER=otlp, flushing at exit, conversations in progress included', async function () {
-    const fixture = loadFixture('openai', 'chat-cached');
-    replay().serve(fixture);
-    const bodies: unknown[] = [];
-    const receiver = http.createServer((req, res) => {
-      const parts: Buffer[] = [];
-      req.on('data', (c: Buffer) => parts.push(c));
-      req.on('end', () => {
-        bodies.push({ path: req.url, body: JSON.parse(Buffer.concat(parts).toString('utf8')) });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  it(
+    'pushes OTLP metrics (http/json) to a receiver when OTEL_METRICS_EXPORTER=otlp, ' +
+      'flushing at exit, conversations in progress included',
+    async function () {
+      const fixture = loadFixture('openai', 'chat-cached');
+      replay().serve(fixture);
+      const bodies: unknown[] = [];
+      const receiver = http.createServer((req, res) => {
+        const parts: Buffer[] = [];
+        req.on('data', (c: Buffer) => parts.push(c));
+        req.on('end', () => {
+          bodies.push({ path: req.url, body: JSON.parse(Buffer.concat(parts).toString('utf8')) });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
       });
-    });
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
-    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/metrics`;
-    try {
-      const stdout = await runApp(
-        'zero-code-app.mjs',
-        {
-          OPENAI_BASE_URL: `${replay().origin}/v1`,
-          REQUEST_BODY: JSON.stringify(fixture.request.body),
-          PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1`,
-          OTEL_SERVICE_NAME: 'batch-job',
-          OTEL_METRICS_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
-          OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpoint,
-          PRICETAG_CONVERSATION_HEADER: 'x-conversation-id',
-          CONVERSATION_ID: 'conv-zero-code-4411',
-        },
-        [register],
-      );
-      assert.match(stdout, /app-result 2006/);
-      const text = JSON.stringify(bodies);
-      assert.ok(bodies.length >= 1, 'the short-lived process pushed before exiting');
-      assert.match(text, /"name":"ai\.cost"/);
-      assert.match(text, /"asDouble":0\.0003369/);
-      assert.match(text, /"stringValue":"batch-job"/);
-      // The conversation was still in progress (5-minute idle timeout) when the process ended: flushed, recorded, pushed.
-      assert.match(text, /"name":"ai\.conversation\.cost".*?"sum":0\.0003369/);
-      assert.doesNotMatch(text, /conv-zero-code-4411/, 'the conversation id is in no metric');
-    } finally {
-      receiver.close();
-    }
-  });
+      receiver.listen(0, '127.0.0.1');
+      await once(receiver, 'listening');
+      const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/metrics`;
+      try {
+        const stdout = await runApp(
+          'zero-code-app.mjs',
+          {
+            OPENAI_BASE_URL: `${replay().origin}/v1`,
+            REQUEST_BODY: JSON.stringify(fixture.request.body),
+            PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1`,
+            OTEL_SERVICE_NAME: 'batch-job',
+            OTEL_METRICS_EXPORTER: 'otlp',
+            OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+            OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpoint,
+            PRICETAG_CONVERSATION_HEADER: 'x-conversation-id',
+            CONVERSATION_ID: 'conv-zero-code-4411',
+          },
+          [register],
+        );
+        assert.match(stdout, /app-result 2006/);
+        const text = JSON.stringify(bodies);
+        assert.ok(bodies.length >= 1, 'the short-lived process pushed before exiting');
+        assert.match(text, /"name":"ai\.cost"/);
+        assert.match(text, /"asDouble":0\.0003369/);
+        assert.match(text, /"stringValue":"batch-job"/);
+        // The conversation was still in progress (5-minute idle timeout) when the process ended: flushed, recorded, pushed.
+        assert.match(text, /"name":"ai\.conversation\.cost".*?"sum":0\.0003369/);
+        assert.doesNotMatch(text, /conv-zero-code-4411/, 'the conversation id is in no metric');
+      } finally {
+        receiver.close();
+      }
+    },
+  );
 });

@@ -14,7 +14,9 @@ const register = new URL('../../src/register.ts', import.meta.url).pathname;
 const app = new URL('../apps/zero-code-app.mjs', import.meta.url).pathname;
 
 async function runZeroCode(env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
-  return exec(process.execPath, ['--import', 'tsx', '--import', register, app], { env: { ...process.env, OTEL_METRICS_EXPORTER: 'none', ...env } });
+  return exec(process.execPath, ['--import', 'tsx', '--import', register, app], {
+    env: { ...process.env, OTEL_METRICS_EXPORTER: 'none', ...env },
+  });
 }
 
 /** An OTLP/HTTP receiver that keeps every JSON body posted to it. */
@@ -57,7 +59,10 @@ describe('zero-code: the SDK it builds from OTEL_* variables', function () {
       assert.match(stdout, /app-result 2006/);
       assert.equal(stderr, '');
       const text = JSON.stringify(receiver.bodies);
-      assert.ok(receiver.bodies.some((b) => b.path === '/v1/traces'), 'spans were pushed before exit');
+      assert.ok(
+        receiver.bodies.some((b) => b.path === '/v1/traces'),
+        'spans were pushed before exit',
+      );
       assert.match(text, /"name":"chat gpt-4o-mini"/);
       assert.match(text, /"key":"ai\.cost\.amount","value":\{"doubleValue":0\.0003369\}/);
       assert.match(text, /"stringValue":"traced-job"/);

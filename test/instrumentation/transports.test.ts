@@ -67,7 +67,11 @@ describe('capture across transports', function () {
     it(`reads a ${encoding} JSON response through fetch, which decodes it for the application`, async function () {
       const fixture = loadFixture('deepl', 'translate-plain');
       h.server.serve(fixture, { encoding, chunkSize: 11 });
-      const res = await fetch(`${h.baseUrl('deepl')}/v2/translate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.request.body) });
+      const res = await fetch(`${h.baseUrl('deepl')}/v2/translate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fixture.request.body),
+      });
       assert.equal(await res.text(), bodyBytes(fixture).toString('utf8'));
       const span = single(await h.aiSpans());
       assert.equal(span.attributes['ai.cost.currency'], 'EUR');
@@ -79,7 +83,11 @@ describe('capture across transports', function () {
   it('reads a stream split at every byte boundary', async function () {
     const fixture = loadFixture('openai', 'chat-stream-usage');
     const expected = h.server.serve(fixture, { chunkSize: 1 });
-    const res = await fetch(`${h.baseUrl('openai')}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.request.body) });
+    const res = await fetch(`${h.baseUrl('openai')}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture.request.body),
+    });
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), expected);
     assert.equal(costOf(single(await h.aiSpans())), '0.00000885');
   });
@@ -88,7 +96,11 @@ describe('capture across transports', function () {
     const fixture = loadFixture('openai', 'chat-cached');
     h.server.serve(fixture, { encoding: 'br', chunkSize: 17 });
     const call = async () => {
-      const res = await fetch(`${h.baseUrl('openai')}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.request.body) });
+      const res = await fetch(`${h.baseUrl('openai')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fixture.request.body),
+      });
       const headers = Object.fromEntries([...res.headers].filter(([k]) => k !== 'date'));
       return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
     };
@@ -127,7 +139,11 @@ describe('capture across transports', function () {
     const early = globalThis.fetch;
     h.instrumentation.enable();
     assert.notEqual(globalThis.fetch, early);
-    const res = await early(`${h.baseUrl('openai')}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.request.body) });
+    const res = await early(`${h.baseUrl('openai')}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture.request.body),
+    });
     await res.json();
     const span = single(await h.aiSpans());
     assert.equal(span.name, 'chat gpt-4o-mini');
@@ -137,7 +153,11 @@ describe('capture across transports', function () {
   it('records a connection the server drops mid-body as an aborted call, and the application sees the error', async function () {
     const fixture = loadFixture('anthropic', 'message-stream');
     h.server.serve(fixture, { chunkSize: 64, dropAfter: 400 });
-    const res = await fetch(`${h.baseUrl('anthropic')}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.request.body) });
+    const res = await fetch(`${h.baseUrl('anthropic')}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture.request.body),
+    });
     await assert.rejects(res.text());
     const span = single(await h.aiSpans());
     assert.equal(span.attributes['ai.call.aborted'], true);
@@ -149,9 +169,15 @@ describe('capture across transports', function () {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as { port: number }).port;
     await new Promise((r) => dead.close(r));
-    h.instrumentation.setConfig({ ...h.instrumentation.getConfig(), endpoints: [...(h.instrumentation.getConfig().endpoints ?? []), { provider: 'openai', baseUrl: `http://127.0.0.1:${port}/v1` }] });
+    h.instrumentation.setConfig({
+      ...h.instrumentation.getConfig(),
+      endpoints: [...(h.instrumentation.getConfig().endpoints ?? []), { provider: 'openai', baseUrl: `http://127.0.0.1:${port}/v1` }],
+    });
     try {
-      await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', body: '{"model":"gpt-4o-mini"}' }), TypeError);
+      await assert.rejects(
+        fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', body: '{"model":"gpt-4o-mini"}' }),
+        TypeError,
+      );
       await assert.rejects(httpPost(`http://127.0.0.1:${port}/v1/chat/completions`, { model: 'gpt-4o-mini' }), /ECONNREFUSED/);
       const spans = await h.aiSpans();
       assert.equal(spans.length, 2);

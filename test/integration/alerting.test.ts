@@ -24,7 +24,10 @@ describe('end to end: instrumented service â†’ Prometheus (time-scaled rules) â†
   let dir: string;
 
   before(async function () {
-    assert.ok(hasBinary('prometheus') && hasBinary('prometheus-alertmanager'), 'prometheus and prometheus-alertmanager must be on PATH (apt-get install prometheus prometheus-alertmanager); .ci/run installs them');
+    assert.ok(
+      hasBinary('prometheus') && hasBinary('prometheus-alertmanager'),
+      'prometheus and prometheus-alertmanager must be on PATH (apt-get install prometheus prometheus-alertmanager); .ci/run installs them',
+    );
     provider = await new ReplayServer().start();
     const basic = loadFixture('tavily', 'search-basic');
     const advanced = loadFixture('tavily', 'search-advanced');
@@ -49,12 +52,16 @@ describe('end to end: instrumented service â†’ Prometheus (time-scaled rules) â†
 
     // $10 over 30 days, time-scaled: the even rate is $10 / 25,920 s; 20 searches/s at $0.008â€“$0.016 burn it far faster.
     const budgets = validateBudgetsText(
-      'budgets:\n  - { name: e2e, amount: 10, currency: USD, window: 30d }\nalerts:\n  tier_drift: { baseline: 7d, recent: 1h, threshold: 0.2, min_requests_per_hour: 60 }\n',
+      'budgets:\n  - { name: e2e, amount: 10, currency: USD, window: 30d }\n' +
+        'alerts:\n  tier_drift: { baseline: 7d, recent: 1h, threshold: 0.2, min_requests_per_hour: 60 }\n',
       'e2e-budgets.yaml',
     );
     assert.ok(budgets.ok);
     dir = mkdtempSync(join(tmpdir(), 'pricetag-e2e-'));
-    writeFileSync(join(dir, 'rules.yml'), renderRules(generateRules(budgets.config, { timeScale: TIME_SCALE }), 'e2e-budgets.yaml', TIME_SCALE));
+    writeFileSync(
+      join(dir, 'rules.yml'),
+      renderRules(generateRules(budgets.config, { timeScale: TIME_SCALE }), 'e2e-budgets.yaml', TIME_SCALE),
+    );
     alertmanager = await startAlertmanager();
     prometheus = await startPrometheus(
       [
@@ -96,7 +103,13 @@ describe('end to end: instrumented service â†’ Prometheus (time-scaled rules) â†
     service!.kill('SIGUSR2');
     const alert = await alertmanager!.waitForAlert('AiPricingTierDrift', 120_000).catch(async (e: Error) => {
       const debug = await Promise.all(
-        ['job_plan_tier:ai_requests:share_recent', 'job_plan_tier:ai_requests:share_baseline', 'job_plan:ai_requests:tier_drift', 'job_plan:ai_requests:rate_recent', 'ALERTS'].map(async (q) => `${q}: ${JSON.stringify(await prometheus!.query(q))}`),
+        [
+          'job_plan_tier:ai_requests:share_recent',
+          'job_plan_tier:ai_requests:share_baseline',
+          'job_plan:ai_requests:tier_drift',
+          'job_plan:ai_requests:rate_recent',
+          'ALERTS',
+        ].map(async (q) => `${q}: ${JSON.stringify(await prometheus!.query(q))}`),
       );
       throw new Error(`${e.message}\n${debug.join('\n')}`);
     });

@@ -65,7 +65,9 @@ describe('the Prometheus rules under promtool', function () {
   }
 
   it('tests every alert of ALERT_NAMES in at least one file', function () {
-    const tested = new Set(testFiles.flatMap((f) => [...readFileSync(join(root, TESTS, f), 'utf8').matchAll(/^\s*alertname:\s*(\S+)\s*$/gm)].map((m) => m[1])));
+    const tested = new Set(
+      testFiles.flatMap((f) => [...readFileSync(join(root, TESTS, f), 'utf8').matchAll(/^\s*alertname:\s*(\S+)\s*$/gm)].map((m) => m[1])),
+    );
     const missing = Object.values(ALERT_NAMES).filter((name) => !tested.has(name));
     assert.deepEqual(missing, [], `alerts without an alert_rule_test in ${TESTS}: ${missing.join(', ')}`);
   });

@@ -40,28 +40,38 @@ describe('pricetag rules', function () {
       assert.match(a.alert, /^Ai[A-Z][A-Za-z]+$/);
     }
     const runbook = readFileSync(`${root}docs/runbook.md`, 'utf8');
-    for (const name of Object.values(ALERT_NAMES)) assert.match(runbook, new RegExp(`^## ${name}$`, 'm'), `docs/runbook.md has a section for ${name}`);
+    for (const name of Object.values(ALERT_NAMES))
+      assert.match(runbook, new RegExp(`^## ${name}$`, 'm'), `docs/runbook.md has a section for ${name}`);
   });
 
   it('names recording rules level:metric:operations', function () {
-    const records = exampleRules().groups.flatMap((g) => g.rules).filter((r) => 'record' in r);
+    const records = exampleRules()
+      .groups.flatMap((g) => g.rules)
+      .filter((r) => 'record' in r);
     for (const r of records) assert.match((r as { record: string }).record, /^[a-z_]+:[a-z_]+:[a-z0-9_]+$/);
   });
 
   it('scales budget windows to each budget: a 7-day budget watches ranges 7/30 as long', function () {
     const text = renderRules(exampleRules(), 'x');
-    assert.match(text, /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(ai_cost_total\{job="search-api",gen_ai_provider_name="tavily",ai_cost_currency="USD"\}\[14m\]\)\)/);
+    assert.match(
+      text,
+      /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(ai_cost_total\{job="search-api",gen_ai_provider_name="tavily",ai_cost_currency="USD"\}\[14m\]\)\)/,
+    );
     assert.match(text, /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(ai_cost_total\{ai_cost_currency="USD"\}\[1h\]\)\)/);
   });
 
   it('raises ranges below --min-range (default 1m) so a short budget never reads an empty window, leaving for: alone', async function () {
     const daily = validateBudgetsText('budgets:\n  - { name: daily, amount: 10, currency: USD, window: 1d }\n', 'daily.yaml');
     assert.ok(daily.ok);
-    const ranges = (f: RulesFile) => f.groups.flatMap((g) => g.rules).flatMap((r) => [...r.expr.matchAll(/\[([0-9a-z]+)\]/g)].map((m) => parseDuration(m[1]!)));
+    const ranges = (f: RulesFile) =>
+      f.groups.flatMap((g) => g.rules).flatMap((r) => [...r.expr.matchAll(/\[([0-9a-z]+)\]/g)].map((m) => parseDuration(m[1]!)));
     // A 1-day budget's 5m window would be 10s: below four 15 s scrapes.
     const plain = generateRules(daily.config);
     assert.equal(Math.min(...ranges(plain)), 60);
-    assert.match(renderRules(plain, 'x'), /record: budget:ai_cost:rate5m\n\s+expr: sum\(rate\(ai_cost_total\{ai_cost_currency="USD"\}\[1m\]\)\)/);
+    assert.match(
+      renderRules(plain, 'x'),
+      /record: budget:ai_cost:rate5m\n\s+expr: sum\(rate\(ai_cost_total\{ai_cost_currency="USD"\}\[1m\]\)\)/,
+    );
     const critical = alerts(plain).find((a) => a.alert === ALERT_NAMES.burnRateCritical)!;
     assert.equal(critical.for, '4s', 'for: is a duration, not a range: 2m × 1/30');
     // Time-scaled rules have no floor unless asked; then every range is at least the floor.
@@ -94,7 +104,8 @@ describe('pricetag rules', function () {
     const bad = join(dir, 'budgets.yaml');
     writeFileSync(
       bad,
-      'budgets:\n  - name: a\n    amount: -5\n    currency: usd\n    window: 30days\n    colour: red\n  - name: a\n    amount: 1\n    currency: EUR\n    window: 7d\nalerts:\n  tier_drift: { threshold: 2 }\n',
+      'budgets:\n  - name: a\n    amount: -5\n    currency: usd\n    window: 30days\n    colour: red\n' +
+        '  - name: a\n    amount: 1\n    currency: EUR\n    window: 7d\nalerts:\n  tier_drift: { threshold: 2 }\n',
     );
     const run = await pricetag('rules', '--budgets', bad);
     assert.equal(run.code, 1);
@@ -106,7 +117,10 @@ describe('pricetag rules', function () {
       `${bad}:7:11: budgets[1].name: duplicate budget name "a" (first at budgets[0])`,
       `${bad}:12:28: alerts.tier_drift.threshold: must be between 0 and 1`,
     ]);
-    const dup = validateBudgetsText('budgets:\n  - { name: a, amount: 1, currency: USD, window: 1d }\n  - { name: a, amount: 2, currency: USD, window: 1d }\n', 'b.yaml');
+    const dup = validateBudgetsText(
+      'budgets:\n  - { name: a, amount: 1, currency: USD, window: 1d }\n  - { name: a, amount: 2, currency: USD, window: 1d }\n',
+      'b.yaml',
+    );
     assert.ok(!dup.ok);
     assert.deepEqual(dup.problems.map(formatProblem), ['b.yaml:3:13: budgets[1].name: duplicate budget name "a" (first at budgets[0])']);
   });

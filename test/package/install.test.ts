@@ -35,18 +35,29 @@ describe('the packed package installed into a fresh app', function () {
     });
 
     it(`stays within ${CORE_FOOTPRINT_BYTES / 1e6} MB of node_modules and runs no install script`, function () {
-      assert.ok(app.diskBytes <= CORE_FOOTPRINT_BYTES, `node_modules takes ${(app.diskBytes / 1e6).toFixed(1)} MB: ${app.packages.join(', ')}`);
+      assert.ok(
+        app.diskBytes <= CORE_FOOTPRINT_BYTES,
+        `node_modules takes ${(app.diskBytes / 1e6).toFixed(1)} MB: ${app.packages.join(', ')}`,
+      );
       assert.deepEqual(app.installScripts, []);
-      for (const heavy of ['@opentelemetry/sdk-node', '@opentelemetry/exporter-prometheus', '@grafana/grafana-foundation-sdk', 'protobufjs', '@grpc/grpc-js']) {
+      for (const heavy of [
+        '@opentelemetry/sdk-node',
+        '@opentelemetry/exporter-prometheus',
+        '@grafana/grafana-foundation-sdk',
+        'protobufjs',
+        '@grpc/grpc-js',
+      ]) {
         assert.ok(!app.packages.includes(heavy), `${heavy} is installed`);
       }
     });
 
     it('prices a call with the built-in catalog and exposes the instrumentation', function () {
-      const script = `
+      const script =
+        `
         import { loadCatalogs, formatDecimal, PricetagInstrumentation } from 'ai-pricetag';
         const { pricer } = loadCatalogs([]);
-        const r = pricer.price({ provider: 'openai', operation: 'chat', model: 'gpt-4o-mini', usage: { input_tokens: 1200, output_tokens: 100 } });
+        const r = pricer.price({ provider: 'openai', operation: 'chat', model: 'gpt-4o-mini', ` +
+        `usage: { input_tokens: 1200, output_tokens: 100 } });
         console.log(formatDecimal(r.cost), typeof PricetagInstrumentation);`;
       const run = node(app.dir, ['--input-type=module', '-e', script]);
       assert.equal(run.status, 0, run.stderr);
@@ -58,7 +69,8 @@ describe('the packed package installed into a fresh app', function () {
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stdout.trim(), 'app ran');
       assert.match(run.stderr, /ai-pricetag: cost tracking is off: ai-pricetag\/register needs the optional packages/);
-      for (const peer of ZERO_CODE_PEERS.filter((p) => p !== '@opentelemetry/exporter-prometheus')) assert.ok(run.stderr.includes(peer), `${peer} not named`);
+      for (const peer of ZERO_CODE_PEERS.filter((p) => p !== '@opentelemetry/exporter-prometheus'))
+        assert.ok(run.stderr.includes(peer), `${peer} not named`);
       assert.match(run.stderr, /npm install @opentelemetry\/sdk-metrics /);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     });
@@ -67,8 +79,15 @@ describe('the packed package installed into a fresh app', function () {
       const bin = join(app.dir, 'node_modules', '.bin', 'pricetag');
       const dashboards = spawnSync(bin, ['dashboards'], { cwd: app.dir, encoding: 'utf8' });
       assert.equal(dashboards.status, 2);
-      assert.equal(dashboards.stderr, 'pricetag: pricetag dashboards needs the optional package @grafana/grafana-foundation-sdk: npm install @grafana/grafana-foundation-sdk\n');
-      const price = spawnSync(bin, ['price', '--plan', 'tavily/search', '--dim', 'search_depth=advanced', '--json'], { cwd: app.dir, encoding: 'utf8' });
+      assert.equal(
+        dashboards.stderr,
+        'pricetag: pricetag dashboards needs the optional package @grafana/grafana-foundation-sdk: ' +
+          'npm install @grafana/grafana-foundation-sdk\n',
+      );
+      const price = spawnSync(bin, ['price', '--plan', 'tavily/search', '--dim', 'search_depth=advanced', '--json'], {
+        cwd: app.dir,
+        encoding: 'utf8',
+      });
       assert.equal(price.status, 0, price.stderr);
       assert.equal(JSON.parse(price.stdout).cost, '0.016');
     });
@@ -87,7 +106,10 @@ describe('the packed package installed into a fresh app', function () {
         const text = await (await fetch('http://127.0.0.1:${port}/metrics')).text();
         console.log(text.split('\\n').filter((l) => l.startsWith('ai_pricing_catalog_info')).length);
       }, 200);`;
-      const run = node(app.dir, ['--import', 'ai-pricetag/register', '-e', script], { OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) });
+      const run = node(app.dir, ['--import', 'ai-pricetag/register', '-e', script], {
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       assert.equal(run.stdout.trim(), '1');

@@ -3,7 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { bin: Record<string, string>; types: string; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+  bin: Record<string, string>;
+  types: string;
+  engines: { node: string };
+};
 
 describe('the published package', function () {
   this.timeout(120_000);
@@ -13,9 +17,20 @@ describe('the published package', function () {
   });
 
   it('ships compiled code, type declarations, the pricetag binary and the default catalog', function () {
-    const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [{ files: { path: string }[] }];
+    const [report] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+    ) as [{ files: { path: string }[] }];
     const files = new Set(report.files.map((f) => f.path));
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/register.js', 'dist/instrumentation.d.ts', 'dist/cli/main.js', 'dist/pricing/price.d.ts', 'catalogs/default.yaml', 'README.md']) {
+    for (const f of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/register.js',
+      'dist/instrumentation.d.ts',
+      'dist/cli/main.js',
+      'dist/pricing/price.d.ts',
+      'catalogs/default.yaml',
+      'README.md',
+    ]) {
       assert.ok(files.has(f), `missing ${f}`);
     }
     assert.ok(![...files].some((f) => f.startsWith('test/') || f.startsWith('src/')), 'tests and sources stay out of the package');
@@ -25,10 +40,14 @@ describe('the published package', function () {
   });
 
   it('runs the built pricetag binary with the built-in catalog', function () {
-    const run = spawnSync(process.execPath, [`${root}${pkg.bin.pricetag}`, 'price', '--json', '--plan', 'aws/comprehend-sentiment', '--usage', 'characters=250'], {
-      encoding: 'utf8',
-      cwd: '/',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [`${root}${pkg.bin.pricetag}`, 'price', '--json', '--plan', 'aws/comprehend-sentiment', '--usage', 'characters=250'],
+      {
+        encoding: 'utf8',
+        cwd: '/',
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).cost, '0.0003');
     const help = spawnSync(process.execPath, [`${root}${pkg.bin.pricetag}`, '--help'], { encoding: 'utf8' });

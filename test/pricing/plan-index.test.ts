@@ -16,7 +16,14 @@ const day = (d: string) => epochDay(new Date(`${d}T00:00:00Z`));
 describe('plan lookup', function () {
   it('prefers an exact name to a glob and a longer glob to a shorter one', function () {
     const index = new PlanIndex(
-      plansFromText(catalog(chatPlan('any', '["*"]', '9') + chatPlan('family', '["gpt-4o*"]', '2') + chatPlan('mini', '["gpt-4o-mini*"]', '1') + chatPlan('exact', '[gpt-4o-mini-special]', '3'))),
+      plansFromText(
+        catalog(
+          chatPlan('any', '["*"]', '9') +
+            chatPlan('family', '["gpt-4o*"]', '2') +
+            chatPlan('mini', '["gpt-4o-mini*"]', '1') +
+            chatPlan('exact', '[gpt-4o-mini-special]', '3'),
+        ),
+      ),
     );
     const id = (model: string) => index.resolve('openai', 'chat', model, day('2026-01-01')).plan?.id;
     assert.equal(id('gpt-4o-mini-special'), 'exact');
@@ -40,10 +47,19 @@ describe('plan lookup', function () {
   });
 
   it('picks the version of a plan in force at the date', function () {
-    const plans = chatPlan('p', '[m]', '1', 'effective_from: 2024-01-01') + chatPlan('p', '[m]', '2', 'effective_from: 2025-06-01') + chatPlan('p', '[m]', '3', 'effective_from: 2099-01-01');
+    const plans =
+      chatPlan('p', '[m]', '1', 'effective_from: 2024-01-01') +
+      chatPlan('p', '[m]', '2', 'effective_from: 2025-06-01') +
+      chatPlan('p', '[m]', '3', 'effective_from: 2099-01-01');
     const pricer = pricerFromTexts(catalog(plans));
     const cost = (at: string) => {
-      const r = pricer.price({ provider: 'openai', operation: 'chat', model: 'm', usage: { input_tokens: 1e6 }, at: new Date(`${at}T12:00:00Z`) });
+      const r = pricer.price({
+        provider: 'openai',
+        operation: 'chat',
+        model: 'm',
+        usage: { input_tokens: 1e6 },
+        at: new Date(`${at}T12:00:00Z`),
+      });
       return r.priced ? r.cost.toFixed() : r.reason;
     };
     assert.equal(cost('2023-12-31'), 'no_plan');
@@ -55,7 +71,8 @@ describe('plan lookup', function () {
   });
 
   it('does not fall back to an older version that still lists a model the newer one dropped', function () {
-    const plans = chatPlan('p', '[old-model, m]', '1', 'effective_from: 2024-01-01') + chatPlan('p', '[m]', '2', 'effective_from: 2025-01-01');
+    const plans =
+      chatPlan('p', '[old-model, m]', '1', 'effective_from: 2024-01-01') + chatPlan('p', '[m]', '2', 'effective_from: 2025-01-01');
     const index = new PlanIndex(plansFromText(catalog(plans)));
     assert.equal(index.resolve('openai', 'chat', 'old-model', day('2024-06-01')).plan?.id, 'p');
     assert.deepEqual(index.resolve('openai', 'chat', 'old-model', day('2025-06-01')), { reason: 'no_plan' });
@@ -66,7 +83,13 @@ describe('plan lookup', function () {
     const user = catalog(chatPlan('p', '[m]', '7', 'effective_from: 2024-01-01') + chatPlan('q', '[n]', '6', 'effective_from: 2026-01-01'));
     const pricer = pricerFromTexts(base, user);
     const cost = (model: string, at: string) => {
-      const r = pricer.price({ provider: 'openai', operation: 'chat', model, usage: { input_tokens: 1e6 }, at: new Date(`${at}T00:00:00Z`) });
+      const r = pricer.price({
+        provider: 'openai',
+        operation: 'chat',
+        model,
+        usage: { input_tokens: 1e6 },
+        at: new Date(`${at}T00:00:00Z`),
+      });
       return r.priced ? r.cost.toFixed() : r.reason;
     };
     assert.equal(cost('m', '2025-01-01'), '7');

@@ -19,7 +19,10 @@ describe('pricePlan on the DESIGN.md examples', function () {
     assert.equal(tag.tier.name, 'standard');
     assert.equal(tag.tier.pricingModel, 'per_token');
     // 1200×0.15/1e6 + 300×0.075/1e6 + 100×0.6/1e6
-    assert.deepEqual(tag.breakdown.map((l) => formatDecimal(l.amount)), ['0.00018', '0.0000225', '0.00006']);
+    assert.deepEqual(
+      tag.breakdown.map((l) => formatDecimal(l.amount)),
+      ['0.00018', '0.0000225', '0.00006'],
+    );
     assert.equal(formatDecimal(tag.cost), '0.0002625');
   });
 
@@ -92,7 +95,8 @@ describe('exact money', function () {
 });
 
 describe('pricing properties', function () {
-  const tiered = planFromText(`
+  const tiered = planFromText(
+    `
 catalog: t
 currency: USD
 plans:
@@ -100,10 +104,14 @@ plans:
     provider: x
     operations: [chat]
     tiers:
-      - { name: small, when: { input_tokens: { upto: 1000 } }, charges: [{ unit: input_tokens, rate: "1", per: 1000 }, { unit: requests, rate: "0.01" }] }
-      - { name: mid, when: { input_tokens: { above: 1000, upto: 5000 }, quality: [hd, "4k"] }, charges: [{ unit: input_tokens, rate: "2", per: 1000, increment: 100 }] }
-      - { name: big, when: { input_tokens: { above: 5000 } }, charges: [{ unit: input_tokens, rate: "3", per: 1000, minimum: 6000 }, { unit: output_tokens, rate: "0.5", per: 7 }] }
-`);
+      - { name: small, when: { input_tokens: { upto: 1000 } }, ` +
+      `charges: [{ unit: input_tokens, rate: "1", per: 1000 }, { unit: requests, rate: "0.01" }] }
+      - { name: mid, when: { input_tokens: { above: 1000, upto: 5000 }, quality: [hd, "4k"] }, ` +
+      `charges: [{ unit: input_tokens, rate: "2", per: 1000, increment: 100 }] }
+      - { name: big, when: { input_tokens: { above: 5000 } }, ` +
+      `charges: [{ unit: input_tokens, rate: "3", per: 1000, minimum: 6000 }, { unit: output_tokens, rate: "0.5", per: 7 }] }
+`,
+  );
 
   it('never lowers the cost when a quantity grows within the same tier', function () {
     fc.assert(
@@ -120,7 +128,11 @@ plans:
       fc.property(fc.nat(20_000), fc.constantFrom('hd', '4k', 'sd', undefined), (q, quality) => {
         const dims: Record<string, string> = quality === undefined ? {} : { quality };
         const result = pricePlan(tiered, { input_tokens: q }, dims);
-        const matching = [q <= 1000 ? 'small' : '', q > 1000 && q <= 5000 && (quality === 'hd' || quality === '4k') ? 'mid' : '', q > 5000 ? 'big' : ''].filter(Boolean);
+        const matching = [
+          q <= 1000 ? 'small' : '',
+          q > 1000 && q <= 5000 && (quality === 'hd' || quality === '4k') ? 'mid' : '',
+          q > 5000 ? 'big' : '',
+        ].filter(Boolean);
         assert.ok(matching.length <= 1);
         if (matching.length === 0) assert.ok(!result.priced && result.reason === 'no_tier');
         else assert.equal(result.priced && result.tier.name, matching[0]);
@@ -143,7 +155,9 @@ describe('integer fast path', function () {
   it('builds the same decimal as parsing its text', function () {
     fc.assert(
       fc.property(fc.maxSafeNat(), fc.integer({ min: 0, max: 30 }), (coefficient, scale) => {
-        const expected = decimal(coefficient).div(10 ** 0).times(decimal(1).div(decimal(10).pow(scale)));
+        const expected = decimal(coefficient)
+          .div(10 ** 0)
+          .times(decimal(1).div(decimal(10).pow(scale)));
         const built = fromScaledInteger(coefficient, scale);
         assert.ok(built.eq(expected));
         assert.equal(formatDecimal(built), formatDecimal(expected));
@@ -153,15 +167,20 @@ describe('integer fast path', function () {
   });
 
   it('prices exactly as decimal arithmetic does, whatever the rates and quantities', function () {
-    const rateArb = fc.tuple(fc.nat(10 ** 9), fc.integer({ min: 0, max: 12 })).map(([c, s]) => formatDecimal(decimal(c).div(decimal(10).pow(s))));
+    const rateArb = fc
+      .tuple(fc.nat(10 ** 9), fc.integer({ min: 0, max: 12 }))
+      .map(([c, s]) => formatDecimal(decimal(c).div(decimal(10).pow(s))));
     fc.assert(
       fc.property(rateArb, rateArb, fc.constantFrom(1, 100, 1000, 1_000_000), fc.nat(), fc.nat(10 ** 7), (r1, r2, per, q1, q2) => {
-        const plan = planFromText(`
+        const plan = planFromText(
+          `
 catalog: t
 currency: USD
 plans:
-  - { id: p, provider: x, operations: [chat], charges: [{ unit: input_tokens, rate: "${r1}", per: ${per} }, { unit: output_tokens, rate: "${r2}", per: 1000, increment: 7 }] }
-`);
+  - { id: p, provider: x, operations: [chat], charges: [{ unit: input_tokens, rate: "${r1}", per: ${per} }, ` +
+            `{ unit: output_tokens, rate: "${r2}", per: 1000, increment: 7 }] }
+`,
+        );
         const tag = priced(pricePlan(plan, { input_tokens: q1, output_tokens: q2 }));
         const billed2 = Math.ceil(q2 / 7) * 7;
         const expected = decimal(r1).times(q1).div(per).plus(decimal(r2).times(billed2).div(1000));

@@ -52,7 +52,11 @@ describe('Anthropic adapter', function () {
       { operation: 'web_search', model: 'claude-haiku-4-5-20251001', usage: { web_search_requests: 2 } },
     ]);
     assert.equal(priceWithDefaultCatalog('anthropic', facts.items[0]!).cost, '0.008471');
-    assert.deepEqual(priceWithDefaultCatalog('anthropic', facts.items[1]!), { plan: 'anthropic/web-search', tier: 'standard', cost: '0.02' });
+    assert.deepEqual(priceWithDefaultCatalog('anthropic', facts.items[1]!), {
+      plan: 'anthropic/web-search',
+      tier: 'standard',
+      cost: '0.02',
+    });
   });
 
   describe('streams', function () {
@@ -104,7 +108,10 @@ describe('Anthropic adapter', function () {
 
     it('keeps the latest present value of each field; an absent field keeps the earlier one', function () {
       const reader = streamReader();
-      event(reader, 'message_start', { type: 'message_start', message: { model: 'claude-haiku-4-5-20251001', usage: { input_tokens: 10, cache_read_input_tokens: 20, output_tokens: 1 } } });
+      event(reader, 'message_start', {
+        type: 'message_start',
+        message: { model: 'claude-haiku-4-5-20251001', usage: { input_tokens: 10, cache_read_input_tokens: 20, output_tokens: 1 } },
+      });
       event(reader, 'message_delta', { type: 'message_delta', usage: { input_tokens: 40, output_tokens: 5 } });
       event(reader, 'message_delta', { type: 'message_delta', usage: { output_tokens: 9 } });
       assert.deepEqual(finishStream(reader).items[0]!.usage, { input_tokens: 40, cached_input_tokens: 20, output_tokens: 9 });
@@ -118,16 +125,27 @@ describe('Anthropic adapter', function () {
       assert.deepEqual(usageFacts(finishStream(reader)), { responseModel: undefined, items: [], noUsage: true });
     });
 
-    it('distrusts the usage when a later report has hostile numbers (no usage, not the earlier counts), and cleans the model name', function () {
-      const reader = streamReader();
-      event(reader, 'message_start', { type: 'message_start', message: { model: 'claude-haiku-4-5\n-20251001', usage: { input_tokens: 14, output_tokens: 1 } } });
-      event(reader, 'message_delta', {
-        type: 'message_delta',
-        usage: { input_tokens: 1e300, cache_read_input_tokens: -5, output_tokens: 'lots', server_tool_use: { web_search_requests: Infinity } },
-      });
-      // Billing the 14 + 1 tokens of message_start would price "lots" of output as one token.
-      assert.deepEqual(usageFacts(finishStream(reader)), { responseModel: 'claude-haiku-4-5-20251001', items: [], noUsage: true });
-    });
+    it(
+      'distrusts the usage when a later report has hostile numbers (no usage, not the earlier counts), ' + 'and cleans the model name',
+      function () {
+        const reader = streamReader();
+        event(reader, 'message_start', {
+          type: 'message_start',
+          message: { model: 'claude-haiku-4-5\n-20251001', usage: { input_tokens: 14, output_tokens: 1 } },
+        });
+        event(reader, 'message_delta', {
+          type: 'message_delta',
+          usage: {
+            input_tokens: 1e300,
+            cache_read_input_tokens: -5,
+            output_tokens: 'lots',
+            server_tool_use: { web_search_requests: Infinity },
+          },
+        });
+        // Billing the 14 + 1 tokens of message_start would price "lots" of output as one token.
+        assert.deepEqual(usageFacts(finishStream(reader)), { responseModel: 'claude-haiku-4-5-20251001', items: [], noUsage: true });
+      },
+    );
   });
 
   it('says noUsage for a 429 error body', function () {

@@ -89,7 +89,8 @@ describe('Azure OpenAI adapter', function () {
   });
 
   describe('routes', function () {
-    const route = (path: string, method = 'POST') => azureOpenAiAdapter.route(requestHead(path, { method, host: 'contoso.cognitiveservices.azure.com' }));
+    const route = (path: string, method = 'POST') =>
+      azureOpenAiAdapter.route(requestHead(path, { method, host: 'contoso.cognitiveservices.azure.com' }));
 
     it('knows the resource host suffixes', function () {
       assert.deepEqual(azureOpenAiAdapter.hostSuffixes, ['.openai.azure.com', '.cognitiveservices.azure.com']);

@@ -28,9 +28,18 @@ const ocrRoute: CustomRoute = {
   },
 };
 
-function head(path: string, options: { method?: string; host?: string; query?: string; headers?: Record<string, string> } = {}): RequestHead {
+function head(
+  path: string,
+  options: { method?: string; host?: string; query?: string; headers?: Record<string, string> } = {},
+): RequestHead {
   const headers = options.headers ?? {};
-  return { method: options.method ?? 'POST', host: options.host ?? 'api.example.com', path, query: options.query ?? '', header: (name) => headers[name] };
+  return {
+    method: options.method ?? 'POST',
+    host: options.host ?? 'api.example.com',
+    path,
+    query: options.query ?? '',
+    header: (name) => headers[name],
+  };
 }
 
 function routeFor(routes: readonly CustomRoute[], h: RequestHead): Route | undefined {
@@ -46,7 +55,9 @@ interface Drive {
 function drive(route: Route, h: RequestHead, requestBody: unknown, responseBody: unknown, requestBytes: number | null = 1234): Drive {
   const reader = route.begin(extractFields(requestBody, route.requestFields), h);
   const response = extractFields(responseBody, reader.responseFields);
-  const facts = reader.finish(requestBytes === null ? { status: 200, response, aborted: false } : { status: 200, response, aborted: false, requestBytes });
+  const facts = reader.finish(
+    requestBytes === null ? { status: 200, response, aborted: false } : { status: 200, response, aborted: false, requestBytes },
+  );
   return { reader, facts };
 }
 
@@ -96,7 +107,13 @@ describe('custom routes', function () {
 
   it('leaves out quantities and dimensions that are absent or not counts', function () {
     const route = routeFor([ocrRoute], head('/v1/documents/d/analyze'))!;
-    const { facts } = drive(route, head('/v1/documents/d/analyze'), { model: 'ocr-large', text: 'abc', options: { quality: { nested: true } } }, { usage: { pages: -1 } }, null);
+    const { facts } = drive(
+      route,
+      head('/v1/documents/d/analyze'),
+      { model: 'ocr-large', text: 'abc', options: { quality: { nested: true } } },
+      { usage: { pages: -1 } },
+      null,
+    );
     assert.deepEqual(facts.items[0]?.usage, { characters: 3 });
     assert.deepEqual(facts.items[0]?.dimensions, {});
     const nan = drive(route, head('/v1/documents/d/analyze'), { text: '' }, { usage: { pages: 'lots' } });
@@ -178,7 +195,14 @@ describe('custom routes', function () {
     assert.deepEqual(reader.responseFields, []);
     assert.deepEqual(facts, {
       responseModel: 'acme-search-v2',
-      items: [{ operation: 'search', model: 'acme-search-v2', usage: { requests: 2, pages: 5 }, dimensions: { search_depth: 'advanced', size: '10' } }],
+      items: [
+        {
+          operation: 'search',
+          model: 'acme-search-v2',
+          usage: { requests: 2, pages: 5 },
+          dimensions: { search_depth: 'advanced', size: '10' },
+        },
+      ],
     });
   });
 
@@ -204,13 +228,13 @@ describe('custom routes', function () {
   it('is recognised through the registry by host and path', function () {
     const registry = new ProviderRegistry(customAdapters([ocrRoute]));
     assert.equal(registry.knowsHost('api.example.com'), true);
-    const recognition = registry.recognize('post', 'api.example.com', '/v1/documents/7/analyze?verbose=1', (n) => (n === 'x-region' ? 'eu' : undefined));
-    assert.deepEqual([recognition?.adapter.provider, recognition?.route.operation, recognition?.head.path, recognition?.head.query], [
-      'acme-ocr',
-      'ocr',
-      '/v1/documents/7/analyze',
-      'verbose=1',
-    ]);
+    const recognition = registry.recognize('post', 'api.example.com', '/v1/documents/7/analyze?verbose=1', (n) =>
+      n === 'x-region' ? 'eu' : undefined,
+    );
+    assert.deepEqual(
+      [recognition?.adapter.provider, recognition?.route.operation, recognition?.head.path, recognition?.head.query],
+      ['acme-ocr', 'ocr', '/v1/documents/7/analyze', 'verbose=1'],
+    );
   });
 
   it('attributes each route on a shared host to its own provider', function () {
@@ -237,7 +261,10 @@ describe('custom routes', function () {
         text_records: { request: 'documents.*.text', measure: 'count' },
       },
     };
-    assert.throws(() => customAdapters([route]), /request field "documents\.\*\.text" is read both as chars and as count; use one measure per field/);
+    assert.throws(
+      () => customAdapters([route]),
+      /request field "documents\.\*\.text" is read both as chars and as count; use one measure per field/,
+    );
   });
 
   it('reads the same field twice under one measure only once', function () {
@@ -313,7 +340,13 @@ describe('custom routes', function () {
 
       const route = routeFor([ocrRoute], regionHead())!;
       const item = drive(route, regionHead(), requestBody, responseBody).facts.items[0]!;
-      const result = loaded.pricer.price({ provider: 'acme-ocr', operation: item.operation, model: item.model, usage: item.usage, dimensions: item.dimensions });
+      const result = loaded.pricer.price({
+        provider: 'acme-ocr',
+        operation: item.operation,
+        model: item.model,
+        usage: item.usage,
+        dimensions: item.dimensions,
+      });
       assert.ok(result.priced, JSON.stringify(result));
       assert.equal(result.plan.catalog, 'acme-negotiated');
       assert.equal(result.plan.currency, 'EUR');
@@ -331,7 +364,13 @@ describe('custom routes', function () {
 
       const usHead = head('/v1/documents/doc-42/analyze', { headers: { 'x-region': 'us' } });
       const usItem = drive(route, usHead, requestBody, responseBody).facts.items[0]!;
-      const us = loaded.pricer.price({ provider: 'acme-ocr', operation: 'ocr', model: usItem.model, usage: usItem.usage, dimensions: usItem.dimensions });
+      const us = loaded.pricer.price({
+        provider: 'acme-ocr',
+        operation: 'ocr',
+        model: usItem.model,
+        usage: usItem.usage,
+        dimensions: usItem.dimensions,
+      });
       assert.ok(us.priced);
       assert.equal(us.tier.name, 'standard');
       assert.equal(formatDecimal(us.cost), '0.03');

@@ -16,7 +16,11 @@ describe('Gemini adapter', function () {
     ]);
     assert.deepEqual(facts.semconv, { inputTokens: 12, outputTokens: 999, cacheReadInputTokens: undefined });
     // 12 × 0.30/1M + (48 + 951) × 2.50/1M
-    assert.deepEqual(priceWithDefaultCatalog('google', facts.items[0]!), { plan: 'google/gemini-2.5-flash', tier: 'standard', cost: '0.0025011' });
+    assert.deepEqual(priceWithDefaultCatalog('google', facts.items[0]!), {
+      plan: 'google/gemini-2.5-flash',
+      tier: 'standard',
+      cost: '0.0025011',
+    });
   });
 
   it('takes cached content out of input_tokens (promptTokenCount includes it); semconv input keeps it', function () {
@@ -31,7 +35,11 @@ describe('Gemini adapter', function () {
     ]);
     assert.deepEqual(facts.semconv, { inputTokens: 40210, outputTokens: 470, cacheReadInputTokens: 40000 });
     // 210 × 1.25/1M + 40000 × 0.125/1M + 470 × 10/1M, standard tier (40,210 prompt tokens)
-    assert.deepEqual(priceWithDefaultCatalog('google', facts.items[0]!), { plan: 'google/gemini-2.5-pro', tier: 'standard', cost: '0.0099625' });
+    assert.deepEqual(priceWithDefaultCatalog('google', facts.items[0]!), {
+      plan: 'google/gemini-2.5-pro',
+      tier: 'standard',
+      cost: '0.0099625',
+    });
   });
 
   describe('streamGenerateContent', function () {
@@ -60,7 +68,12 @@ describe('Gemini adapter', function () {
     it('alt=sse cut short: priced from the last chunk seen', function () {
       const { facts } = run('stream-sse-grounded', { events: 1 });
       assert.deepEqual(facts.items, [
-        { operation: 'chat', model: 'gemini-3.1-pro-preview', fallbackModel: 'gemini-3.1-pro-preview', usage: { input_tokens: 25, output_tokens: 402 } },
+        {
+          operation: 'chat',
+          model: 'gemini-3.1-pro-preview',
+          fallbackModel: 'gemini-3.1-pro-preview',
+          usage: { input_tokens: 25, output_tokens: 402 },
+        },
       ]);
     });
 

@@ -12,11 +12,21 @@ describe('Mistral adapter', function () {
     assert.equal(route.operation, 'chat');
     assert.equal(facts.responseModel, 'mistral-large-2512');
     assert.deepEqual(facts.items, [
-      { operation: 'chat', model: 'mistral-large-2512', fallbackModel: 'mistral-large-2512', usage: { input_tokens: 12, output_tokens: 33 }, dimensions: undefined },
+      {
+        operation: 'chat',
+        model: 'mistral-large-2512',
+        fallbackModel: 'mistral-large-2512',
+        usage: { input_tokens: 12, output_tokens: 33 },
+        dimensions: undefined,
+      },
     ]);
     assert.deepEqual(facts.semconv, { inputTokens: 12, outputTokens: 33, cacheReadInputTokens: undefined });
     // 12 × 0.5/1M + 33 × 1.5/1M
-    assert.deepEqual(priceWithDefaultCatalog('mistral', facts.items[0]!), { plan: 'mistral/mistral-large-3', tier: 'standard', cost: '0.0000555' });
+    assert.deepEqual(priceWithDefaultCatalog('mistral', facts.items[0]!), {
+      plan: 'mistral/mistral-large-3',
+      tier: 'standard',
+      cost: '0.0000555',
+    });
   });
 
   it('cached prompt tokens (prompt_tokens_details) are billed apart from input tokens', function () {
@@ -29,7 +39,15 @@ describe('Mistral adapter', function () {
     const { facts } = run('chat-stream');
     assert.deepEqual(usageFacts(facts), {
       responseModel: 'mistral-small-latest',
-      items: [{ operation: 'chat', model: 'mistral-small-latest', fallbackModel: 'mistral-small-latest', usage: { input_tokens: 10, output_tokens: 5 }, dimensions: undefined }],
+      items: [
+        {
+          operation: 'chat',
+          model: 'mistral-small-latest',
+          fallbackModel: 'mistral-small-latest',
+          usage: { input_tokens: 10, output_tokens: 5 },
+          dimensions: undefined,
+        },
+      ],
       semconv: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: undefined },
     });
   });
@@ -37,7 +55,9 @@ describe('Mistral adapter', function () {
   it('embeddings', function () {
     const { route, facts } = run('embeddings');
     assert.equal(route.operation, 'embeddings');
-    assert.deepEqual(facts.items, [{ operation: 'embeddings', model: 'mistral-embed', fallbackModel: 'mistral-embed', usage: { input_tokens: 6 } }]);
+    assert.deepEqual(facts.items, [
+      { operation: 'embeddings', model: 'mistral-embed', fallbackModel: 'mistral-embed', usage: { input_tokens: 6 } },
+    ]);
   });
 
   it('says noUsage for a 429 error body', function () {
@@ -85,18 +105,26 @@ describe('Perplexity adapter', function () {
       providerCost: { amount: '0.008', currency: 'USD' },
     });
     // Our own price, compared with the provider's: 8/1000 + 9 × 1/1M + 120 × 1/1M
-    assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), { plan: 'perplexity/sonar', tier: 'medium', cost: '0.008129' });
+    assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), {
+      plan: 'perplexity/sonar',
+      tier: 'medium',
+      cost: '0.008129',
+    });
   });
 
-  it('chat without web_search_options: low, Perplexity\'s default', function () {
+  it("chat without web_search_options: low, Perplexity's default", function () {
     const { facts } = run('chat-default-context');
     assert.deepEqual(facts.items[0]!.dimensions, { search_context_size: 'low' });
     assert.deepEqual(facts.providerCost, { amount: '0.010536', currency: 'USD' });
     // 6/1000 + 12 × 3/1M + 300 × 15/1M
-    assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), { plan: 'perplexity/sonar-pro', tier: 'low', cost: '0.010536' });
+    assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), {
+      plan: 'perplexity/sonar-pro',
+      tier: 'low',
+      cost: '0.010536',
+    });
   });
 
-  it('the response\'s search_context_size wins over the request\'s', function () {
+  it("the response's search_context_size wins over the request's", function () {
     const facts = finishChat('low', { prompt_tokens: 5, completion_tokens: 6, search_context_size: 'medium' });
     assert.deepEqual(facts.items[0]!.dimensions, { search_context_size: 'medium' });
     assert.deepEqual(finishChat('high', { prompt_tokens: 5, completion_tokens: 6 }).items[0]!.dimensions, { search_context_size: 'high' });
@@ -106,7 +134,13 @@ describe('Perplexity adapter', function () {
     const { facts } = run('chat-stream');
     assert.equal(facts.responseModel, 'sonar');
     assert.deepEqual(facts.items, [
-      { operation: 'chat', model: 'sonar', fallbackModel: 'sonar', usage: { input_tokens: 8, output_tokens: 14 }, dimensions: { search_context_size: 'high' } },
+      {
+        operation: 'chat',
+        model: 'sonar',
+        fallbackModel: 'sonar',
+        usage: { input_tokens: 8, output_tokens: 14 },
+        dimensions: { search_context_size: 'high' },
+      },
     ]);
     assert.deepEqual(facts.providerCost, { amount: '0.012', currency: 'USD' });
     assert.equal(priceWithDefaultCatalog('perplexity', facts.items[0]!).cost, '0.012022');
@@ -127,7 +161,8 @@ describe('Perplexity adapter', function () {
   });
 
   it('keeps the provider cost exact and drops one that is not a non-negative decimal', function () {
-    const cost = (totalCost: unknown) => finishChat(undefined, { prompt_tokens: 1, completion_tokens: 1, cost: { total_cost: totalCost } }).providerCost;
+    const cost = (totalCost: unknown) =>
+      finishChat(undefined, { prompt_tokens: 1, completion_tokens: 1, cost: { total_cost: totalCost } }).providerCost;
     assert.deepEqual(cost(1.5e-7), { amount: '0.00000015', currency: 'USD' });
     assert.deepEqual(cost('0.0100'), { amount: '0.01', currency: 'USD' });
     assert.equal(cost(-0.5), undefined);
@@ -138,15 +173,26 @@ describe('Perplexity adapter', function () {
   it('ignores hostile numbers and cleans the model name', function () {
     const head = requestHead('/chat/completions');
     const reader = perplexityAdapter.route(head)!.begin(new Map(), head);
-    reader.onEvent!('message', JSON.stringify({ model: 'sonar\n', usage: { prompt_tokens: -1, completion_tokens: 1e300, search_context_size: 42 } }));
-    assert.deepEqual(usageFacts(reader.finish({ status: 200, aborted: false, response: new Map() })), { responseModel: 'sonar', items: [], noUsage: true });
+    reader.onEvent!(
+      'message',
+      JSON.stringify({ model: 'sonar\n', usage: { prompt_tokens: -1, completion_tokens: 1e300, search_context_size: 42 } }),
+    );
+    assert.deepEqual(usageFacts(reader.finish({ status: 200, aborted: false, response: new Map() })), {
+      responseModel: 'sonar',
+      items: [],
+      noUsage: true,
+    });
   });
 
   it('Search API: one request at the flat fee', function () {
     const { route, facts } = run('search');
     assert.equal(route.operation, 'search');
     assert.deepEqual(usageFacts(facts), { items: [{ operation: 'search', usage: { requests: 1 } }] });
-    assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), { plan: 'perplexity/search-api', tier: 'standard', cost: '0.005' });
+    assert.deepEqual(priceWithDefaultCatalog('perplexity', facts.items[0]!), {
+      plan: 'perplexity/search-api',
+      tier: 'standard',
+      cost: '0.005',
+    });
   });
 
   it('Search API refused: noUsage', function () {

@@ -24,7 +24,11 @@ describe('OpenAI adapter', function () {
       assert.deepEqual(facts.semconv, { inputTokens: 2006, outputTokens: 300, cacheReadInputTokens: 1920 });
       assert.equal(facts.noUsage, undefined);
       // 86 × 0.15/1M + 1920 × 0.075/1M + 300 × 0.60/1M
-      assert.deepEqual(priceWithDefaultCatalog('openai', facts.items[0]!), { plan: 'openai/gpt-4o-mini', tier: 'standard', cost: '0.0003369' });
+      assert.deepEqual(priceWithDefaultCatalog('openai', facts.items[0]!), {
+        plan: 'openai/gpt-4o-mini',
+        tier: 'standard',
+        cost: '0.0003369',
+      });
     });
 
     it('bills audio tokens apart from text tokens, on both sides', function () {
@@ -160,7 +164,11 @@ describe('OpenAI adapter', function () {
         },
       ]);
       assert.deepEqual(facts.semconv, { inputTokens: 14, outputTokens: 272, cacheReadInputTokens: undefined });
-      assert.deepEqual(priceWithDefaultCatalog('openai', facts.items[0]!), { plan: 'openai/gpt-image-1', tier: 'low-square', cost: '0.011' });
+      assert.deepEqual(priceWithDefaultCatalog('openai', facts.items[0]!), {
+        plan: 'openai/gpt-image-1',
+        tier: 'low-square',
+        cost: '0.011',
+      });
     });
   });
 

@@ -30,14 +30,26 @@ function defaultPricer(): Pricer {
 
 /** An item priced with the default catalog: plan, tier, currency and exact cost. */
 function priced(provider: string, item: PriceItem): { plan: string; tier: string; currency: string; cost: string } {
-  const r = defaultPricer().price({ provider, operation: item.operation, model: item.model, usage: item.usage, dimensions: item.dimensions });
+  const r = defaultPricer().price({
+    provider,
+    operation: item.operation,
+    model: item.model,
+    usage: item.usage,
+    dimensions: item.dimensions,
+  });
   assert.ok(r.priced, `${provider} ${item.operation} unpriced: ${JSON.stringify(r)}`);
   return { plan: r.plan.id, tier: r.tier.name, currency: r.plan.currency, cost: formatDecimal(r.cost) };
 }
 
 /** Why an item is unpriced by the default catalog (it must be, never a zero cost). */
 function unpricedReason(provider: string, item: PriceItem): string {
-  const r = defaultPricer().price({ provider, operation: item.operation, model: item.model, usage: item.usage, dimensions: item.dimensions });
+  const r = defaultPricer().price({
+    provider,
+    operation: item.operation,
+    model: item.model,
+    usage: item.usage,
+    dimensions: item.dimensions,
+  });
   assert.ok(!r.priced, `${provider} ${item.operation} was priced at ${r.priced ? formatDecimal(r.cost) : ''}`);
   return r.reason;
 }
@@ -49,7 +61,12 @@ function head(method: string, url: string, headers: Record<string, string> = {})
 }
 
 /** Drives a route with an already extracted request and response, as capture would. */
-function drive(adapter: ProviderAdapter, h: RequestHead, request: unknown, response: { status: number; body?: unknown } = { status: 200 }): CallFacts {
+function drive(
+  adapter: ProviderAdapter,
+  h: RequestHead,
+  request: unknown,
+  response: { status: number; body?: unknown } = { status: 200 },
+): CallFacts {
   const route = adapter.route(h);
   assert.ok(route, `${adapter.provider} does not recognise ${h.method} ${h.path}`);
   const reader = route.begin(extractFields(request, route.requestFields), h);
@@ -77,8 +94,18 @@ describe('per-request provider adapters', function () {
         { operation: 'image_analysis', usage: { images: 2 }, dimensions: { feature: 'text_detection' } },
       ]);
       assert.deepEqual(facts.extraUsage, { images: 2 });
-      assert.deepEqual(priced('google-cloud-vision', facts.items[0]!), { plan: 'google-cloud-vision/annotate', tier: 'ocr-and-labels', currency: 'USD', cost: '0.003' });
-      assert.deepEqual(priced('google-cloud-vision', facts.items[1]!), { plan: 'google-cloud-vision/annotate', tier: 'ocr-and-labels', currency: 'USD', cost: '0.003' });
+      assert.deepEqual(priced('google-cloud-vision', facts.items[0]!), {
+        plan: 'google-cloud-vision/annotate',
+        tier: 'ocr-and-labels',
+        currency: 'USD',
+        cost: '0.003',
+      });
+      assert.deepEqual(priced('google-cloud-vision', facts.items[1]!), {
+        plan: 'google-cloud-vision/annotate',
+        tier: 'ocr-and-labels',
+        currency: 'USD',
+        cost: '0.003',
+      });
     });
 
     it('counts a feature once per image, per the images that asked for it, on a project-located path', function () {
@@ -101,7 +128,9 @@ describe('per-request provider adapters', function () {
 
     it('bills each PDF page processed as an image (files:annotate)', function () {
       const { facts } = replay(googleCloudVisionAdapter, loadFixture('google-cloud-vision', 'files-annotate-pdf'), VISION);
-      assert.deepEqual(facts.items, [{ operation: 'image_analysis', usage: { images: 3 }, dimensions: { feature: 'document_text_detection' } }]);
+      assert.deepEqual(facts.items, [
+        { operation: 'image_analysis', usage: { images: 3 }, dimensions: { feature: 'document_text_detection' } },
+      ]);
       assert.deepEqual(facts.extraUsage, { images: 3, pages: 3 });
       assert.equal(priced('google-cloud-vision', facts.items[0]!).cost, '0.0045');
     });
@@ -110,15 +139,31 @@ describe('per-request provider adapters', function () {
       const fixture = loadFixture('google-cloud-vision', 'files-annotate-pdf');
       const h = headOf(fixture, VISION);
       const named = drive(googleCloudVisionAdapter, h, fixture.request.body, { status: 503 });
-      assert.deepEqual(named.items, [{ operation: 'image_analysis', usage: { images: 3 }, dimensions: { feature: 'document_text_detection' } }]);
-      const unnamed = drive(googleCloudVisionAdapter, h, { requests: [{ inputConfig: { gcsSource: { uri: 'gs://b/f.pdf' }, mimeType: 'application/pdf' }, features: [{ type: 'TEXT_DETECTION' }] }] }, { status: 503 });
+      assert.deepEqual(named.items, [
+        { operation: 'image_analysis', usage: { images: 3 }, dimensions: { feature: 'document_text_detection' } },
+      ]);
+      const unnamed = drive(
+        googleCloudVisionAdapter,
+        h,
+        {
+          requests: [
+            { inputConfig: { gcsSource: { uri: 'gs://b/f.pdf' }, mimeType: 'application/pdf' }, features: [{ type: 'TEXT_DETECTION' }] },
+          ],
+        },
+        { status: 503 },
+      );
       assert.deepEqual(unnamed, { items: [], noUsage: true });
     });
 
     it('still reports the request items on a 400 (capture decides what an error costs)', function () {
       const { facts } = replay(googleCloudVisionAdapter, loadFixture('google-cloud-vision', 'images-annotate-invalid-400'), VISION);
       assert.deepEqual(facts.items, [{ operation: 'image_analysis', usage: { images: 1 }, dimensions: { feature: 'face_detection' } }]);
-      assert.deepEqual(priced('google-cloud-vision', facts.items[0]!), { plan: 'google-cloud-vision/annotate', tier: 'faces-landmarks-logos-properties', currency: 'USD', cost: '0.0015' });
+      assert.deepEqual(priced('google-cloud-vision', facts.items[0]!), {
+        plan: 'google-cloud-vision/annotate',
+        tier: 'faces-landmarks-logos-properties',
+        currency: 'USD',
+        cost: '0.0015',
+      });
     });
 
     it('asks only for feature types and page lists, never for image or file content', function () {
@@ -131,7 +176,11 @@ describe('per-request provider adapters', function () {
 
     it('ignores unknown feature names and an unspecified type; no features means unknown usage', function () {
       const h = head('POST', `${VISION}/v1/images:annotate`);
-      const facts = drive(googleCloudVisionAdapter, h, { requests: [{ image: { content: 'AA==' }, features: [{ type: 'TYPE_UNSPECIFIED' }, { type: 'label detection; drop' }, { type: 7 }] }] });
+      const facts = drive(googleCloudVisionAdapter, h, {
+        requests: [
+          { image: { content: 'AA==' }, features: [{ type: 'TYPE_UNSPECIFIED' }, { type: 'label detection; drop' }, { type: 7 }] },
+        ],
+      });
       assert.deepEqual(facts, { items: [], noUsage: true });
       assert.deepEqual(drive(googleCloudVisionAdapter, h, undefined), { items: [], noUsage: true });
     });
@@ -140,7 +189,11 @@ describe('per-request provider adapters', function () {
       assert.equal(googleCloudVisionAdapter.route(head('GET', `${VISION}/v1/images:annotate`)), undefined);
       assert.equal(googleCloudVisionAdapter.route(head('GET', `${VISION}/v1/operations/123`)), undefined);
       assert.equal(googleCloudVisionAdapter.route(head('POST', `${VISION}/v1/projects/p/locations/us/productSets`)), undefined);
-      assert.equal(googleCloudVisionAdapter.route(head('POST', `${VISION}/v1/files:asyncBatchAnnotate`)), undefined, 'page count of a stored file is unknown');
+      assert.equal(
+        googleCloudVisionAdapter.route(head('POST', `${VISION}/v1/files:asyncBatchAnnotate`)),
+        undefined,
+        'page count of a stored file is unknown',
+      );
       assert.ok(googleCloudVisionAdapter.route(head('POST', `${VISION}/v1/images:asyncBatchAnnotate`)));
     });
   });
@@ -151,11 +204,20 @@ describe('per-request provider adapters', function () {
       assert.equal(route.operation, 'translation');
       assert.deepEqual(facts.items, [{ operation: 'translation', usage: { characters: 23 } }]);
       assert.deepEqual(facts.extraUsage, { characters: 23 });
-      assert.deepEqual(priced('google-cloud-translate', facts.items[0]!), { plan: 'google-cloud-translate/nmt', tier: 'standard', currency: 'USD', cost: '0.00046' });
+      assert.deepEqual(priced('google-cloud-translate', facts.items[0]!), {
+        plan: 'google-cloud-translate/nmt',
+        tier: 'standard',
+        currency: 'USD',
+        cost: '0.00046',
+      });
     });
 
     it('v2: counts a non-ASCII string in code points, not UTF-16 units or bytes', function () {
-      const { reader, facts } = replay(googleCloudTranslateAdapter, loadFixture('google-cloud-translate', 'v2-translate-non-ascii'), TRANSLATE);
+      const { reader, facts } = replay(
+        googleCloudTranslateAdapter,
+        loadFixture('google-cloud-translate', 'v2-translate-non-ascii'),
+        TRANSLATE,
+      );
       assert.equal('Grüße aus Köln 🎉'.length, 17);
       assert.equal(reader.requestModel, 'nmt');
       assert.deepEqual(facts.items, [{ operation: 'translation', model: 'nmt', usage: { characters: 16 } }]);
@@ -176,26 +238,40 @@ describe('per-request provider adapters', function () {
       const { facts } = replay(googleCloudTranslateAdapter, loadFixture('google-cloud-translate', 'v2-detect'), TRANSLATE);
       assert.deepEqual(facts.items, [{ operation: 'language_detection', usage: { characters: 21 } }]);
       assert.equal(unpricedReason('google-cloud-translate', facts.items[0]!), 'no_plan');
-      const v3 = drive(googleCloudTranslateAdapter, head('POST', `${TRANSLATE}/v3/projects/p/locations/global:detectLanguage`), { content: 'Hola', mimeType: 'text/plain' });
+      const v3 = drive(googleCloudTranslateAdapter, head('POST', `${TRANSLATE}/v3/projects/p/locations/global:detectLanguage`), {
+        content: 'Hola',
+        mimeType: 'text/plain',
+      });
       assert.deepEqual(v3.items, [{ operation: 'language_detection', usage: { characters: 4 } }]);
     });
 
     it('form fields read by name (repeated q) count the same', function () {
       const route = googleCloudTranslateAdapter.route(head('POST', `${TRANSLATE}/language/translate/v2`))!;
       const form: Extracted = new Map([['q', [5, 7]]]);
-      const facts = route.begin(form, head('POST', `${TRANSLATE}/language/translate/v2`)).finish({ status: 200, response: NOTHING_EXTRACTED, aborted: false });
+      const facts = route
+        .begin(form, head('POST', `${TRANSLATE}/language/translate/v2`))
+        .finish({ status: 200, response: NOTHING_EXTRACTED, aborted: false });
       assert.deepEqual(facts.items, [{ operation: 'translation', usage: { characters: 12 } }]);
     });
 
     it('a body without text is unknown usage, not zero', function () {
-      assert.deepEqual(drive(googleCloudTranslateAdapter, head('POST', `${TRANSLATE}/language/translate/v2`), undefined), { items: [], noUsage: true });
+      assert.deepEqual(drive(googleCloudTranslateAdapter, head('POST', `${TRANSLATE}/language/translate/v2`), undefined), {
+        items: [],
+        noUsage: true,
+      });
     });
 
     it('recognises only translation and detection POSTs', function () {
       assert.equal(googleCloudTranslateAdapter.route(head('GET', `${TRANSLATE}/language/translate/v2?q=hello&target=de`)), undefined);
       assert.equal(googleCloudTranslateAdapter.route(head('POST', `${TRANSLATE}/language/translate/v2/languages`)), undefined);
-      assert.equal(googleCloudTranslateAdapter.route(head('POST', `${TRANSLATE}/v3/projects/p/locations/us-central1:batchTranslateText`)), undefined);
-      assert.equal(googleCloudTranslateAdapter.route(head('GET', `${TRANSLATE}/v3/projects/p/locations/global/supportedLanguages`)), undefined);
+      assert.equal(
+        googleCloudTranslateAdapter.route(head('POST', `${TRANSLATE}/v3/projects/p/locations/us-central1:batchTranslateText`)),
+        undefined,
+      );
+      assert.equal(
+        googleCloudTranslateAdapter.route(head('GET', `${TRANSLATE}/v3/projects/p/locations/global/supportedLanguages`)),
+        undefined,
+      );
     });
   });
 
@@ -246,7 +322,12 @@ describe('per-request provider adapters', function () {
       const { route, facts } = replay(awsComprehendAdapter, loadFixture('aws-comprehend', 'detect-sentiment'), COMPREHEND);
       assert.equal(route.operation, 'sentiment');
       assert.deepEqual(facts.items, [{ operation: 'sentiment', usage: { characters: 42 } }]);
-      assert.deepEqual(priced('aws-comprehend', facts.items[0]!), { plan: 'aws/comprehend-sentiment', tier: 'standard', currency: 'USD', cost: '0.0003' });
+      assert.deepEqual(priced('aws-comprehend', facts.items[0]!), {
+        plan: 'aws/comprehend-sentiment',
+        tier: 'standard',
+        currency: 'USD',
+        cost: '0.0003',
+      });
     });
 
     it('Comprehend BatchDetectSentiment: one item per document, each with its own minimum', function () {
@@ -269,9 +350,13 @@ describe('per-request provider adapters', function () {
       assert.deepEqual(facts.items, [{ operation: 'entity_detection', usage: { characters: 39 } }]);
       assert.equal(unpricedReason('aws-comprehend', facts.items[0]!), 'no_plan');
       const target = (action: string) => ({ 'x-amz-target': `Comprehend_20171127.${action}` });
-      const ops = ['DetectKeyPhrases', 'BatchDetectKeyPhrases', 'DetectDominantLanguage', 'BatchDetectDominantLanguage', 'BatchDetectEntities'].map(
-        (a) => awsComprehendAdapter.route(head('POST', `${COMPREHEND}/`, target(a)))?.operation,
-      );
+      const ops = [
+        'DetectKeyPhrases',
+        'BatchDetectKeyPhrases',
+        'DetectDominantLanguage',
+        'BatchDetectDominantLanguage',
+        'BatchDetectEntities',
+      ].map((a) => awsComprehendAdapter.route(head('POST', `${COMPREHEND}/`, target(a)))?.operation);
       assert.deepEqual(ops, ['key_phrases', 'key_phrases', 'language_detection', 'language_detection', 'entity_detection']);
     });
 
@@ -279,7 +364,12 @@ describe('per-request provider adapters', function () {
       const { route, facts } = replay(awsTranslateAdapter, loadFixture('aws-translate', 'translate-text'), AWS_TRANSLATE);
       assert.equal(route.operation, 'translation');
       assert.deepEqual(facts.items, [{ operation: 'translation', usage: { characters: 32 } }]);
-      assert.deepEqual(priced('aws-translate', facts.items[0]!), { plan: 'aws/translate-standard', tier: 'standard', currency: 'USD', cost: '0.00048' });
+      assert.deepEqual(priced('aws-translate', facts.items[0]!), {
+        plan: 'aws/translate-standard',
+        tier: 'standard',
+        currency: 'USD',
+        cost: '0.00048',
+      });
     });
 
     it('Rekognition image APIs: one image per call, by pricing group', function () {
@@ -288,7 +378,12 @@ describe('per-request provider adapters', function () {
       assert.deepEqual(labels.route.requestFields, [], 'image bytes are never read');
       assert.deepEqual(labels.facts.items, [{ operation: 'image_analysis', usage: { images: 1 }, dimensions: { api_group: 'group_2' } }]);
       assert.deepEqual(labels.facts.extraUsage, { images: 1 });
-      assert.deepEqual(priced('aws-rekognition', labels.facts.items[0]!), { plan: 'aws/rekognition-image', tier: 'standard', currency: 'USD', cost: '0.001' });
+      assert.deepEqual(priced('aws-rekognition', labels.facts.items[0]!), {
+        plan: 'aws/rekognition-image',
+        tier: 'standard',
+        currency: 'USD',
+        cost: '0.001',
+      });
       const compare = replay(awsRekognitionAdapter, loadFixture('aws-rekognition', 'compare-faces'), REKOGNITION);
       assert.deepEqual(compare.facts.items, [{ operation: 'image_analysis', usage: { images: 1 }, dimensions: { api_group: 'group_1' } }]);
     });
@@ -303,12 +398,22 @@ describe('per-request provider adapters', function () {
       assert.ok(awsComprehendAdapter.route(head('POST', 'https://comprehend-fips.us-east-1.amazonaws.com/', sentiment)));
       assert.ok(awsComprehendAdapter.route(head('POST', 'https://vpce-0a1b2c3d-e4f5.comprehend.us-east-1.vpce.amazonaws.com/', sentiment)));
       assert.ok(awsComprehendAdapter.route(head('POST', 'http://localhost:4566/', sentiment)), 'a configured endpoint (LocalStack)');
-      assert.ok(awsTranslateAdapter.route(head('POST', 'https://translate-fips.us-east-1.amazonaws.com/', { 'x-amz-target': 'AWSShineFrontendService_20170701.TranslateText' })));
+      assert.ok(
+        awsTranslateAdapter.route(
+          head('POST', 'https://translate-fips.us-east-1.amazonaws.com/', {
+            'x-amz-target': 'AWSShineFrontendService_20170701.TranslateText',
+          }),
+        ),
+      );
     });
 
     it('leaves other AWS services, other actions and other methods alone', function () {
       const none = (adapter: ProviderAdapter, method: string, url: string, target?: string) =>
-        assert.equal(adapter.route(head(method, url, target === undefined ? {} : { 'x-amz-target': target })), undefined, `${adapter.provider} ${method} ${url} ${target}`);
+        assert.equal(
+          adapter.route(head(method, url, target === undefined ? {} : { 'x-amz-target': target })),
+          undefined,
+          `${adapter.provider} ${method} ${url} ${target}`,
+        );
       const all = [awsComprehendAdapter, awsTranslateAdapter, awsRekognitionAdapter];
       for (const a of all) {
         none(a, 'POST', 'https://dynamodb.us-east-1.amazonaws.com/', 'DynamoDB_20120810.GetItem');
@@ -362,11 +467,24 @@ describe('per-request provider adapters', function () {
     });
 
     it('analyze-text jobs: every task bills every document', function () {
-      const facts = drive(azureAiLanguageAdapter, head('POST', `${AZURE_LANGUAGE}/language/analyze-text/jobs?api-version=2023-04-01`), {
-        displayName: 'two tasks',
-        analysisInput: { documents: [{ id: '1', text: 'a'.repeat(1500) }, { id: '2', text: 'Short text.' }] },
-        tasks: [{ kind: 'SentimentAnalysis', taskName: 's' }, { kind: 'KeyPhraseExtraction', taskName: 'k' }],
-      }, { status: 202 });
+      const facts = drive(
+        azureAiLanguageAdapter,
+        head('POST', `${AZURE_LANGUAGE}/language/analyze-text/jobs?api-version=2023-04-01`),
+        {
+          displayName: 'two tasks',
+          analysisInput: {
+            documents: [
+              { id: '1', text: 'a'.repeat(1500) },
+              { id: '2', text: 'Short text.' },
+            ],
+          },
+          tasks: [
+            { kind: 'SentimentAnalysis', taskName: 's' },
+            { kind: 'KeyPhraseExtraction', taskName: 'k' },
+          ],
+        },
+        { status: 202 },
+      );
       assert.deepEqual(facts.items, [
         { operation: 'sentiment', usage: { text_records: 3 } },
         { operation: 'key_phrases', usage: { text_records: 3 } },
@@ -395,7 +513,10 @@ describe('per-request provider adapters', function () {
     });
 
     it('leaves Azure OpenAI paths on the same hosts, and other methods, alone', function () {
-      assert.equal(azureAiLanguageAdapter.route(head('POST', `${AZURE_LANGUAGE}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`)), undefined);
+      assert.equal(
+        azureAiLanguageAdapter.route(head('POST', `${AZURE_LANGUAGE}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`)),
+        undefined,
+      );
       assert.equal(azureAiLanguageAdapter.route(head('POST', `${AZURE_LANGUAGE}/openai/v1/responses`)), undefined);
       assert.equal(azureAiLanguageAdapter.route(head('GET', `${AZURE_LANGUAGE}/language/analyze-text/jobs/1234`)), undefined);
       assert.equal(azureAiLanguageAdapter.route(head('GET', `${AZURE_LANGUAGE}/language/:analyze-text`)), undefined);
@@ -423,10 +544,20 @@ describe('per-request provider adapters', function () {
 
     it('auto_parameters: the depth Tavily chose when the request named none', function () {
       const h = head('POST', `${TAVILY}/search`);
-      const facts = drive(tavilyAdapter, h, { query: 'q', auto_parameters: true }, { status: 200, body: { results: [], auto_parameters: { topic: 'general', search_depth: 'advanced' } } });
+      const facts = drive(
+        tavilyAdapter,
+        h,
+        { query: 'q', auto_parameters: true },
+        { status: 200, body: { results: [], auto_parameters: { topic: 'general', search_depth: 'advanced' } } },
+      );
       assert.deepEqual(facts.items[0]?.dimensions, { search_depth: 'advanced' });
       assert.equal(facts.extraUsage, undefined);
-      const explicit = drive(tavilyAdapter, h, { query: 'q', auto_parameters: true, search_depth: 'basic' }, { status: 200, body: { auto_parameters: { search_depth: 'advanced' } } });
+      const explicit = drive(
+        tavilyAdapter,
+        h,
+        { query: 'q', auto_parameters: true, search_depth: 'basic' },
+        { status: 200, body: { auto_parameters: { search_depth: 'advanced' } } },
+      );
       assert.deepEqual(explicit.items[0]?.dimensions, { search_depth: 'basic' });
     });
 
@@ -443,16 +574,37 @@ describe('per-request provider adapters', function () {
       assert.deepEqual(drive(tavilyAdapter, h, { urls: 'https://example.com/', extract_depth: 'advanced' }, { status: 500 }).items, [
         { operation: 'extract', usage: { urls: 1 }, dimensions: { extract_depth: 'advanced' } },
       ]);
-      assert.deepEqual(drive(tavilyAdapter, h, { urls: ['https://a.example/', 'https://b.example/', 'https://c.example/'] }, { status: 429 }).items, [
-        { operation: 'extract', usage: { urls: 3 }, dimensions: { extract_depth: 'basic' } },
-      ]);
+      assert.deepEqual(
+        drive(tavilyAdapter, h, { urls: ['https://a.example/', 'https://b.example/', 'https://c.example/'] }, { status: 429 }).items,
+        [{ operation: 'extract', usage: { urls: 3 }, dimensions: { extract_depth: 'basic' } }],
+      );
       assert.deepEqual(drive(tavilyAdapter, h, {}), { items: [], noUsage: true });
     });
 
     it('crawl and map: pages returned', function () {
-      const crawl = drive(tavilyAdapter, head('POST', `${TAVILY}/crawl`), { url: 'https://docs.example/', limit: 3 }, { status: 200, body: { base_url: 'https://docs.example/', results: [{ url: 'a', raw_content: 'x' }, { url: 'b', raw_content: 'y' }], usage: { credits: 1 } } });
+      const crawl = drive(
+        tavilyAdapter,
+        head('POST', `${TAVILY}/crawl`),
+        { url: 'https://docs.example/', limit: 3 },
+        {
+          status: 200,
+          body: {
+            base_url: 'https://docs.example/',
+            results: [
+              { url: 'a', raw_content: 'x' },
+              { url: 'b', raw_content: 'y' },
+            ],
+            usage: { credits: 1 },
+          },
+        },
+      );
       assert.deepEqual(crawl.items, [{ operation: 'crawl', usage: { pages: 2 }, dimensions: { extract_depth: 'basic' } }]);
-      const map = drive(tavilyAdapter, head('POST', `${TAVILY}/map`), { url: 'https://docs.example/' }, { status: 200, body: { base_url: 'https://docs.example/', results: ['a', 'b', 'c'] } });
+      const map = drive(
+        tavilyAdapter,
+        head('POST', `${TAVILY}/map`),
+        { url: 'https://docs.example/' },
+        { status: 200, body: { base_url: 'https://docs.example/', results: ['a', 'b', 'c'] } },
+      );
       assert.deepEqual(map.items, [{ operation: 'map', usage: { pages: 3 } }]);
     });
 
@@ -490,11 +642,20 @@ describe('per-request provider adapters', function () {
     });
 
     it('no type: no search_type dimension; legacy ids count as pages', function () {
-      const search = drive(exaAdapter, head('POST', `${EXA}/search`), { query: 'q' }, { status: 200, body: { results: [], costDollars: { total: 0.007 } } });
+      const search = drive(
+        exaAdapter,
+        head('POST', `${EXA}/search`),
+        { query: 'q' },
+        { status: 200, body: { results: [], costDollars: { total: 0.007 } } },
+      );
       assert.deepEqual(search.items, [{ operation: 'search', usage: { requests: 1 } }]);
       const contents = drive(exaAdapter, head('POST', `${EXA}/contents`), { ids: ['a', 'b', 'c'] });
       assert.deepEqual(contents.items, [{ operation: 'contents', usage: { pages: 3 } }]);
-      assert.deepEqual(drive(exaAdapter, head('POST', `${EXA}/contents`), { text: true }), { items: [], noUsage: true, providerCost: undefined });
+      assert.deepEqual(drive(exaAdapter, head('POST', `${EXA}/contents`), { text: true }), {
+        items: [],
+        noUsage: true,
+        providerCost: undefined,
+      });
     });
 
     it('reported costs: exact decimals as sent, nothing for broken values; a streamed cost is read', function () {
@@ -508,7 +669,10 @@ describe('per-request provider adapters', function () {
       const reader = exaAdapter.route(h)!.begin(extractFields({ query: 'q', stream: true }, []), h);
       reader.onEvent?.('message', '{"choices":[{"delta":{"content":"Hi"}}]}');
       reader.onEvent?.('message', '{"citations":[],"costDollars":{"total":0.005}}');
-      assert.deepEqual(reader.finish({ status: 200, response: NOTHING_EXTRACTED, aborted: false }).providerCost, { amount: '0.005', currency: 'USD' });
+      assert.deepEqual(reader.finish({ status: 200, response: NOTHING_EXTRACTED, aborted: false }).providerCost, {
+        amount: '0.005',
+        currency: 'USD',
+      });
     });
 
     it('recognises only billable POSTs', function () {
@@ -521,8 +685,18 @@ describe('per-request provider adapters', function () {
 
   describe('fixtures through the streaming scanner', function () {
     const cases: [ProviderAdapter, string, string, string[]][] = [
-      [googleCloudVisionAdapter, 'google-cloud-vision', VISION, ['images-annotate-2x2', 'images-annotate-mixed', 'files-annotate-pdf', 'images-annotate-invalid-400']],
-      [googleCloudTranslateAdapter, 'google-cloud-translate', TRANSLATE, ['v2-translate-array', 'v2-translate-non-ascii', 'v3-translate-text', 'v2-detect']],
+      [
+        googleCloudVisionAdapter,
+        'google-cloud-vision',
+        VISION,
+        ['images-annotate-2x2', 'images-annotate-mixed', 'files-annotate-pdf', 'images-annotate-invalid-400'],
+      ],
+      [
+        googleCloudTranslateAdapter,
+        'google-cloud-translate',
+        TRANSLATE,
+        ['v2-translate-array', 'v2-translate-non-ascii', 'v3-translate-text', 'v2-detect'],
+      ],
       [deeplAdapter, 'deepl', DEEPL, ['translate-billed-characters', 'translate-plain', 'translate-quota-456']],
       [awsComprehendAdapter, 'aws-comprehend', COMPREHEND, ['detect-sentiment', 'batch-detect-sentiment', 'detect-entities']],
       [awsTranslateAdapter, 'aws-translate', AWS_TRANSLATE, ['translate-text']],

@@ -16,9 +16,12 @@ describe('reading provider JSON: the key pre-check of stream events', function (
   it('agrees with searching for the quoted key, on any text', function () {
     const alphabet = fc.constantFrom('"', 'u', 's', 'a', 'g', 'e', ':', '{', '\\', 'x', ' ');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')), (data) => {
-        assert.equal(hasJsonKey(data, 'usage', ':{'), data.includes('"usage":{'));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')),
+        (data) => {
+          assert.equal(hasJsonKey(data, 'usage', ':{'), data.includes('"usage":{'));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -14,7 +14,14 @@ function recognize(registry: ProviderRegistry, method: string, host: string, pat
   const r = registry.recognize(method, host, pathAndQuery, headers(h));
   return r === undefined
     ? undefined
-    : { provider: r.adapter.provider, operation: r.route.operation, method: r.head.method, host: r.head.host, path: r.head.path, query: r.head.query };
+    : {
+        provider: r.adapter.provider,
+        operation: r.route.operation,
+        method: r.head.method,
+        host: r.head.host,
+        path: r.head.path,
+        query: r.head.query,
+      };
 }
 
 const builtIn = (endpoints: readonly Endpoint[] = []) => new ProviderRegistry(BUILT_IN_ADAPTERS, endpoints);
@@ -129,7 +136,14 @@ describe('ProviderRegistry', function () {
           { provider: 'long', baseUrl: 'http://h.local/a/b' },
         ],
       );
-      assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/b/c'), { provider: 'long', operation: 'any', method: 'POST', host: 'h.local', path: '/c', query: '' });
+      assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/b/c'), {
+        provider: 'long',
+        operation: 'any',
+        method: 'POST',
+        host: 'h.local',
+        path: '/c',
+        query: '',
+      });
       assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/bc')?.provider, 'short');
       assert.deepEqual(recognize(registry, 'POST', 'h.local', '/a/b')?.path, '/');
       assert.equal(recognize(registry, 'POST', 'h.local', '/ab'), undefined);
@@ -154,7 +168,10 @@ describe('ProviderRegistry', function () {
         path: '/openai/deployments/d/chat/completions',
         query: 'api-version=2024-10-21',
       });
-      assert.equal(recognize(registry, 'POST', 'myres.openai.azure.com:8443', '/openai/deployments/d/embeddings')?.provider, 'azure-openai');
+      assert.equal(
+        recognize(registry, 'POST', 'myres.openai.azure.com:8443', '/openai/deployments/d/embeddings')?.provider,
+        'azure-openai',
+      );
     });
 
     it('recognises Comprehend by its host and x-amz-target', function () {
@@ -163,12 +180,25 @@ describe('ProviderRegistry', function () {
       assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws-comprehend', 'sentiment', '/']);
       assert.equal(recognize(registry, 'POST', 'comprehend.us-east-1.amazonaws.com', '/'), undefined);
       assert.equal(recognize(registry, 'POST', 's3.us-east-1.amazonaws.com', '/', target), undefined);
-      const translate = recognize(registry, 'POST', 'translate.eu-west-1.amazonaws.com', '/', { 'x-amz-target': 'AWSShineFrontendService_20170701.TranslateText' });
+      const translate = recognize(registry, 'POST', 'translate.eu-west-1.amazonaws.com', '/', {
+        'x-amz-target': 'AWSShineFrontendService_20170701.TranslateText',
+      });
       assert.equal(translate?.provider, 'aws-translate');
     });
 
     it('knows no unrelated host', function () {
-      for (const host of ['example.com', 'api.openai.com.evil.com', 'openai.azure.com', 'xopenai.azure.com', 'notamazonaws.com', 'amazonaws.com', 'api.openai.com:8443', 'localhost', '[::1]:8080', '']) {
+      for (const host of [
+        'example.com',
+        'api.openai.com.evil.com',
+        'openai.azure.com',
+        'xopenai.azure.com',
+        'notamazonaws.com',
+        'amazonaws.com',
+        'api.openai.com:8443',
+        'localhost',
+        '[::1]:8080',
+        '',
+      ]) {
         assert.equal(registry.knowsHost(host), false, host);
       }
     });
@@ -213,7 +243,14 @@ describe('hostKeyOf / hostOf (the host check of every fetch)', function () {
     assert.equal(hostOf('https://api.openai.com/v1/chat/completions'), 'api.openai.com');
     assert.equal(hostOf('http://127.0.0.1:8080/v1'), '127.0.0.1:8080');
     assert.equal(hostOf('https://API.OpenAI.com:443/v1'), 'api.openai.com');
-    for (const odd of ['HTTPS://api.openai.com/v1', 'http://[::1]:8080/', 'https://h.example:0443/', 'https://h.example:/', 'https://bücher.example/', 'https://h%2Eexample/']) {
+    for (const odd of [
+      'HTTPS://api.openai.com/v1',
+      'http://[::1]:8080/',
+      'https://h.example:0443/',
+      'https://h.example:/',
+      'https://bücher.example/',
+      'https://h%2Eexample/',
+    ]) {
       assert.equal(hostOf(odd), undefined, odd);
     }
   });
@@ -239,7 +276,8 @@ describe('hostKeyOf / hostOf (the host check of every fetch)', function () {
   });
 
   it('agrees with URL for generated URLs with userinfo, ports, IPv6, query and fragment (property)', function () {
-    const mixCase = (s: string, mask: readonly boolean[]) => [...s].map((c, i) => (mask[i % Math.max(1, mask.length)] ? c.toUpperCase() : c)).join('');
+    const mixCase = (s: string, mask: readonly boolean[]) =>
+      [...s].map((c, i) => (mask[i % Math.max(1, mask.length)] ? c.toUpperCase() : c)).join('');
     const host = fc.oneof(
       fc.tuple(fc.domain(), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })).map(([d, mask]) => mixCase(d, mask)),
       fc.ipV4(),
@@ -247,7 +285,11 @@ describe('hostKeyOf / hostOf (the host check of every fetch)', function () {
       fc.ipV6().map((ip) => new URL(`http://[${ip}]/`).host),
       fc.constantFrom('localhost', 'LOCALHOST'),
     );
-    const port = fc.oneof(fc.constant(''), fc.constantFrom(':80', ':443', ':8080'), fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`));
+    const port = fc.oneof(
+      fc.constant(''),
+      fc.constantFrom(':80', ':443', ':8080'),
+      fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`),
+    );
     const userinfo = fc.oneof(
       fc.constant(''),
       fc.stringMatching(/^[A-Za-z0-9\-._~!$&'()*+,;=:@]{0,12}$/).map((u) => `${u}@`),
@@ -259,8 +301,14 @@ describe('hostKeyOf / hostOf (the host check of every fetch)', function () {
         host,
         port,
         fc.oneof(fc.constant(''), fc.webPath()),
-        fc.oneof(fc.constant(''), fc.webQueryParameters().map((q) => `?${q}`)),
-        fc.oneof(fc.constant(''), fc.webFragments().map((f) => `#${f}`)),
+        fc.oneof(
+          fc.constant(''),
+          fc.webQueryParameters().map((q) => `?${q}`),
+        ),
+        fc.oneof(
+          fc.constant(''),
+          fc.webFragments().map((f) => `#${f}`),
+        ),
       )
       .map(([scheme, u, h, p, path, q, f]) => `${scheme}://${u}${h}${p}${path}${q}${f}`);
     fc.assert(
@@ -286,7 +334,9 @@ describe('hostKeyOf / hostOf (the host check of every fetch)', function () {
       'http://[0:0:0:0:0:0:0:1]:8080/v1',
       'http://[::FFFF:127.0.0.1]/',
     ];
-    const mismatches = hrefs.filter((href) => hostKeyOf(href) !== viaUrl(href)).map((href) => `${href}: hostOf ${hostKeyOf(href)}, URL ${viaUrl(href)}`);
+    const mismatches = hrefs
+      .filter((href) => hostKeyOf(href) !== viaUrl(href))
+      .map((href) => `${href}: hostOf ${hostKeyOf(href)}, URL ${viaUrl(href)}`);
     assert.deepEqual(mismatches, []);
   });
 });

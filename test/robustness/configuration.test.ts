@@ -6,7 +6,13 @@ import { captureDiag } from './support.js';
 
 describe('a broken configuration never reaches the host', function () {
   it('leaves out a custom route that cannot be compiled, keeps the good ones, and says why', function () {
-    const good: CustomRoute = { host: 'docs.example.com', path: '/v1/analyze', provider: 'acme', operation: 'document_analysis', usage: { pages: { response: 'usage.pages' } } };
+    const good: CustomRoute = {
+      host: 'docs.example.com',
+      path: '/v1/analyze',
+      provider: 'acme',
+      operation: 'document_analysis',
+      usage: { pages: { response: 'usage.pages' } },
+    };
     // One field read two ways: the route cannot be compiled.
     const bad: CustomRoute = {
       host: 'ocr.example.com',
@@ -26,7 +32,10 @@ describe('a broken configuration never reaches the host', function () {
     } finally {
       diag.restore();
     }
-    assert.match(diag.lines.join('\n'), /error ai-pricetag route ignored: route ocr\.example\.com\/v1\/ocr: request field "text" is read both as chars and as count/);
+    assert.match(
+      diag.lines.join('\n'),
+      /error ai-pricetag route ignored: route ocr\.example\.com\/v1\/ocr: request field "text" is read both as chars and as count/,
+    );
     assert.equal(diag.lines.filter((l) => l.includes('route ignored')).length, 1, 'only the bad route is left out');
   });
 });

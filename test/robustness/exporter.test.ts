@@ -29,13 +29,20 @@ interface Run {
 }
 
 function start(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', register, app], { env: { ...process.env, OTEL_SERVICE_NAME: 'robustness', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', register, app], {
+    env: { ...process.env, OTEL_SERVICE_NAME: 'robustness', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiting: [RegExp, (line: string) => void][] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     stdout.push(l);
-    for (const [i, [pattern, resolve]] of waiting.entries()) if (pattern.test(l)) (waiting.splice(i, 1), resolve(l));
+    for (const [i, [pattern, resolve]] of waiting.entries())
+      if (pattern.test(l)) {
+        waiting.splice(i, 1);
+        resolve(l);
+      }
   });
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
@@ -78,7 +85,9 @@ function request(port: number, method: string, path: string, host = '127.0.0.1')
     const req = http.request({ host, port, method, path, agent: false }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(parts).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(parts).toString() }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -87,7 +96,8 @@ function request(port: number, method: string, path: string, host = '127.0.0.1')
 
 /** An address of this machine other than loopback, to check what a port is reachable on. */
 function externalAddress(): string | undefined {
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return undefined;
 }
 
@@ -95,7 +105,11 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
   this.timeout(90_000);
   const replay = replayServerPerSuite();
   const fixture = loadFixture('openai', 'chat-cached');
-  const appEnv = () => ({ OPENAI_BASE_URL: `${replay().origin}/v1`, REQUEST_BODY: JSON.stringify(fixture.request.body), PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1` });
+  const appEnv = () => ({
+    OPENAI_BASE_URL: `${replay().origin}/v1`,
+    REQUEST_BODY: JSON.stringify(fixture.request.body),
+    PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1`,
+  });
   let dir: string;
 
   before(function () {
@@ -143,7 +157,12 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
     const external = externalAddress();
     for (const host of [undefined, '127.0.0.1', '0.0.0.0']) {
       const port = await freePort();
-      const run = start({ ...appEnv(), OTEL_EXPORTER_PROMETHEUS_PORT: String(port), STAY_ALIVE: '1', ...(host === undefined ? {} : { OTEL_EXPORTER_PROMETHEUS_HOST: host }) });
+      const run = start({
+        ...appEnv(),
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        STAY_ALIVE: '1',
+        ...(host === undefined ? {} : { OTEL_EXPORTER_PROMETHEUS_HOST: host }),
+      });
       try {
         await run.line(/^app-result/);
         assert.equal((await request(port, 'GET', '/metrics')).status, 200, `${host ?? 'default'}: served on loopback`);
@@ -162,7 +181,12 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
 
   it('serves metrics on /metrics and nothing anywhere else, for any method, path or malformed request', async function () {
     const port = await freePort();
-    const run = start({ ...appEnv(), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port), STAY_ALIVE: '1' });
+    const run = start({
+      ...appEnv(),
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      STAY_ALIVE: '1',
+    });
     try {
       await run.line(/^app-result/);
       const metrics = await request(port, 'GET', '/metrics');
@@ -171,9 +195,25 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
       parseExposition(metrics.body);
       for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
         const r = await request(port, method, '/metrics');
-        assert.ok(r.status === 200 && r.body === '' || parseExposition(r.body).samples.length > 0, `${method} /metrics serves the metrics or nothing`);
+        assert.ok(
+          (r.status === 200 && r.body === '') || parseExposition(r.body).samples.length > 0,
+          `${method} /metrics serves the metrics or nothing`,
+        );
       }
-      const paths = ['/', '/metrics/', '/metrics.json', '/Metrics', '/metrics/../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/debug/pprof', '/.env', '/admin', '/%00', '/metrics%00', `/${'a'.repeat(8000)}`];
+      const paths = [
+        '/',
+        '/metrics/',
+        '/metrics.json',
+        '/Metrics',
+        '/metrics/../etc/passwd',
+        '/..%2f..%2fetc%2fpasswd',
+        '/debug/pprof',
+        '/.env',
+        '/admin',
+        '/%00',
+        '/metrics%00',
+        `/${'a'.repeat(8000)}`,
+      ];
       for (const path of paths) {
         for (const method of ['GET', 'POST', 'HEAD', 'TRACE']) {
           const r = await request(port, method, path);
@@ -190,7 +230,10 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
       ];
       for (const text of malformed) {
         const answer = await raw(port, text);
-        assert.ok(/^HTTP\/1\.1 (400|404|413|431) /.test(answer) || answer === '', `${JSON.stringify(text.slice(0, 30))} → ${answer.slice(0, 40)}`);
+        assert.ok(
+          /^HTTP\/1\.1 (400|404|413|431) /.test(answer) || answer === '',
+          `${JSON.stringify(text.slice(0, 30))} → ${answer.slice(0, 40)}`,
+        );
       }
       // The process is still there and still serving.
       assert.equal((await request(port, 'GET', '/metrics')).status, 200);
@@ -201,9 +244,16 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
 
   it('keeps the application running with every PRICETAG_* variable broken, naming each problem through the diag logger', async function () {
     const broken = join(dir, 'broken.yaml');
-    writeFileSync(broken, 'catalog: broken\ncurrency: USD\nplans:\n  - { id: x/y, provider: x, operations: [chat], charges: [{ unit: requests, rate: "1e999999999" }] }\n');
+    writeFileSync(
+      broken,
+      'catalog: broken\ncurrency: USD\nplans:\n' +
+        '  - { id: x/y, provider: x, operations: [chat], charges: [{ unit: requests, rate: "1e999999999" }] }\n',
+    );
     const plus = join(dir, 'plus.yaml');
-    writeFileSync(plus, 'catalog: plus\ncurrency: USD\nplans:\n  - { id: x/z, provider: x, operations: [chat], charges: [{ unit: requests, rate: "+1" }] }\n');
+    writeFileSync(
+      plus,
+      'catalog: plus\ncurrency: USD\nplans:\n  - { id: x/z, provider: x, operations: [chat], charges: [{ unit: requests, rate: "+1" }] }\n',
+    );
     const run = start({
       ...appEnv(),
       PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1,garbage`,

@@ -68,13 +68,24 @@ const chargeSpecs = fc.uniqueArray(
   { minLength: 1, maxLength: 4, selector: (c) => c.unit },
 );
 
-const usageOf = fc.record(Object.fromEntries(UNITS.map((u) => [u, fc.option(fc.oneof(fc.nat(1000), fc.nat(2_000_000), fc.integer({ min: 0, max: 1e15 })), { nil: undefined })])) as Record<string, fc.Arbitrary<number | undefined>>);
+const usageOf = fc.record(
+  Object.fromEntries(
+    UNITS.map((u) => [u, fc.option(fc.oneof(fc.nat(1000), fc.nat(2_000_000), fc.integer({ min: 0, max: 1e15 })), { nil: undefined })]),
+  ) as Record<string, fc.Arbitrary<number | undefined>>,
+);
 
 function planOf(charges: readonly ChargeSpec[]): Plan {
   const text = stringify({
     catalog: 'prop',
     currency: 'USD',
-    plans: [{ id: 'p/x', provider: 'p', operations: ['chat'], charges: charges.map((c) => ({ unit: c.unit, rate: rateText(c), per: c.per, increment: c.increment, minimum: c.minimum })) }],
+    plans: [
+      {
+        id: 'p/x',
+        provider: 'p',
+        operations: ['chat'],
+        charges: charges.map((c) => ({ unit: c.unit, rate: rateText(c), per: c.per, increment: c.increment, minimum: c.minimum })),
+      },
+    ],
   });
   const result = validateCatalogText(text, 'prop.yaml');
   assert.ok(result.ok, text);
@@ -169,14 +180,28 @@ describe('properties', function () {
   });
 
   describe('the JSON field scanner', function () {
-    const SPECS: readonly FieldSpec[] = [value('model'), value('usage'), value('choices.*.finish_reason'), { path: 'choices.*.message.content', mode: 'chars' }, { path: 'data.*', mode: 'count' }];
-    const doc = fc.record({
-      model: fc.string(),
-      choices: fc.array(fc.record({ message: fc.record({ content: fc.string({ unit: 'grapheme' }) }), finish_reason: fc.constantFrom('stop', 'length', null) }), { maxLength: 4 }),
-      data: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }),
-      usage: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.double(), fc.constant(null))),
-      extra: fc.jsonValue({ maxDepth: 3 }),
-    }).map((d) => JSON.parse(JSON.stringify(d)) as unknown);
+    const SPECS: readonly FieldSpec[] = [
+      value('model'),
+      value('usage'),
+      value('choices.*.finish_reason'),
+      { path: 'choices.*.message.content', mode: 'chars' },
+      { path: 'data.*', mode: 'count' },
+    ];
+    const doc = fc
+      .record({
+        model: fc.string(),
+        choices: fc.array(
+          fc.record({
+            message: fc.record({ content: fc.string({ unit: 'grapheme' }) }),
+            finish_reason: fc.constantFrom('stop', 'length', null),
+          }),
+          { maxLength: 4 },
+        ),
+        data: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }),
+        usage: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.double(), fc.constant(null))),
+        extra: fc.jsonValue({ maxDepth: 3 }),
+      })
+      .map((d) => JSON.parse(JSON.stringify(d)) as unknown);
     const cuts = fc.array(fc.nat(2000), { maxLength: 16 });
 
     it('never invents a value: a body cut anywhere yields a prefix of what the whole body yields', function () {
@@ -214,9 +239,9 @@ describe('properties', function () {
       fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => `data: ${s.replace(/[\r\n]/g, ' ')}`),
       fc.constantFrom('event: message_delta', 'event: ping', ': keep-alive', 'id: 7', 'retry: 100', 'data', 'data:', 'nonsense: x'),
     );
-    const stream = fc.tuple(fc.array(fc.array(field, { minLength: 1, maxLength: 4 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r')).map(([events, eol]) =>
-      Buffer.from(events.map((lines) => lines.join(eol) + eol + eol).join('')),
-    );
+    const stream = fc
+      .tuple(fc.array(fc.array(field, { minLength: 1, maxLength: 4 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r'))
+      .map(([events, eol]) => Buffer.from(events.map((lines) => lines.join(eol) + eol + eol).join('')));
     const read = (bytes: Buffer, pieces: readonly number[]) => {
       const events: [string, string][] = [];
       const reader = new SseReader((event, data) => events.push([event, data]));
@@ -258,10 +283,25 @@ describe('properties', function () {
       id: name.map((n) => `acme/${n}`),
       provider: fc.constantFrom('openai', 'anthropic', 'acme'),
       operations: fc.constantFrom(['chat'], ['embeddings'], ['chat', 'search']),
-      models: fc.option(fc.array(fc.oneof(name, name.map((n) => `${n}*`)), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      models: fc.option(
+        fc.array(
+          fc.oneof(
+            name,
+            name.map((n) => `${n}*`),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        { nil: undefined },
+      ),
       charges: fc.uniqueArray(charge, { minLength: 1, maxLength: 3, selector: (c) => c.unit }),
     });
-    const catalog = fc.record({ catalog: name, currency: fc.constantFrom('USD', 'EUR'), plans: fc.uniqueArray(plan, { maxLength: 6, selector: (p) => p.id }) }).map((c) => JSON.parse(JSON.stringify(c)) as unknown);
+    const catalog = fc
+      .record({
+        catalog: name,
+        currency: fc.constantFrom('USD', 'EUR'),
+        plans: fc.uniqueArray(plan, { maxLength: 6, selector: (p) => p.id }),
+      })
+      .map((c) => JSON.parse(JSON.stringify(c)) as unknown);
 
     it('accepts every well-formed catalog, as YAML and as JSON, and prices any call against it without throwing', function () {
       fc.assert(
@@ -271,7 +311,8 @@ describe('properties', function () {
             assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
             const compiled = compileCatalog(result.document, 'gen.yaml', 0);
             const pricer = new Pricer(new PlanIndex(compiled.plans));
-            for (const provider of ['openai', 'anthropic', 'acme']) pricer.price({ provider, operation, model, usage: usage as Record<string, number> });
+            for (const provider of ['openai', 'anthropic', 'acme'])
+              pricer.price({ provider, operation, model, usage: usage as Record<string, number> });
           }
         }),
         params,

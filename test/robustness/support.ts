@@ -174,7 +174,10 @@ export function promtoolAccepts(text: string): void {
   const run = spawnSync('promtool', ['check', 'metrics'], { input: text });
   // Exit 3 is lint advice (naming style), which is not a parse failure; anything else is.
   const out = `${run.stdout.toString()}${run.stderr.toString()}`;
-  assert.ok(run.status === 0 || (run.status === 3 && !/error while linting|text format parsing error/.test(out)), `promtool check metrics: ${out.slice(0, 2000)}`);
+  assert.ok(
+    run.status === 0 || (run.status === 3 && !/error while linting|text format parsing error/.test(out)),
+    `promtool check metrics: ${out.slice(0, 2000)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,11 +190,18 @@ export interface DiagCapture {
 
 export function captureDiag(): DiagCapture {
   const lines: string[] = [];
+  const show = (a: unknown) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : JSON.stringify(a));
   const keep =
     (level: string) =>
     (message: string, ...args: unknown[]) =>
-      void lines.push(`${level} ${message} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
-  const logger: DiagLogger = { error: keep('error'), warn: keep('warn'), info: keep('info'), debug: keep('debug'), verbose: keep('verbose') };
+      void lines.push(`${level} ${message} ${args.map(show).join(' ')}`);
+  const logger: DiagLogger = {
+    error: keep('error'),
+    warn: keep('warn'),
+    info: keep('info'),
+    debug: keep('debug'),
+    verbose: keep('verbose'),
+  };
   diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
   return {
     lines,
@@ -289,17 +299,30 @@ export async function post(transport: Transport, url: string, body: unknown, opt
   if (transport === 'fetch') {
     const signal = options.timeoutMs === undefined ? options.signal : AbortSignal.timeout(options.timeoutMs);
     const res = await fetch(url, { method: 'POST', headers, body: payload, signal });
-    return { status: res.status, contentType: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()).toString('base64') };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: Buffer.from(await res.arrayBuffer()).toString('base64'),
+    };
   }
   if (transport === 'axios') {
-    const res = await axios.post(url, payload, { headers, responseType: 'arraybuffer', validateStatus: () => true, maxRedirects: 0, signal: options.signal, timeout: options.timeoutMs });
+    const res = await axios.post(url, payload, {
+      headers,
+      responseType: 'arraybuffer',
+      validateStatus: () => true,
+      maxRedirects: 0,
+      signal: options.signal,
+      timeout: options.timeoutMs,
+    });
     return { status: res.status, contentType: res.headers['content-type'], body: Buffer.from(res.data as ArrayBuffer).toString('base64') };
   }
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', headers, signal: options.signal, timeout: options.timeoutMs }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(parts).toString('base64') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(parts).toString('base64') }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));

@@ -47,7 +47,11 @@ describe('simulate: exact sums', function () {
 
   it('equals an independent big.js sum for random rates and quantities (property)', function () {
     // A rate as coefficient × 10^-scale, priced per 10^perDigits units; a call's amount is rate × quantity / per.
-    const rate = fc.record({ coefficient: fc.nat(10 ** 9), scale: fc.integer({ min: 0, max: 12 }), perDigits: fc.constantFrom(0, 1, 3, 6) });
+    const rate = fc.record({
+      coefficient: fc.nat(10 ** 9),
+      scale: fc.integer({ min: 0, max: 12 }),
+      perDigits: fc.constantFrom(0, 1, 3, 6),
+    });
     fc.assert(
       fc.property(fc.array(fc.tuple(rate, fc.nat(10 ** 7)), { minLength: 1, maxLength: 200 }), (calls) => {
         const sum = new ExactSum();
@@ -57,7 +61,12 @@ describe('simulate: exact sums', function () {
           const product = coefficient * quantity;
           fc.pre(product < EXACT_INTEGER_LIMIT);
           sum.addScaled(product, scale + perDigits);
-          expected = expected.plus(new Big(coefficient).times(quantity).div(new Big(10).pow(scale)).div(10 ** perDigits));
+          expected = expected.plus(
+            new Big(coefficient)
+              .times(quantity)
+              .div(new Big(10).pow(scale))
+              .div(10 ** perDigits),
+          );
         }
         assert.equal(formatDecimal(sum.total()), expected.toFixed());
       }),
@@ -86,11 +95,21 @@ describe('simulate: distribution', function () {
     assert.deepEqual(distribution(Float64Array.from([0.25])), { count: 1, p50: 0.25, p90: 0.25, p99: 0.25, max: 0.25, topShare: 1 });
     assert.deepEqual(distribution(Float64Array.from([2, 2, 2, 2])), { count: 4, p50: 2, p90: 2, p99: 2, max: 2, topShare: 0.25 });
     assert.equal(distribution(Float64Array.from([0, 0, 0])).topShare, undefined);
-    assert.deepEqual(distribution(new Float64Array(0)), { count: 0, p50: undefined, p90: undefined, p99: undefined, max: undefined, topShare: undefined });
+    assert.deepEqual(distribution(new Float64Array(0)), {
+      count: 0,
+      p50: undefined,
+      p90: undefined,
+      p99: undefined,
+      max: undefined,
+      topShare: undefined,
+    });
   });
 
   it('ranks by selection exactly as a full sort would (property)', function () {
-    const values = fc.oneof(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 400 }), fc.array(fc.nat(3), { minLength: 1, maxLength: 400 }));
+    const values = fc.oneof(
+      fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 400 }),
+      fc.array(fc.nat(3), { minLength: 1, maxLength: 400 }),
+    );
     fc.assert(
       fc.property(values, (list) => {
         const sorted = Float64Array.from(list).sort();

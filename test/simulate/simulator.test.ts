@@ -91,7 +91,10 @@ describe('simulate: pricing a workload', function () {
     assert.equal(actual.conversationsWithUnpriced, 2);
     // Conversations with a priced call: a = 0.9, b = 0.06 (c has none).
     const v = actual.currencies[0]!.conversations!;
-    assert.deepEqual([v.count, v.p50, v.p90, v.max].map((x) => formatApproximate(x!)), ['2', '0.06', '0.9', '0.9']);
+    assert.deepEqual(
+      [v.count, v.p50, v.p90, v.max].map((x) => formatApproximate(x!)),
+      ['2', '0.06', '0.9', '0.9'],
+    );
     assert.ok(Math.abs(v.topShare! - 0.9 / 0.96) < 1e-12);
   });
 
@@ -120,30 +123,52 @@ plans:
 
   it('sums to an independent big.js total for random rates and quantities (property)', function () {
     const rate = fc.tuple(fc.nat(10 ** 8), fc.integer({ min: 0, max: 9 })).map(([c, s]) => new Big(c).div(new Big(10).pow(s)).toFixed());
-    const call = fc.record({ plan: fc.constantFrom('a', 'b'), input: fc.nat(10 ** 7), output: fc.nat(10 ** 6), conversation: fc.constantFrom('x', 'y', undefined) });
+    const call = fc.record({
+      plan: fc.constantFrom('a', 'b'),
+      input: fc.nat(10 ** 7),
+      output: fc.nat(10 ** 6),
+      conversation: fc.constantFrom('x', 'y', undefined),
+    });
     fc.assert(
-      fc.property(rate, rate, rate, fc.constantFrom(1, 1000, 1_000_000), fc.array(call, { minLength: 1, maxLength: 60 }), (ra, rb, rc, per, calls) => {
-        const catalog = `
+      fc.property(
+        rate,
+        rate,
+        rate,
+        fc.constantFrom(1, 1000, 1_000_000),
+        fc.array(call, { minLength: 1, maxLength: 60 }),
+        (ra, rb, rc, per, calls) => {
+          const catalog =
+            `
 catalog: t
 currency: USD
 plans:
-  - { id: p/a, provider: p, operations: [chat], models: [a], charges: [{ unit: input_tokens, rate: "${ra}", per: ${per} }, { unit: output_tokens, rate: "${rb}", per: 1000 }] }
+  - { id: p/a, provider: p, operations: [chat], models: [a], charges: [{ unit: input_tokens, rate: "${ra}", per: ${per} }, ` +
+            `{ unit: output_tokens, rate: "${rb}", per: 1000 }] }
   - { id: p/b, provider: p, operations: [chat], models: [b], charges: [{ unit: input_tokens, rate: "${rc}" }] }
 `;
-        const report = simulateBuffer(
-          log(...calls.map((c) => ({ provider: 'p', operation: 'chat', model: c.plan, usage: { input_tokens: c.input, output_tokens: c.output }, conversation_id: c.conversation }))),
-          { index: pricerFromTexts(catalog).index, plans: ['p/a'], groupByConversation: true },
-        );
-        let actual = new Big(0);
-        let whatIf = new Big(0);
-        for (const c of calls) {
-          const underA = new Big(ra).times(c.input).div(per).plus(new Big(rb).times(c.output).div(1000));
-          actual = actual.plus(c.plan === 'a' ? underA : new Big(rc).times(c.input));
-          whatIf = whatIf.plus(underA);
-        }
-        assert.equal(total(report.scenarios[0]!), actual.toFixed());
-        assert.equal(total(report.scenarios[1]!), whatIf.toFixed());
-      }),
+          const report = simulateBuffer(
+            log(
+              ...calls.map((c) => ({
+                provider: 'p',
+                operation: 'chat',
+                model: c.plan,
+                usage: { input_tokens: c.input, output_tokens: c.output },
+                conversation_id: c.conversation,
+              })),
+            ),
+            { index: pricerFromTexts(catalog).index, plans: ['p/a'], groupByConversation: true },
+          );
+          let actual = new Big(0);
+          let whatIf = new Big(0);
+          for (const c of calls) {
+            const underA = new Big(ra).times(c.input).div(per).plus(new Big(rb).times(c.output).div(1000));
+            actual = actual.plus(c.plan === 'a' ? underA : new Big(rc).times(c.input));
+            whatIf = whatIf.plus(underA);
+          }
+          assert.equal(total(report.scenarios[0]!), actual.toFixed());
+          assert.equal(total(report.scenarios[1]!), whatIf.toFixed());
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -156,7 +181,13 @@ plans:
     const at = new Date('2026-11-27T00:00:00Z');
     const report = simulateBuffer(Buffer.from(lines.join('')), { index: loaded.pricer.index, plans: ['anthropic/claude-haiku-4-5'], at });
     const tags = lines.map((l) => {
-      const call = JSON.parse(l) as { provider: string; operation: string; model?: string; usage: Record<string, number>; dimensions?: Record<string, string> };
+      const call = JSON.parse(l) as {
+        provider: string;
+        operation: string;
+        model?: string;
+        usage: Record<string, number>;
+        dimensions?: Record<string, string>;
+      };
       return loaded.pricer.price({ ...call, at });
     });
     const priced = tags.filter((t): t is PriceTag => t.priced);
@@ -175,7 +206,8 @@ plans:
 });
 
 describe('simulate: cost without a breakdown', function () {
-  const plan = planFromText(`
+  const plan = planFromText(
+    `
 catalog: t
 currency: USD
 plans:
@@ -183,27 +215,36 @@ plans:
     provider: x
     operations: [chat]
     tiers:
-      - { name: small, when: { input_tokens: { upto: 1000 } }, charges: [{ unit: input_tokens, rate: "1", per: 1000 }, { unit: requests, rate: "0.01" }] }
-      - { name: mid, when: { input_tokens: { above: 1000, upto: 5000 }, quality: [hd] }, charges: [{ unit: input_tokens, rate: "2", per: 1000, increment: 100 }] }
+      - { name: small, when: { input_tokens: { upto: 1000 } }, ` +
+      `charges: [{ unit: input_tokens, rate: "1", per: 1000 }, { unit: requests, rate: "0.01" }] }
+      - { name: mid, when: { input_tokens: { above: 1000, upto: 5000 }, quality: [hd] }, ` +
+      `charges: [{ unit: input_tokens, rate: "2", per: 1000, increment: 100 }] }
       - { name: odd, when: { input_tokens: { above: 5000, upto: 9000 } }, charges: [{ unit: input_tokens, rate: "3", per: 7 }] }
-      - { name: big, when: { input_tokens: { above: 9000 } }, charges: [{ unit: input_tokens, rate: "3", per: 1000, minimum: 10000 }, { unit: output_tokens, rate: "0.5", per: 8 }] }
-`);
+      - { name: big, when: { input_tokens: { above: 9000 } }, ` +
+      `charges: [{ unit: input_tokens, rate: "3", per: 1000, minimum: 10000 }, { unit: output_tokens, rate: "0.5", per: 8 }] }
+`,
+  );
 
   it('gives the very cost pricePlan gives, on and off the integer fast path (property)', function () {
     const out = newCallCost();
     fc.assert(
-      fc.property(fc.nat(20_000), fc.oneof(fc.nat(10 ** 6), fc.double({ min: 0, max: 10 ** 15, noNaN: true })), fc.constantFrom('hd', 'sd'), (q, output, quality) => {
-        const usage = { input_tokens: q, output_tokens: output };
-        const expected = pricePlan(plan, usage, { quality });
-        costUnderPlan(plan, usage, { quality }, out);
-        if (!expected.priced) {
-          assert.deepEqual([out.kind, out.reason], ['unpriced', expected.reason]);
-          return;
-        }
-        assert.notEqual(out.kind, 'unpriced');
-        const cost = out.kind === 'scaled' ? decimalFromBigInt(BigInt(out.coefficient), out.scale) : out.cost!;
-        assert.equal(formatDecimal(cost), formatDecimal(expected.cost));
-      }),
+      fc.property(
+        fc.nat(20_000),
+        fc.oneof(fc.nat(10 ** 6), fc.double({ min: 0, max: 10 ** 15, noNaN: true })),
+        fc.constantFrom('hd', 'sd'),
+        (q, output, quality) => {
+          const usage = { input_tokens: q, output_tokens: output };
+          const expected = pricePlan(plan, usage, { quality });
+          costUnderPlan(plan, usage, { quality }, out);
+          if (!expected.priced) {
+            assert.deepEqual([out.kind, out.reason], ['unpriced', expected.reason]);
+            return;
+          }
+          assert.notEqual(out.kind, 'unpriced');
+          const cost = out.kind === 'scaled' ? decimalFromBigInt(BigInt(out.coefficient), out.scale) : out.cost!;
+          assert.equal(formatDecimal(cost), formatDecimal(expected.cost));
+        },
+      ),
     );
   });
 });

@@ -11,7 +11,8 @@ describe('simulate: usage log lines', function () {
   it('reads a call with every field', function () {
     const into = newParsedCall();
     const line =
-      '{"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"advanced","results":10,"raw":true},"conversation_id":42,"time":"2026-11-27T10:00:00Z","latency_ms":812}';
+      '{"provider":"tavily","operation":"search","usage":{"requests":1},"dimensions":{"search_depth":"advanced","results":10,"raw":true},' +
+      '"conversation_id":42,"time":"2026-11-27T10:00:00Z","latency_ms":812}';
     assert.equal(parseUsageLine(line, into), undefined);
     assert.equal(into.record.provider, 'tavily');
     assert.equal(into.record.model, undefined);
@@ -30,18 +31,51 @@ describe('simulate: usage log lines', function () {
     assert.equal(reason('{"provider":"","operation":"chat","usage":{}}'), '"provider" must be a non-empty string');
     assert.equal(reason('{"provider":"openai","usage":{}}'), 'missing "operation"');
     assert.equal(reason('{"provider":"openai","operation":"chat","model":7,"usage":{}}'), '"model" must be a string');
-    assert.equal(reason('{"provider":"openai","operation":"chat"}'), 'missing "usage" (an object of quantities, e.g. {"input_tokens":1200})');
+    assert.equal(
+      reason('{"provider":"openai","operation":"chat"}'),
+      'missing "usage" (an object of quantities, e.g. {"input_tokens":1200})',
+    );
     assert.equal(reason('{"provider":"openai","operation":"chat","usage":[1]}'), '"usage" must be an object of quantities');
-    assert.equal(reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":-5}}'), 'usage.input_tokens: must be a non-negative number, got -5');
-    assert.equal(reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":"12"}}'), 'usage.input_tokens: must be a non-negative number, got "12"');
-    assert.equal(reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":null}}'), 'usage.input_tokens: must be a non-negative number, got null');
-    assert.equal(reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":1e999}}'), 'usage.input_tokens: must be a non-negative number, got null');
-    assert.equal(reason('{"provider":"x","operation":"y","usage":{},"dimensions":{"size":{"w":1}}}'), 'dimensions.size: must be a string, number or boolean, got {"w":1}');
-    assert.equal(reason('{"provider":"x","operation":"y","usage":{},"dimensions":"hd"}'), '"dimensions" must be an object of names to values');
-    assert.equal(reason('{"provider":"x","operation":"y","usage":{},"conversation_id":""}'), '"conversation_id" must be a non-empty string or a number');
-    assert.equal(reason('{"provider":"x","operation":"y","usage":{},"time":"yesterday"}'), '"time" must be an ISO 8601 date-time, got "yesterday"');
-    assert.equal(reason('{"provider":"x","operation":"y","usage":{},"time":"2026-02-30T10:00:00Z"}'), '"time" must be an ISO 8601 date-time, got "2026-02-30T10:00:00Z"');
-    assert.equal(reason('{"provider":"x","operation":"y","usage":{},"time":1764237600}'), '"time" must be an ISO 8601 date-time, got 1764237600');
+    assert.equal(
+      reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":-5}}'),
+      'usage.input_tokens: must be a non-negative number, got -5',
+    );
+    assert.equal(
+      reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":"12"}}'),
+      'usage.input_tokens: must be a non-negative number, got "12"',
+    );
+    assert.equal(
+      reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":null}}'),
+      'usage.input_tokens: must be a non-negative number, got null',
+    );
+    assert.equal(
+      reason('{"provider":"openai","operation":"chat","usage":{"input_tokens":1e999}}'),
+      'usage.input_tokens: must be a non-negative number, got null',
+    );
+    assert.equal(
+      reason('{"provider":"x","operation":"y","usage":{},"dimensions":{"size":{"w":1}}}'),
+      'dimensions.size: must be a string, number or boolean, got {"w":1}',
+    );
+    assert.equal(
+      reason('{"provider":"x","operation":"y","usage":{},"dimensions":"hd"}'),
+      '"dimensions" must be an object of names to values',
+    );
+    assert.equal(
+      reason('{"provider":"x","operation":"y","usage":{},"conversation_id":""}'),
+      '"conversation_id" must be a non-empty string or a number',
+    );
+    assert.equal(
+      reason('{"provider":"x","operation":"y","usage":{},"time":"yesterday"}'),
+      '"time" must be an ISO 8601 date-time, got "yesterday"',
+    );
+    assert.equal(
+      reason('{"provider":"x","operation":"y","usage":{},"time":"2026-02-30T10:00:00Z"}'),
+      '"time" must be an ISO 8601 date-time, got "2026-02-30T10:00:00Z"',
+    );
+    assert.equal(
+      reason('{"provider":"x","operation":"y","usage":{},"time":1764237600}'),
+      '"time" must be an ISO 8601 date-time, got 1764237600',
+    );
   });
 
   it('takes the UTC day of a time, with or without an offset', function () {
@@ -62,7 +96,15 @@ describe('simulate: reading a log', function () {
   const run = (text: string) => simulateBuffer(Buffer.from(text), { index });
 
   it('reports each bad line with its line number, counts and skips it, and prices the rest', function () {
-    const log = [good, '', '{"provider":"openai"', '   ', good, '{"provider":"openai","operation":"chat","usage":{"output_tokens":-1}}', good].join('\n');
+    const log = [
+      good,
+      '',
+      '{"provider":"openai"',
+      '   ',
+      good,
+      '{"provider":"openai","operation":"chat","usage":{"output_tokens":-1}}',
+      good,
+    ].join('\n');
     const report = run(`${log}\n`);
     assert.equal(report.lines, 7);
     assert.equal(report.calls, 3);
@@ -89,7 +131,13 @@ describe('simulate: reading a log', function () {
   });
 
   it('gives the same report however the bytes are cut into chunks (multi-byte characters included)', function () {
-    const text = [good, '{"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":7},"conversation_id":"gespräch-ü-€-😀"}', 'bad', '', good].join('\n');
+    const text = [
+      good,
+      '{"provider":"openai","operation":"chat","model":"gpt-4o-mini","usage":{"input_tokens":7},"conversation_id":"gespräch-ü-€-😀"}',
+      'bad',
+      '',
+      good,
+    ].join('\n');
     const bytes = Buffer.from(text);
     const whole = simulateBuffer(bytes, { index, groupByConversation: true });
     fc.assert(

@@ -29,7 +29,12 @@ export function planFromText(text: string): Plan {
 export function pricerFromTexts(...texts: string[]): Pricer {
   const layers = texts.map((t, layer) => compiledFromText(t, layer, `layer${layer}.yaml`));
   const aliases = new Map(layers.flatMap((l) => [...l.aliases]));
-  return new Pricer(new PlanIndex(layers.flatMap((l) => l.plans), aliases));
+  return new Pricer(
+    new PlanIndex(
+      layers.flatMap((l) => l.plans),
+      aliases,
+    ),
+  );
 }
 
 export const designExample = (): string => readFileSync(fixture('design-example.yaml'), 'utf8');

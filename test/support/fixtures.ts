@@ -52,7 +52,13 @@ export function headOf(fixture: Fixture, baseUrl: string): RequestHead {
 
 /** A request head built by hand, for route tests and hand-made hostile responses. */
 export function requestHead(path: string, options: { method?: string; host?: string; query?: string } = {}): RequestHead {
-  return { method: options.method ?? 'POST', host: options.host ?? 'api.example.com', path, query: options.query ?? '', header: () => undefined };
+  return {
+    method: options.method ?? 'POST',
+    host: options.host ?? 'api.example.com',
+    path,
+    query: options.query ?? '',
+    header: () => undefined,
+  };
 }
 
 export function isEventStream(fixture: Fixture): boolean {

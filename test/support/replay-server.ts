@@ -86,7 +86,13 @@ function compress(body: Buffer, encoding: ReplayOptions['encoding']): Buffer {
   return body;
 }
 
-async function respond(res: http.ServerResponse, status: number, headers: Record<string, string>, body: Buffer, options: ReplayOptions): Promise<void> {
+async function respond(
+  res: http.ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer,
+  options: ReplayOptions,
+): Promise<void> {
   const wire = compress(body, options.encoding);
   const out: Record<string, string> = { ...headers };
   delete out['content-length'];

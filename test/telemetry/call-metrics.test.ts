@@ -10,7 +10,12 @@ import { metricsEndpoint, samples, type MetricsEndpoint } from '../support/metri
 
 const loaded = loadCatalogs([]);
 assert.ok(loaded.ok);
-const pricing = { pricer: loaded.pricer, provider: 'openai', shadowPlans: new Map([['openai/gpt-4o-mini', ['openai/gpt-4.1-nano']]]), defaultCurrency: 'USD' };
+const pricing = {
+  pricer: loaded.pricer,
+  provider: 'openai',
+  shadowPlans: new Map([['openai/gpt-4o-mini', ['openai/gpt-4.1-nano']]]),
+  defaultCurrency: 'USD',
+};
 
 function record(item: PriceItem, overrides: Partial<CallRecord> = {}): CallRecord {
   const outcome = overrides.outcome ?? 'success';
@@ -28,7 +33,11 @@ function record(item: PriceItem, overrides: Partial<CallRecord> = {}): CallRecor
   };
 }
 
-const chat = (input: number, output: number, model = 'gpt-4o-mini'): PriceItem => ({ operation: 'chat', model, usage: { input_tokens: input, output_tokens: output } });
+const chat = (input: number, output: number, model = 'gpt-4o-mini'): PriceItem => ({
+  operation: 'chat',
+  model,
+  usage: { input_tokens: input, output_tokens: output },
+});
 
 describe('cost metrics', function () {
   let endpoint: MetricsEndpoint;
@@ -79,8 +88,14 @@ describe('cost metrics', function () {
     assert.deepEqual([...shadow.values()], [0.0003]);
     assert.match([...shadow.keys()][0]!, /ai_pricing_shadow_plan="openai\/gpt-4\.1-nano"/);
     const rates = samples(text, 'ai_pricing_rate');
-    assert.equal([...rates].find(([k]) => k.includes('ai_pricing_plan="openai/gpt-4o-mini"') && k.includes('ai_usage_unit="output_tokens"'))?.[1], 6e-7);
-    assert.deepEqual([...samples(text, 'ai_pricing_catalog_info').keys()].map((k) => /ai_pricing_catalog="([^"]+)"/.exec(k)?.[1]), ['ai-pricetag-default-2026-11', 'acme-overrides']);
+    assert.equal(
+      [...rates].find(([k]) => k.includes('ai_pricing_plan="openai/gpt-4o-mini"') && k.includes('ai_usage_unit="output_tokens"'))?.[1],
+      6e-7,
+    );
+    assert.deepEqual(
+      [...samples(text, 'ai_pricing_catalog_info').keys()].map((k) => /ai_pricing_catalog="([^"]+)"/.exec(k)?.[1]),
+      ['ai-pricetag-default-2026-11', 'acme-overrides'],
+    );
     const unpriced = samples(text, 'ai_unpriced_requests_total');
     assert.deepEqual([...unpriced.values()], [1]);
     assert.match([...unpriced.keys()][0]!, /gen_ai_request_model="gpt-99".*ai_pricing_unpriced_reason="unknown_model"/);
@@ -106,7 +121,10 @@ describe('cost metrics', function () {
   });
 
   it('takes attribution from the parent span’s attributes, and leaves unlisted keys out', async function () {
-    const span = { attributes: { 'app.feature': 'search', 'user.id': 'u-123' }, spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }) };
+    const span = {
+      attributes: { 'app.feature': 'search', 'user.id': 'u-123' },
+      spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }),
+    };
     const ctx = trace.setSpan(ROOT_CONTEXT, span as never);
     metrics.record(record(chat(10, 10)), ctx);
     const [labels] = samples(await endpoint.scrape(), 'ai_cost_total').keys();

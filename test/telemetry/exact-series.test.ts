@@ -15,7 +15,9 @@ describe('exact series', function () {
     const amount = fc.oneof(
       fc.nat(1_000_000).map((n) => ({ kind: 'count' as const, n })),
       fc.tuple(fc.nat(10 ** 12), fc.integer({ min: 0, max: 15 })).map(([c, s]) => ({ kind: 'scaled' as const, c, s })),
-      fc.tuple(fc.nat(10 ** 9), fc.integer({ min: 0, max: 20 })).map(([c, s]) => ({ kind: 'decimal' as const, d: formatDecimal(decimal(c).div(decimal(10).pow(s))) })),
+      fc
+        .tuple(fc.nat(10 ** 9), fc.integer({ min: 0, max: 20 }))
+        .map(([c, s]) => ({ kind: 'decimal' as const, d: formatDecimal(decimal(c).div(decimal(10).pow(s))) })),
     );
     fc.assert(
       fc.property(fc.array(amount, { minLength: 1, maxLength: 200 }), (amounts) => {

@@ -15,7 +15,8 @@ const usd = (m: ReadonlyMap<string, Decimal>) => formatDecimal(m.get('USD')!);
 describe('the table of conversations in progress', function () {
   let now = 0;
   let finished: FinishedUnit[];
-  const table = (maxActive = 10, idleTimeoutMs = 1000) => new WorkUnitTable({ maxActive, idleTimeoutMs, now: () => now }, (f) => finished.push(f));
+  const table = (maxActive = 10, idleTimeoutMs = 1000) =>
+    new WorkUnitTable({ maxActive, idleTimeoutMs, now: () => now }, (f) => finished.push(f));
   beforeEach(function () {
     now = 0;
     finished = [];
@@ -40,15 +41,19 @@ describe('the table of conversations in progress', function () {
     assert.deepEqual(f!.labels, { team: 'search' });
   });
 
-  it('prices a shadow plan over the whole conversation: calls without that shadow count at their actual cost, also before the plan was first seen', function () {
-    const t = table();
-    t.add('conversation', 'a', call('tavily', '0.008', 0, 1));
-    t.add('conversation', 'a', call('openai', '0.001', 1, 2, { 'what-if/flat': '0.0004' }));
-    t.add('conversation', 'a', call('openai', '0.003', 2, 3, { 'what-if/flat': '0.0004' }));
-    t.flush();
-    assert.equal(usd(finished[0]!.cost), '0.012');
-    assert.equal(usd(finished[0]!.shadows.get('what-if/flat')!), '0.0088');
-  });
+  it(
+    'prices a shadow plan over the whole conversation: ' +
+      'calls without that shadow count at their actual cost, also before the plan was first seen',
+    function () {
+      const t = table();
+      t.add('conversation', 'a', call('tavily', '0.008', 0, 1));
+      t.add('conversation', 'a', call('openai', '0.001', 1, 2, { 'what-if/flat': '0.0004' }));
+      t.add('conversation', 'a', call('openai', '0.003', 2, 3, { 'what-if/flat': '0.0004' }));
+      t.flush();
+      assert.equal(usd(finished[0]!.cost), '0.012');
+      assert.equal(usd(finished[0]!.shadows.get('what-if/flat')!), '0.0088');
+    },
+  );
 
   it('finishes idle conversations on sweep, oldest first, and keeps the active ones', function () {
     const t = table(10, 1000);
@@ -58,7 +63,10 @@ describe('the table of conversations in progress', function () {
     t.add('conversation', 'recent', call('openai', '1', 800, 800));
     now = 1500;
     t.sweep();
-    assert.deepEqual(finished.map((f) => [f.reason, f.requests]), [['idle', 1]]);
+    assert.deepEqual(
+      finished.map((f) => [f.reason, f.requests]),
+      [['idle', 1]],
+    );
     assert.equal(t.size, 1);
     now = 1801;
     t.sweep();
@@ -72,7 +80,10 @@ describe('the table of conversations in progress', function () {
     t.add('conversation', 'b', call('openai', '2', 0, 0));
     t.add('conversation', 'a', call('openai', '1', 0, 0)); // a is now the most recent
     t.add('workflow_run', 'r', call('openai', '5', 0, 0)); // evicts b
-    assert.deepEqual(finished.map((f) => [f.unit, usd(f.cost), f.reason]), [['conversation', '2', 'evicted']]);
+    assert.deepEqual(
+      finished.map((f) => [f.unit, usd(f.cost), f.reason]),
+      [['conversation', '2', 'evicted']],
+    );
     assert.deepEqual(Object.fromEntries(t.activeByUnit()), { conversation: 1, workflow_run: 1 });
     assert.deepEqual(Object.fromEntries(t.evictions()), { conversation: 1 });
     assert.equal(t.size, 2);
@@ -83,6 +94,9 @@ describe('the table of conversations in progress', function () {
     t.add('conversation', 'x', call('openai', '1', 0, 0));
     t.add('ticket', 'x', call('openai', '2', 0, 0));
     t.flush();
-    assert.deepEqual(finished.map((f) => [f.unit, usd(f.cost)]).sort(), [['conversation', '1'], ['ticket', '2']]);
+    assert.deepEqual(finished.map((f) => [f.unit, usd(f.cost)]).sort(), [
+      ['conversation', '1'],
+      ['ticket', '2'],
+    ]);
   });
 });
