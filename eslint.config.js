@@ -46,6 +46,8 @@ export default tseslint.config(
       'max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
+  // Plain JavaScript (scripts, configs, a test app) is outside the TypeScript project: lint it without types.
+  { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
   // CommonJS where a tool asks for it (mocha's reporter).
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   prettier,

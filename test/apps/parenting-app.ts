@@ -16,7 +16,11 @@ const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 trace.setGlobalTracerProvider(provider);
 registerInstrumentations({
-  instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation(), new PricetagInstrumentation({ endpoints: [{ provider: 'openai', baseUrl: base }] })],
+  instrumentations: [
+    new HttpInstrumentation(),
+    new UndiciInstrumentation(),
+    new PricetagInstrumentation({ endpoints: [{ provider: 'openai', baseUrl: base }] }),
+  ],
 });
 // The application loads http after the SDK started, as usual.
 const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
@@ -30,7 +34,9 @@ await new Promise<void>((resolve, reject) => {
   req.on('error', reject);
   req.end(body);
 });
-await new Promise((r) => setTimeout(r, 50));
+// Spans end as the calls wind down: wait for the four (two AI calls, each with its transport span), not for a fixed time.
+for (const until = performance.now() + 10_000; exporter.getFinishedSpans().length < 4 && performance.now() < until;)
+  await new Promise((r) => setTimeout(r, 5));
 const spans = exporter.getFinishedSpans();
 const ai = spans.filter((s) => s.instrumentationScope.name === 'ai-pricetag');
 const out = ai.map((span) => ({

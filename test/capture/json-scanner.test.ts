@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { extractFields, type FieldSpec } from '../../src/providers/fields.js';
 import { JsonFieldScanner } from '../../src/capture/json-scanner.js';
 import { writeInPieces } from '../support/chunks.js';
+import { describeLeft, liveBytes, medianIncrease, Retained } from '../support/retention.js';
 
 function scan(text: string | Uint8Array, specs: readonly FieldSpec[], cuts: readonly number[] = []) {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
@@ -10,6 +11,14 @@ function scan(text: string | Uint8Array, specs: readonly FieldSpec[], cuts: read
   writeInPieces(scanner, bytes, cuts);
   return { result: scanner.result(), malformed: scanner.malformed };
 }
+
+/**
+ * Rounds of writes of one huge body, and what a write may add for good: under any object kept per write
+ * (a copy of the chunk is ~2.3 KB).
+ */
+const ROUNDS = 6;
+const WRITES_PER_ROUND = 4000;
+const GROWTH_PER_WRITE = 8;
 
 const asObject = (m: ReadonlyMap<string, readonly unknown[]>) => Object.fromEntries(m);
 
@@ -20,7 +29,10 @@ describe('streaming JSON field scanner', function () {
       data: [{ b64_json: 'A'.repeat(5000), revised: 'x' }, { b64_json: 'B' }],
       usage: { prompt_tokens: 12, prompt_tokens_details: { cached_tokens: 4 } },
       q: ['héllo', 'wörld 🎉', 'a\\"b\n'],
-      requests: [{ image: { content: 'Zm9v' }, features: [{ type: 'LABEL_DETECTION' }, { type: 'TEXT_DETECTION' }] }, { features: [{ type: 'LABEL_DETECTION' }] }],
+      requests: [
+        { image: { content: 'Zm9v' }, features: [{ type: 'LABEL_DETECTION' }, { type: 'TEXT_DETECTION' }] },
+        { features: [{ type: 'LABEL_DETECTION' }] },
+      ],
     };
     const specs: FieldSpec[] = [
       { path: 'model', mode: 'value' },
@@ -40,7 +52,15 @@ describe('streaming JSON field scanner', function () {
   it('finds the same fields as JSON.parse whatever the document and wherever the chunks are cut', function () {
     const key = fc.constantFrom('model', 'usage', 'data', 'x', 'q', 'a"b', 'é');
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'grapheme' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ unit: 'grapheme' }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        tie('array'),
+        tie('object'),
+      ),
       array: fc.array(tie('value'), { maxLength: 4 }),
       object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
     })).object;
@@ -66,9 +86,15 @@ describe('streaming JSON field scanner', function () {
   });
 
   it('handles an array of records (Gemini streams JSON arrays) and escapes split across chunks', function () {
-    const body = [{ usageMetadata: { promptTokenCount: 1 } }, { text: 'a\\\\"\u00e9', usageMetadata: { promptTokenCount: 9 }, modelVersion: 'gemini-2.5-pro' }];
+    const body = [
+      { usageMetadata: { promptTokenCount: 1 } },
+      { text: 'a\\\\"\u00e9', usageMetadata: { promptTokenCount: 9 }, modelVersion: 'gemini-2.5-pro' },
+    ];
     const text = JSON.stringify(body);
-    const specs: FieldSpec[] = [{ path: '*.usageMetadata', mode: 'value' }, { path: '*.modelVersion', mode: 'value' }];
+    const specs: FieldSpec[] = [
+      { path: '*.usageMetadata', mode: 'value' },
+      { path: '*.modelVersion', mode: 'value' },
+    ];
     for (let cut = 0; cut <= text.length; cut++) {
       const { result } = scan(text, specs, [cut]);
       assert.deepEqual(result.get('*.usageMetadata'), [{ promptTokenCount: 1 }, { promptTokenCount: 9 }]);
@@ -76,24 +102,50 @@ describe('streaming JSON field scanner', function () {
     }
   });
 
-  it('skips values larger than the capture limit and keeps memory flat on huge bodies', function () {
-    const scanner = new JsonFieldScanner([{ path: 'usage', mode: 'value' }, { path: 'data', mode: 'value' }]);
+  it('skips values larger than the capture limit and keeps memory flat on huge bodies', async function () {
+    const scanner = new JsonFieldScanner([
+      { path: 'usage', mode: 'value' },
+      { path: 'data', mode: 'value' },
+    ]);
     scanner.write(Buffer.from('{"data":['));
     const vector = Buffer.from(`{"embedding":[${Array.from({ length: 256 }, (_, i) => (i / 7).toFixed(6)).join(',')}]},`);
-    const gc = (globalThis as { gc?: () => void }).gc;
-    assert.ok(gc, 'run with --expose-gc (set in .mocharc.json)');
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 20_000; i++) scanner.write(vector);
-    gc();
-    const grown = process.memoryUsage().heapUsed - before;
+    // Chunks with memory of their own, followed by weak reference: one the scanner kept stays reachable.
+    const retained = new Retained();
+    // Not inline in this async function: a suspended async function can keep its last chunk in a register.
+    const writeRound = (round: number) => {
+      for (let i = 0; i < WRITES_PER_ROUND; i++) {
+        const chunk = new Uint8Array(vector);
+        retained.track('chunks', chunk, round);
+        scanner.write(chunk);
+      }
+    };
+    const live: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      writeRound(round);
+      const earlier = (r: number) => r < round;
+      const left = await retained.collected(earlier);
+      assert.deepEqual(left, {}, `chunks of earlier rounds the scanner still holds: ${describeLeft(left, retained.tracked(earlier))}`);
+      retained.forget(earlier);
+      live.push(await liveBytes());
+    }
+    // What weak references cannot see (copies, strings, counters): what a round adds, the median over the rounds.
+    const perWrite = medianIncrease(live) / WRITES_PER_ROUND;
+    const body = ROUNDS * WRITES_PER_ROUND * vector.length;
+    assert.ok(
+      perWrite < GROWTH_PER_WRITE,
+      `memory grew ${perWrite.toFixed(1)} bytes per ${vector.length}-byte chunk (median of ${ROUNDS - 1} rounds) ` +
+        `over ${(body / 1e6).toFixed(0)} MB of body (bound ${GROWTH_PER_WRITE}); ` +
+        `MB after each round: ${live.map((b) => (b / 1e6).toFixed(3)).join(', ')}`,
+    );
     scanner.write(Buffer.from('{"embedding":[]}],"usage":{"prompt_tokens":7}}'));
     assert.deepEqual(asObject(scanner.result()), { usage: [{ prompt_tokens: 7 }] });
-    assert.ok(grown < 8 * 1024 * 1024, `heap grew ${grown} bytes over ${20_000 * vector.length} bytes of body`);
   });
 
   it('reports malformed input without throwing and keeps what came before', function () {
-    const { result, malformed } = scan('{"model":"m","usage":{"a":1}, ]', [{ path: 'model', mode: 'value' }, { path: 'usage', mode: 'value' }]);
+    const { result, malformed } = scan('{"model":"m","usage":{"a":1}, ]', [
+      { path: 'model', mode: 'value' },
+      { path: 'usage', mode: 'value' },
+    ]);
     assert.equal(malformed, true);
     assert.deepEqual(asObject(result), { model: ['m'], usage: [{ a: 1 }] });
     assert.equal(scan('<html>error</html>', [{ path: 'model', mode: 'value' }]).malformed, true);

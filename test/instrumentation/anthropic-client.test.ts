@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import Anthropic from '@anthropic-ai/sdk';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
+import { bodyBytes } from '../support/replay-server.js';
 import { costOf, pick, single } from '../support/spans.js';
 
 describe('the official @anthropic-ai/sdk client, instrumented', function () {
@@ -23,7 +24,15 @@ describe('the official @anthropic-ai/sdk client, instrumented', function () {
     assert.deepEqual(message, fixture.response.body);
     const span = single(await h.aiSpans());
     assert.deepEqual(
-      pick(span, 'gen_ai.usage.input_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.output_tokens', 'ai.pricing.plan', 'ai.pricing.tier'),
+      pick(
+        span,
+        'gen_ai.usage.input_tokens',
+        'gen_ai.usage.cache_read.input_tokens',
+        'gen_ai.usage.cache_creation.input_tokens',
+        'gen_ai.usage.output_tokens',
+        'ai.pricing.plan',
+        'ai.pricing.tier',
+      ),
       {
         // The semantic convention counts every prompt token; billing counts each kind once.
         'gen_ai.usage.input_tokens': 4621,
@@ -34,7 +43,12 @@ describe('the official @anthropic-ai/sdk client, instrumented', function () {
         'ai.pricing.tier': 'standard',
       },
     );
-    assert.deepEqual(h.records[0]?.main?.item.usage, { input_tokens: 21, cached_input_tokens: 3400, cache_write_tokens: 1200, output_tokens: 95 });
+    assert.deepEqual(h.records[0]?.main?.item.usage, {
+      input_tokens: 21,
+      cached_input_tokens: 3400,
+      cache_write_tokens: 1200,
+      output_tokens: 95,
+    });
     // 21 × 3 + 3,400 × 0.30 + 1,200 × 3.75 + 95 × 15, per million.
     assert.equal(costOf(span), '0.007008');
   });
@@ -69,7 +83,14 @@ describe('the official @anthropic-ai/sdk client, instrumented', function () {
 
   it('prices what was observed when the client aborts a stream, and marks it', async function () {
     const fixture = loadFixture('anthropic', 'message-stream');
-    h.server.serve(fixture, { chunkSize: 200, delayMs: 20 });
+    // message_start in 200-byte pieces, then nothing until the client goes: however late the
+    // client reacts, nothing after message_start can have been observed.
+    const body = bodyBytes(fixture);
+    const end = body.indexOf('\n\n') + 2;
+    h.server.handle((_req, _body, res) => {
+      res.writeHead(fixture.response.status, fixture.response.headers);
+      for (let i = 0; i < end; i += 200) res.write(body.subarray(i, Math.min(i + 200, end)));
+    });
     const stream = client.messages.stream(fixture.request.body as Anthropic.MessageCreateParamsStreaming);
     await new Promise<void>((resolve) => stream.on('streamEvent', (e) => e.type === 'message_start' && resolve()));
     stream.abort();
@@ -85,7 +106,10 @@ describe('the official @anthropic-ai/sdk client, instrumented', function () {
     const fixture = loadFixture('anthropic', 'stream-overloaded');
     h.server.serve(fixture);
     const stream = client.messages.stream(fixture.request.body as Anthropic.MessageCreateParamsStreaming);
-    await assert.rejects(stream.finalMessage(), (e: unknown) => e instanceof Anthropic.APIError && /Overloaded/.test(String((e as Error).message)));
+    await assert.rejects(
+      stream.finalMessage(),
+      (e: unknown) => e instanceof Anthropic.APIError && /Overloaded/.test(String((e as Error).message)),
+    );
     const span = single(await h.aiSpans());
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], 12);
   });

@@ -12,13 +12,24 @@ import { startEmulator, type Emulator } from '../../examples/emulator/index.js';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
 import { single } from '../support/spans.js';
-import { describeError, mountEmulator, observed, parseExposition, post, TRANSPORTS, type MountedEmulator, type Transport } from './support.js';
+import {
+  describeError,
+  mountEmulator,
+  observed,
+  parseExposition,
+  post,
+  TRANSPORTS,
+  type MountedEmulator,
+  type Transport,
+} from './support.js';
 
 /** Bodies carry the wall clock (`created`); everything else of a twin emulator's answer is the same. */
 function normalised(result: Record<string, unknown>): Record<string, unknown> {
   const ok = result.ok as { body?: string } | undefined;
   if (ok?.body === undefined) return result;
-  const text = Buffer.from(ok.body, 'base64').toString('latin1').replace(/"(created|created_at)":\d+/g, '"$1":0');
+  const text = Buffer.from(ok.body, 'base64')
+    .toString('latin1')
+    .replace(/"(created|created_at)":\d+/g, '"$1":0');
   return { ok: { ...ok, body: text } };
 }
 
@@ -35,12 +46,22 @@ const TARGETS: readonly Target[] = [
   {
     provider: 'openai',
     path: '/chat/completions',
-    body: (stream, n) => ({ model: 'gpt-4o-mini', max_tokens: 30, messages: [{ role: 'user', content: `fault test ${n}` }], ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) }),
+    body: (stream, n) => ({
+      model: 'gpt-4o-mini',
+      max_tokens: 30,
+      messages: [{ role: 'user', content: `fault test ${n}` }],
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    }),
   },
   {
     provider: 'anthropic',
     path: '/v1/messages',
-    body: (stream, n) => ({ model: 'claude-haiku-4-5', max_tokens: 30, messages: [{ role: 'user', content: `fault test ${n}` }], ...(stream ? { stream: true } : {}) }),
+    body: (stream, n) => ({
+      model: 'claude-haiku-4-5',
+      max_tokens: 30,
+      messages: [{ role: 'user', content: `fault test ${n}` }],
+      ...(stream ? { stream: true } : {}),
+    }),
   },
 ];
 
@@ -71,7 +92,12 @@ describe('faults', function () {
   });
 
   /** The request through ai-pricetag to the mounted emulator, and uninstrumented to its twin: both views, and the span. */
-  async function both(transport: Transport, target: Target, stream: boolean, fault: Fault | undefined): Promise<{ span: ReadableSpan; seen: Record<string, unknown> }> {
+  async function both(
+    transport: Transport,
+    target: Target,
+    stream: boolean,
+    fault: Fault | undefined,
+  ): Promise<{ span: ReadableSpan; seen: Record<string, unknown> }> {
     const body = target.body(stream, n++);
     const headers: Record<string, string> = fault === undefined ? {} : { 'x-emulator-fault': fault };
     const url = (e: Emulator) => `${e.baseUrls[target.provider]}${target.path}`;
@@ -90,43 +116,52 @@ describe('faults', function () {
   }
 
   for (const fault of FAULTS) {
-    it(`${fault}: the application sees what it sees without us, on every transport, streamed or not; recorded as DESIGN.md says`, async function () {
-      for (const target of TARGETS) {
-        for (const stream of [false, true]) {
-          for (const transport of TRANSPORTS) {
-            const where = `${transport} ${target.provider}${stream ? ' stream' : ''}`;
-            const { span, seen } = await both(transport, target, stream, fault);
-            const a = span.attributes;
-            if (fault === 'drop-mid-stream') {
-              assert.equal(span.status.code, 0, `${where}: a 2xx cut short is a success`);
-              assert.equal(a['ai.call.aborted'], true, where);
-              assert.ok(seen.ok === undefined, `${where}: the application saw the cut`);
-              if (target.provider === 'anthropic' && stream) {
-                // message_start told the input tokens before the cut: billed as far as observed.
-                assert.ok(typeof a['ai.cost.amount'] === 'number' && a['ai.cost.amount'] > 0, `${where}: priced from what was observed`);
-              } else assert.equal(a['ai.pricing.unpriced_reason'], 'no_usage', where);
-            } else {
-              assert.equal(span.status.code, 2, `${where}: an error`);
-              assert.equal(a['ai.cost.amount'], 0, `${where}: providers do not bill failed calls`);
-              assert.equal(a['ai.pricing.unpriced_reason'], undefined, where);
-              const status = fault === 'overloaded' ? (target.provider === 'anthropic' ? '529' : '503') : fault;
-              if (fault === 'drop') assert.ok(typeof a['error.type'] === 'string' && !/^\d+$/.test(a['error.type']), `${where}: ${a['error.type']}`);
-              else assert.equal(a['error.type'], status, where);
+    it(
+      `${fault}: the application sees what it sees without us, on every transport, ` + 'streamed or not; recorded as DESIGN.md says',
+      async function () {
+        for (const target of TARGETS) {
+          for (const stream of [false, true]) {
+            for (const transport of TRANSPORTS) {
+              const where = `${transport} ${target.provider}${stream ? ' stream' : ''}`;
+              const { span, seen } = await both(transport, target, stream, fault);
+              const a = span.attributes;
+              if (fault === 'drop-mid-stream') {
+                assert.equal(span.status.code, 0, `${where}: a 2xx cut short is a success`);
+                assert.equal(a['ai.call.aborted'], true, where);
+                assert.ok(seen.ok === undefined, `${where}: the application saw the cut`);
+                if (target.provider === 'anthropic' && stream) {
+                  // message_start told the input tokens before the cut: billed as far as observed.
+                  assert.ok(typeof a['ai.cost.amount'] === 'number' && a['ai.cost.amount'] > 0, `${where}: priced from what was observed`);
+                } else assert.equal(a['ai.pricing.unpriced_reason'], 'no_usage', where);
+              } else {
+                assert.equal(span.status.code, 2, `${where}: an error`);
+                assert.equal(a['ai.cost.amount'], 0, `${where}: providers do not bill failed calls`);
+                assert.equal(a['ai.pricing.unpriced_reason'], undefined, where);
+                const status = fault === 'overloaded' ? (target.provider === 'anthropic' ? '529' : '503') : fault;
+                if (fault === 'drop')
+                  assert.ok(typeof a['error.type'] === 'string' && !/^\d+$/.test(a['error.type']), `${where}: ${a['error.type']}`);
+                else assert.equal(a['error.type'], status, where);
+              }
             }
           }
         }
-      }
-      // Every request the provider saw is exactly one span, one log entry on each side.
-      assert.equal(mounted.emulator.requests.length, TARGETS.length * 2 * TRANSPORTS.length);
-      assert.equal(twin.requests.length, mounted.emulator.requests.length);
-      assert.ok(mounted.emulator.requests.every((r) => r.fault === fault));
-    });
+        // Every request the provider saw is exactly one span, one log entry on each side.
+        assert.equal(mounted.emulator.requests.length, TARGETS.length * 2 * TRANSPORTS.length);
+        assert.equal(twin.requests.length, mounted.emulator.requests.length);
+        assert.ok(mounted.emulator.requests.every((r) => r.fault === fault));
+      },
+    );
   }
 
   it('an SDK retrying a rate-limited call: each attempt is its own call, and the final error is the same', async function () {
     this.timeout(60_000);
     const ask = (e: Emulator) => async () => {
-      const client = new OpenAI({ apiKey: 'sk-robustness', baseURL: e.baseUrls.openai, maxRetries: 2, defaultHeaders: { 'x-emulator-fault': '429' } });
+      const client = new OpenAI({
+        apiKey: 'sk-robustness',
+        baseURL: e.baseUrls.openai,
+        maxRetries: 2,
+        defaultHeaders: { 'x-emulator-fault': '429' },
+      });
       return client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'retry me' }] });
     };
     const withUs = await observed(ask(mounted.emulator));
@@ -156,7 +191,11 @@ describe('faults', function () {
           Array.from({ length: 8 }, (_, i) =>
             observed(async () => {
               const client = new OpenAI({ apiKey: 'sk-robustness', baseURL: e.baseUrls.openai, maxRetries: 3 });
-              const r = await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: `flaky ${i}` }] });
+              const r = await client.chat.completions.create({
+                model: 'gpt-4o-mini',
+                max_tokens: 20,
+                messages: [{ role: 'user', content: `flaky ${i}` }],
+              });
               return { model: r.model, usage: r.usage, text: r.choices[0]?.message.content };
             }),
           ),
@@ -177,7 +216,8 @@ describe('faults', function () {
       const failed = spans.filter((s) => s.status.code === 2);
       assert.equal(failed.length, log.filter((r) => r.fault !== undefined).length);
       for (const s of failed) assert.equal(s.attributes['ai.cost.amount'], 0);
-      for (const s of spans.filter((x) => x.status.code !== 2)) assert.ok((s.attributes['ai.cost.amount'] as number) > 0, 'a success is priced');
+      for (const s of spans.filter((x) => x.status.code !== 2))
+        assert.ok((s.attributes['ai.cost.amount'] as number) > 0, 'a success is priced');
     } finally {
       await flaky.close();
       await flakyTwin.close();
@@ -226,7 +266,9 @@ describe('faults', function () {
     it('a client timeout mid-stream: the same error, a success priced from the events observed, marked aborted', async function () {
       stall(0);
       for (const transport of ['fetch', 'axios'] as const) {
-        const { seen, span } = await sameBothWays(() => post(transport, url(), body, { timeoutMs: 300 }));
+        // The headers and first event are sent at once; the timeout only has to outlast their
+        // way over loopback, with room for a busy machine (nothing can be awaited instead).
+        const { seen, span } = await sameBothWays(() => post(transport, url(), body, { timeoutMs: 1_000 }));
         assert.ok(seen.ok === undefined, transport);
         assert.equal(span.status.code, 0, transport);
         assert.equal(span.attributes['ai.call.aborted'], true, transport);
@@ -241,7 +283,9 @@ describe('faults', function () {
         const timer = setTimeout(() => res.writeHead(200).end('{}'), 5_000);
         res.on('close', () => clearTimeout(timer));
       });
-      const { seen, span } = await sameBothWays(() => client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slow' }] }));
+      const { seen, span } = await sameBothWays(() =>
+        client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slow' }] }),
+      );
       assert.equal(seen.class, 'APIConnectionTimeoutError');
       assert.equal(span.status.code, 2);
     });
@@ -252,7 +296,12 @@ describe('faults', function () {
       h.server.serve(fixture, { chunkSize: (fixture.response.body as string).indexOf('\n\n') + 2, delayMs: 30 });
       const read = async () => {
         const controller = new AbortController();
-        const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
+        const res = await fetch(url(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: controller.signal,
+        });
         const reader = res.body!.getReader();
         await reader.read();
         controller.abort();
@@ -291,7 +340,10 @@ describe('faults', function () {
       await new Promise((r) => dead.close(r));
       const bases = [`http://127.0.0.1:${port}/v1`, 'http://ai-pricetag-robustness.invalid/v1'];
       const before = h.instrumentation.getConfig();
-      h.instrumentation.setConfig({ ...before, endpoints: [...(before.endpoints ?? []), ...bases.map((baseUrl) => ({ provider: 'openai', baseUrl }))] });
+      h.instrumentation.setConfig({
+        ...before,
+        endpoints: [...(before.endpoints ?? []), ...bases.map((baseUrl) => ({ provider: 'openai', baseUrl }))],
+      });
       try {
         for (const base of bases) {
           for (const transport of TRANSPORTS) {
@@ -308,7 +360,11 @@ describe('faults', function () {
             assert.ok(withUs.ok === undefined);
             assert.equal(span.status.code, 2);
             assert.equal(span.attributes['ai.cost.amount'], 0);
-            assert.match(String(span.attributes['error.type']), /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR|TypeError/, JSON.stringify(describeError(withUs)));
+            assert.match(
+              String(span.attributes['error.type']),
+              /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR|TypeError/,
+              JSON.stringify(describeError(withUs)),
+            );
           }
         }
       } finally {

@@ -33,7 +33,7 @@ export interface Harness {
   baseUrl(provider: string): string;
   /** Clears spans, records and the server's log. */
   reset(): void;
-  /** Waits until no call is in flight, then returns the finished AI spans. */
+  /** Waits until no call is in flight (at most 10 s), then returns the finished AI spans. */
   aiSpans(): Promise<ReadableSpan[]>;
   /** The Prometheus exposition text, scraped over HTTP as Prometheus would. */
   scrape(): Promise<string>;
@@ -63,7 +63,11 @@ async function create(): Promise<Harness> {
     endpoints: Object.keys(ENDPOINT_PATHS)
       .filter((p) => present.includes(p))
       .map((p) => ({ provider: p, baseUrl: baseUrl(p) })),
-    attribution: { baggageKeys: [ATTRIBUTION.baggageKey], spanAttributes: [ATTRIBUTION.spanAttribute], maxValuesPerLabel: ATTRIBUTION.maxValuesPerLabel },
+    attribution: {
+      baggageKeys: [ATTRIBUTION.baggageKey],
+      spanAttributes: [ATTRIBUTION.spanAttribute],
+      maxValuesPerLabel: ATTRIBUTION.maxValuesPerLabel,
+    },
     shadowPlans: { 'openai/gpt-4o-mini': ['openai/gpt-4.1-nano'] },
   });
   instrumentation.setTracerProvider(provider);
@@ -89,7 +93,9 @@ async function create(): Promise<Harness> {
     scrape: () => metrics.scrape(),
     close: () => metrics.close(),
     async aiSpans() {
-      for (let i = 0; i < 200 && instrumentation.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      // A deadline, not a number of polls: on a busy machine calls take longer to finish.
+      const until = performance.now() + 10_000;
+      while (instrumentation.inFlight > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
       return exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'ai-pricetag');
     },
   };
