@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { replayServerPerSuite, runApp } from '../support/child-process.js';
 import { loadFixture } from '../support/fixtures.js';
 import { samples } from '../support/metrics-endpoint.js';
+import { otlpReceiver } from '../support/otlp-receiver.js';
 import { freePort } from '../support/prometheus.js';
 
 const register = new URL('../../src/register.ts', import.meta.url).pathname;
@@ -53,18 +52,9 @@ describe('zero-code metrics export', function () {
     async function () {
       const fixture = loadFixture('openai', 'chat-cached');
       replay().serve(fixture);
-      const bodies: unknown[] = [];
-      const receiver = http.createServer((req, res) => {
-        const parts: Buffer[] = [];
-        req.on('data', (c: Buffer) => parts.push(c));
-        req.on('end', () => {
-          bodies.push({ path: req.url, body: JSON.parse(Buffer.concat(parts).toString('utf8')) });
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        });
-      });
-      receiver.listen(0, '127.0.0.1');
-      await once(receiver, 'listening');
-      const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/metrics`;
+      const receiver = await otlpReceiver();
+      const { bodies } = receiver;
+      const endpoint = `${receiver.url}/v1/metrics`;
       try {
         const stdout = await runApp(
           'zero-code-app.mjs',

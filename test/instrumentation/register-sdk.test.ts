@@ -2,12 +2,10 @@
 // variables that switch it off, and configuration mistakes said on stderr, never thrown.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { replayServerPerSuite } from '../support/child-process.js';
+import { replayServerPerSuite, zeroCodeAppEnv } from '../support/child-process.js';
 import { loadFixture } from '../support/fixtures.js';
+import { otlpReceiver } from '../support/otlp-receiver.js';
 
 const exec = promisify(execFile);
 const register = new URL('../../src/register.ts', import.meta.url).pathname;
@@ -19,31 +17,11 @@ async function runZeroCode(env: Record<string, string>): Promise<{ stdout: strin
   });
 }
 
-/** An OTLP/HTTP receiver that keeps every JSON body posted to it. */
-async function otlpReceiver(): Promise<{ url: string; bodies: { path: string; body: unknown }[]; close(): void }> {
-  const bodies: { path: string; body: unknown }[] = [];
-  const server = http.createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => {
-      bodies.push({ path: req.url ?? '', body: JSON.parse(Buffer.concat(parts).toString('utf8')) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, close: () => server.close() };
-}
-
 describe('zero-code: the SDK it builds from OTEL_* variables', function () {
   this.timeout(60_000);
   const replay = replayServerPerSuite();
   const fixture = loadFixture('openai', 'chat-cached');
-  const appEnv = () => ({
-    OPENAI_BASE_URL: `${replay().origin}/v1`,
-    REQUEST_BODY: JSON.stringify(fixture.request.body),
-    PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1`,
-  });
+  const appEnv = () => zeroCodeAppEnv(replay(), fixture.request);
 
   it('pushes the priced AI span over OTLP (http/json) when traces are asked for, with the service name', async function () {
     replay().serve(fixture);

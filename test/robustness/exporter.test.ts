@@ -11,7 +11,7 @@ import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { replayServerPerSuite } from '../support/child-process.js';
+import { replayServerPerSuite, zeroCodeAppEnv } from '../support/child-process.js';
 import { loadFixture } from '../support/fixtures.js';
 import { freePort } from '../support/prometheus.js';
 import { parseExposition, total } from './support.js';
@@ -105,11 +105,7 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
   this.timeout(90_000);
   const replay = replayServerPerSuite();
   const fixture = loadFixture('openai', 'chat-cached');
-  const appEnv = () => ({
-    OPENAI_BASE_URL: `${replay().origin}/v1`,
-    REQUEST_BODY: JSON.stringify(fixture.request.body),
-    PRICETAG_ENDPOINTS: `openai=${replay().origin}/v1`,
-  });
+  const appEnv = () => zeroCodeAppEnv(replay(), fixture.request);
   let dir: string;
 
   before(function () {

@@ -25,3 +25,12 @@ export async function runApp(app: string, env: Record<string, string>, imports: 
   const { stdout } = await exec(process.execPath, args, { env: { ...process.env, ...env } });
   return stdout;
 }
+
+/** The environment of test/apps/zero-code-app.mjs calling the replay server with a fixture's request. */
+export function zeroCodeAppEnv(replay: ReplayServer, request: { readonly body?: unknown }): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: `${replay.origin}/v1`,
+    REQUEST_BODY: JSON.stringify(request.body),
+    PRICETAG_ENDPOINTS: `openai=${replay.origin}/v1`,
+  };
+}
