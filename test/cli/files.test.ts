@@ -79,7 +79,12 @@ describe('pricetag and the files it is given', function () {
       // Root writes anywhere: the built CLI runs as nobody instead, as a user would meet it.
       ensureBuilt();
       chmodSync(dir, 0o755);
-      const child = spawnSync(process.execPath, [BUILT_CLI, ...args], { uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
+      // Node hands c8's NODE_V8_COVERAGE on to children: point it where nobody may write.
+      const coverage = join(dir, 'coverage-of-nobody');
+      mkdirSync(coverage, { mode: 0o777 });
+      chmodSync(coverage, 0o777);
+      const env = { ...process.env, NODE_V8_COVERAGE: coverage };
+      const child = spawnSync(process.execPath, [BUILT_CLI, ...args], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', env });
       run = { code: child.status, stderr: child.stderr };
     } else run = await pricetag(...args);
     assert.deepEqual([run.code, run.stderr], [EXIT.invalid, `pricetag: cannot write rules to ${out}: permission denied\n`]);
