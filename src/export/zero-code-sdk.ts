@@ -141,7 +141,8 @@ function prometheusReader(env: Env): SdkMetrics.MetricReader {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const requested = Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? PROMETHEUS_DEFAULTS.port);
-  const port = Number.isInteger(requested) && requested > 0 ? requested : PROMETHEUS_DEFAULTS.port;
+  // 0 takes any free port (tests, benchmarks); anything else that is not a port takes the default.
+  const port = Number.isInteger(requested) && requested >= 0 && requested <= 65_535 ? requested : PROMETHEUS_DEFAULTS.port;
   const host = env.OTEL_EXPORTER_PROMETHEUS_HOST;
   const escaped = promoted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new P.PrometheusExporter(
