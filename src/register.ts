@@ -32,8 +32,15 @@ function start(env: NodeJS.ProcessEnv): { instrumentation: PricetagInstrumentati
   try {
     prepared = prepareZeroCodeSdk(env);
   } catch (err) {
-    if (!(err instanceof MissingPeerError)) throw err;
-    process.emitWarning(`ai-pricetag: cost tracking is off: ${err.message}`, { code: 'AI_PRICETAG_MISSING_PEER' });
+    // Whatever went wrong, the application starts as it would without us, and is told why.
+    if (err instanceof MissingPeerError) {
+      process.emitWarning(`ai-pricetag: cost tracking is off: ${err.message}`, { code: 'AI_PRICETAG_MISSING_PEER' });
+    } else {
+      diag.error('ai-pricetag: zero-code start-up failed', err);
+      process.emitWarning(`ai-pricetag: cost tracking is off: the SDK could not be set up (${(err as Error).message})`, {
+        code: 'AI_PRICETAG_START_FAILED',
+      });
+    }
     return undefined;
   }
   // Created disabled: it is enabled once the SDK it reports to is registered.
