@@ -20,7 +20,8 @@ import type { PricetagInstrumentationConfig } from '../types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-function list(value: string | undefined): string[] {
+/** The comma-separated items of a variable, trimmed, empty ones left out. */
+export function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
     .map((s) => s.trim())

@@ -13,7 +13,7 @@ import type * as Prometheus from '@opentelemetry/exporter-prometheus';
 import type * as Resources from '@opentelemetry/resources';
 import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
 import type * as SdkTrace from '@opentelemetry/sdk-trace';
-import type { Env } from '../config/env.js';
+import { list, type Env } from '../config/env.js';
 import { requirePeer, requirePeers } from './optional-peer.js';
 
 export const ZERO_CODE_ENTRY = 'ai-pricetag/register';
@@ -55,17 +55,11 @@ function warnUser(message: string): void {
   process.emitWarning(`ai-pricetag: ${message}`, { code: 'AI_PRICETAG_CONFIG' });
 }
 
-function list(env: Env, name: string): string[] | undefined {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  return [
-    ...new Set(
-      value
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter((s) => s !== ''),
-    ),
-  ];
+/** A variable's distinct lower-case names, or undefined when it is unset or blank. */
+function namesOf(env: Env, name: string): string[] | undefined {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return undefined;
+  return [...new Set(list(value).map((s) => s.toLowerCase()))];
 }
 
 /** A positive number from the environment, or undefined (with a warning when malformed). */
@@ -93,7 +87,7 @@ function resourceFromEnv(env: Env, R: typeof Resources): Resources.Resource {
     ['process', [R.processDetector]],
     ['serviceinstance', [R.serviceInstanceIdDetector]],
   ]);
-  const names = list(env, 'OTEL_NODE_RESOURCE_DETECTORS') ?? ['all'];
+  const names = namesOf(env, 'OTEL_NODE_RESOURCE_DETECTORS') ?? ['all'];
   let chosen: Resources.ResourceDetector[];
   if (names.includes('none')) chosen = [];
   else if (names.includes('all')) chosen = [...detectors.values()].flat();
@@ -117,7 +111,7 @@ interface B3Module {
 }
 
 function propagatorFromEnv(env: Env, C: typeof Core): TextMapPropagator | undefined {
-  const names = list(env, 'OTEL_PROPAGATORS') ?? ['tracecontext', 'baggage'];
+  const names = namesOf(env, 'OTEL_PROPAGATORS') ?? ['tracecontext', 'baggage'];
   if (names.includes('none')) return undefined;
   const propagators = names.flatMap((name): TextMapPropagator[] => {
     if (name === 'tracecontext') return [new C.W3CTraceContextPropagator()];
@@ -136,10 +130,7 @@ function propagatorFromEnv(env: Env, C: typeof Core): TextMapPropagator | undefi
 /** The Prometheus pull exporter, with the resource attributes of PRICETAG_RESOURCE_LABELS as labels. */
 function prometheusReader(env: Env): SdkMetrics.MetricReader {
   const P = requirePeer<typeof Prometheus>(ZERO_CODE_ENTRY, '@opentelemetry/exporter-prometheus');
-  const promoted = (env.PRICETAG_RESOURCE_LABELS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const promoted = list(env.PRICETAG_RESOURCE_LABELS);
   const requested = Number(env.OTEL_EXPORTER_PROMETHEUS_PORT ?? PROMETHEUS_DEFAULTS.port);
   // 0 takes any free port (tests, benchmarks); anything else that is not a port takes the default.
   const port = Number.isInteger(requested) && requested >= 0 && requested <= 65_535 ? requested : PROMETHEUS_DEFAULTS.port;
@@ -166,7 +157,7 @@ interface MetricExporters {
 }
 
 function metricExportersFromEnv(env: Env): MetricExporters {
-  const names = list(env, 'OTEL_METRICS_EXPORTER') ?? ['prometheus'];
+  const names = namesOf(env, 'OTEL_METRICS_EXPORTER') ?? ['prometheus'];
   if (names.includes('none')) return { names: [] };
   return { names, otlp: names.includes('otlp') ? OTLP_EXPORTERS.metrics[otlpProtocol(env, 'METRICS')] : undefined };
 }
@@ -228,7 +219,7 @@ function spanLimitsFromEnv(env: Env): SdkTrace.SpanLimits {
 
 /** Traces are exported only when asked for: a service without a collector gets metrics alone. */
 function traceExporterNames(env: Env): string[] {
-  const named = list(env, 'OTEL_TRACES_EXPORTER');
+  const named = namesOf(env, 'OTEL_TRACES_EXPORTER');
   if (named !== undefined) return named.includes('none') ? [] : named;
   return env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined ? ['otlp'] : [];
 }
