@@ -5,6 +5,7 @@ export type {
   PricetagStartHook,
   PricetagEndHook,
   AttributionConfig,
+  GenAiSpanMode,
   CallRecord,
   CallStart,
   CustomRoute,

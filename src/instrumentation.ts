@@ -3,18 +3,16 @@
  * http/https and so axios and the official SDKs), prices it from the catalog
  * and puts the price on the call's span.
  */
-import type http from 'node:http';
-import { syncBuiltinESMExports } from 'node:module';
-import type { Context } from '@opentelemetry/api';
+import type { Context, DiagLogger } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { loadCatalogs, validateCatalogInput, type CatalogInput } from './catalog/load.js';
 import { formatProblem } from './catalog/problems.js';
 import { Call, type CallDeps } from './capture/call.js';
 import { HttpCapture } from './capture/http.js';
-import { unwrapFunction, wrapFunction } from './capture/module-wrap.js';
+import { HTTP_MODULES, HttpModulePatch } from './capture/http-patch.js';
 import type { PricingContext } from './capture/price-call.js';
 import { UndiciCapture, type CaptureHost } from './capture/undici.js';
-import { withEnvironment } from './config/env.js';
+import { reportConfigProblem, withEnvironment } from './config/env.js';
 import { PlanIndex } from './pricing/plan-index.js';
 import { Pricer } from './pricing/pricer.js';
 import { customAdapters } from './providers/custom-routes.js';
@@ -22,6 +20,7 @@ import { BUILT_IN_ADAPTERS } from './providers/index.js';
 import { ProviderRegistry, type Recognition } from './providers/registry.js';
 import { CallMetrics } from './telemetry/call-metrics.js';
 import { CallSpans, type RecordListener } from './telemetry/call-spans.js';
+import { containedLogger } from './telemetry/contained-diag.js';
 import { unitCallOf } from './telemetry/work-unit-call.js';
 import { readWorkUnitIds, withWorkUnitIds, workUnitIdsOf, type WorkUnitSources } from './telemetry/work-unit-ids.js';
 import { WorkUnitMetrics } from './telemetry/work-unit-metrics.js';
@@ -38,11 +37,12 @@ export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_MODEL_LABEL_VALUES = 100;
 export const DEFAULT_MAX_VALUES_PER_LABEL = 50;
 const SWEEP_INTERVAL_MS = 15_000;
+/** Stalled calls are looked for at least once a second, and no more than every 25 ms. */
+const MAX_SWEEP_INTERVAL_MS = 1000;
+const MIN_SWEEP_INTERVAL_MS = 25;
 export const DEFAULT_WORK_UNIT_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_ACTIVE_WORK_UNITS = 10_000;
 export const DEFAULT_CONVERSATION_BAGGAGE_KEY = 'gen_ai.conversation.id';
-
-const HTTP_FUNCTIONS = ['request', 'get'] as const;
 
 interface Runtime {
   readonly pricer: Pricer;
@@ -61,6 +61,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private runtime: Runtime | undefined;
   declare private undici: UndiciCapture | undefined;
   declare private httpCapture: HttpCapture | undefined;
+  declare private httpPatch: HttpModulePatch | undefined;
+  declare private componentLogger: DiagLogger;
+  declare private beforeFirst: (() => void) | undefined;
   declare private active: Set<Call> | undefined;
   declare private sweeper: NodeJS.Timeout | undefined;
   declare private listeners: RecordListener[] | undefined;
@@ -73,48 +76,64 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private workUnitSweeper: NodeJS.Timeout | undefined;
 
   constructor(config: PricetagInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, withEnvironment(config));
+    const resolved = withEnvironment(config);
+    // Enabled below, once our diag logger is one that cannot throw into the application.
+    super(PACKAGE_NAME, PACKAGE_VERSION, { ...resolved, enabled: false });
+    this.componentLogger = this._diag;
+    this._diag = containedLogger(this._diag);
+    this._config.enabled = resolved.enabled ?? true;
+    if (this._config.enabled) this.enable();
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
-    // Patched when required, in registration order with other instrumentations: listed after
-    // HttpInstrumentation, our wrapper is the outer one and the HTTP span becomes our child.
-    return (['http', 'https'] as const).map(
+    // `http` and `https` are patched directly on enable (they are built-ins); the hooks hand
+    // over the ESM namespaces an import hook creates, and tell us when to check we are still on top.
+    return HTTP_MODULES.map(
       (name) =>
         new InstrumentationNodeModuleDefinition(
           name,
           ['*'],
-          (exports: typeof http) => this.patchHttp(exports, `${name}:`),
-          (exports: typeof http) => this.unpatchHttp(exports),
+          (exports: object) => {
+            this.httpPatch?.patched(name, exports);
+            return exports;
+          },
+          () => undefined,
         ),
     );
   }
 
-  private patchHttp(exports: typeof http, protocol: 'http:' | 'https:'): typeof http {
-    const currentCapture = () => (this.isEnabled() ? this.httpCapture : undefined);
-    for (const name of HTTP_FUNCTIONS) {
-      wrapFunction(exports, name, (original) => {
-        const request = original as (...args: unknown[]) => http.ClientRequest;
-        // The capture is looked up per call: disable() and enable() replace it.
-        return function (this: unknown, ...args: unknown[]) {
-          const capture = currentCapture();
-          return capture === undefined ? request.apply(this, args) : capture.request(request, this, args, protocol);
-        } as typeof original;
-      });
-    }
-    // ESM named imports (`import { request } from 'node:http'`) see the wrapped functions too.
-    syncBuiltinESMExports();
-    return exports;
+  /**
+   * Where this instrumentation's own messages go until the global diag logger is settled
+   * (the zero-code entry, which decides about the diag logger only after the application's
+   * start-up); `undefined` returns to the global one.
+   * @internal
+   */
+  logTo(logger: DiagLogger | undefined): void {
+    this._diag = containedLogger(logger ?? this.componentLogger);
   }
 
-  private unpatchHttp(exports: typeof http): void {
-    for (const name of HTTP_FUNCTIONS) unwrapFunction(exports, name);
-    syncBuiltinESMExports();
+  /**
+   * Runs `fn` synchronously when the first AI call starts, before its span does (the
+   * zero-code entry settles its providers then, if start-up has not ended yet).
+   * @internal
+   */
+  beforeFirstCall(fn: (() => void) | undefined): void {
+    this.beforeFirst = fn;
+  }
+
+  /**
+   * Puts the `http`/`https` wrappers back on top of any other instrumentation's, so that
+   * their HTTP spans stay children of the AI call's span. Done on its own after each patch
+   * and start-up; the zero-code entry calls it once the application's SDK is known.
+   */
+  keepHttpWrapperOutermost(): void {
+    this.httpPatch?.keepOutermost();
   }
 
   override setConfig(config: PricetagInstrumentationConfig = {}): void {
     super.setConfig(withEnvironment(config));
     if (this.runtime !== undefined) this.runtime = this.buildRuntime();
+    if (this.isEnabled()) this.startSweeper();
     // Units in progress are recorded under the old bounds; the next call starts a table with the new.
     this.closeWorkUnits();
   }
@@ -126,6 +145,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       baggageKeys: config.attribution?.baggageKeys ?? [],
       spanAttributes: config.attribution?.spanAttributes ?? [],
       maxValuesPerLabel: config.attribution?.maxValuesPerLabel ?? DEFAULT_MAX_VALUES_PER_LABEL,
+      maxValueLength: config.attribution?.maxValueLength,
       maxModels: config.maxModelLabelValues ?? DEFAULT_MAX_MODEL_LABEL_VALUES,
       genAiUsageCost: config.recordGenAiUsageCost === true,
       catalogLabels: () => this.catalogLabels,
@@ -198,16 +218,26 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       );
       return;
     }
-    super.enable();
     global[ACTIVE] = this;
     this.runtime ??= this.buildRuntime();
     this.active ??= new Set();
     const host = this.captureHost();
     this.undici = new UndiciCapture(host);
-    this.undici.enable();
     this.httpCapture = new HttpCapture(host);
+    this.httpPatch ??= new HttpModulePatch(() => (this.isEnabled() ? this.httpCapture : undefined));
+    // Sets the enabled flag, and hands over modules its hooks have already seen.
+    super.enable();
+    this.undici.enable();
     this.httpCapture.enable();
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.httpPatch.enable();
+    this.startSweeper();
+  }
+
+  private startSweeper(): void {
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    const timeout = this.getConfig().callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    // Often enough that a stalled call is closed within a second of its timeout.
+    this.sweeper = setInterval(() => this.sweep(), Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, timeout / 4)));
     this.sweeper.unref();
   }
 
@@ -216,7 +246,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     super.disable();
     this.undici?.disable();
     this.httpCapture?.disable();
+    this.httpPatch?.disable();
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     this.closeWorkUnits();
     const global = globalThis as Global;
     if (global[ACTIVE] === this) delete global[ACTIVE];
@@ -236,6 +268,16 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
 
   private startCall(recognition: Recognition, parent: Context, url: URL, contentType: string | undefined): Call | undefined {
     if (!this.isEnabled()) return undefined;
+    if (this.beforeFirst !== undefined) {
+      const first = this.beforeFirst;
+      this.beforeFirst = undefined;
+      try {
+        first();
+      } catch (error) {
+        this.internalError(error, 'beforeFirstCall');
+      }
+      if (!this.isEnabled()) return undefined;
+    }
     const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
     const ids = readWorkUnitIds(parent, recognition.head.header, this.runtime!.workUnitSources);
     const call = new Call(recognition, this.callDeps(), withWorkUnitIds(parent, ids), url.hostname, port, contentType);
@@ -250,9 +292,9 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       () => this.tracer,
       () => this.getConfig(),
       [
-        (record, parent) => this.metrics?.record(record, parent),
+        (record, parent, tracing) => this.metrics?.record(record, parent, tracing),
         (record, parent) => this.addToWorkUnits(record, parent),
-        (record, parent) => this.listeners?.forEach((listener) => listener(record, parent)),
+        (record, parent, tracing) => this.listeners?.forEach((listener) => listener(record, parent, tracing)),
       ],
       (error, hook) => this._diag.error(`${hook} threw: ${error.message}`),
     );
@@ -309,10 +351,14 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     for (const input of config.catalogs ?? []) {
       const name = typeof input === 'string' ? input : (input.name ?? '<catalog object>');
       const check = validateCatalogInput(input);
+      // Deprecated provider ids and the like: the catalog is used, and the user told once.
+      for (const warning of check.warnings ?? []) reportConfigProblem(formatProblem(warning), (message) => this._diag.warn(message));
       if (check.ok) usable.push(input);
       else {
         invalid.push(name);
-        this._diag.error(`catalog left out, its prices are not used:\n${check.problems.map(formatProblem).join('\n')}`);
+        reportConfigProblem(`catalog left out, its prices are not used:\n${check.problems.map(formatProblem).join('\n')}`, (message) =>
+          this._diag.error(message),
+        );
       }
     }
     const loaded = loadCatalogs(usable, { includeDefault: config.noDefaultCatalog !== true });
@@ -326,23 +372,22 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
       pricer = new Pricer(new PlanIndex([]));
       labels = [];
     }
-    let registry: ProviderRegistry;
     // A route that cannot be compiled is left out, as an invalid endpoint is: never thrown into the host.
+    const warn = (message: string) => this._diag.warn(message);
     const routes = (config.routes ?? []).filter((route) => {
       try {
-        customAdapters([route]);
+        customAdapters([route], warn);
         return true;
       } catch (error) {
-        this._diag.error(`route ignored: ${(error as Error).message}`);
+        reportConfigProblem(`route ignored: ${(error as Error).message}`, (message) => this._diag.error(message));
         return false;
       }
     });
-    const adapters = [...customAdapters(routes), ...BUILT_IN_ADAPTERS];
-    try {
-      registry = new ProviderRegistry(adapters, config.endpoints ?? []);
-    } catch (error) {
-      this._diag.error(`endpoints ignored: ${(error as Error).message}`);
-      registry = new ProviderRegistry(adapters);
+    const adapters = [...customAdapters(routes, warn), ...BUILT_IN_ADAPTERS];
+    // A bad endpoint is left out on its own, said on stderr and through the diag logger; the others are used.
+    const registry = new ProviderRegistry(adapters, config.endpoints ?? [], warn);
+    for (const { entry, reason } of registry.rejectedEndpoints) {
+      reportConfigProblem(`endpoint ${entry} left out: ${reason}`, (message) => this._diag.error(message));
     }
     const units = config.workUnits;
     const workUnitSources: WorkUnitSources = {

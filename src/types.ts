@@ -8,10 +8,16 @@ import type { Endpoint } from './providers/registry.js';
 
 export type { CallRecord, CallStart, CatalogInput, CustomRoute, Endpoint };
 
-/** Called when an AI call's span starts; may add attributes. */
+/**
+ * Called when an AI call's span starts; may add attributes. A hook may be `async`: its promise
+ * is not awaited, and a rejection is logged as a throw is.
+ */
 export type PricetagStartHook = (span: Span, call: Readonly<CallStart>) => void;
-/** Called with the priced call just before its span ends. */
+/** Called with the priced call just before its span ends (an `async` one as for PricetagStartHook). */
 export type PricetagEndHook = (span: Span, record: CallRecord) => void;
+
+/** How a call is traced under another instrumentation's GenAI span (PricetagInstrumentationConfig.genAiSpan). */
+export type GenAiSpanMode = 'enrich' | 'separate';
 
 export interface AttributionConfig {
   /** Baggage keys whose values become metric labels (dots become underscores). @default [] */
@@ -20,6 +26,12 @@ export interface AttributionConfig {
   readonly spanAttributes?: readonly string[];
   /** Distinct values kept per label; later values are recorded as `other`. @default 50 */
   readonly maxValuesPerLabel?: number;
+  /**
+   * Characters kept of each label value (a surrogate pair counts as one and is never split);
+   * baggage and span attributes come from clients, so a value could otherwise be kilobytes.
+   * @default 256 (PRICETAG_MAX_LABEL_LENGTH)
+   */
+  readonly maxValueLength?: number;
 }
 
 export interface WorkUnitsConfig {
@@ -63,4 +75,11 @@ export interface PricetagInstrumentationConfig extends InstrumentationConfig {
   recordGenAiUsageCost?: boolean;
   /** Cost per conversation and other units of work: where ids come from, and the table's bounds. */
   workUnits?: WorkUnitsConfig;
+  /**
+   * When another instrumentation's GenAI span (instrumentation-openai, openlit, the AI SDK's telemetry)
+   * is the active span around a call: `enrich` puts the price on that span and records no second
+   * gen_ai.client.* histograms where it records its own; `separate` gives the call a span of ours
+   * under it, as for any other parent. @default 'enrich' (PRICETAG_GENAI_SPAN)
+   */
+  genAiSpan?: GenAiSpanMode;
 }

@@ -1,8 +1,8 @@
 /**
  * The provider emulator: one local HTTP server answering in the real wire
  * formats of the AI APIs ai-pricetag recognises, each under a path prefix
- * named after ai-pricetag's provider (`/openai/v1/chat/completions`,
- * `/anthropic/v1/messages`, `/google/v1beta/models/…`). Usage is measured
+ * named after the provider (`/openai/v1/chat/completions`,
+ * `/anthropic/v1/messages`, `/google/v1beta/models/…` for `gcp.gemini`). Usage is measured
  * from the request and drawn from seeded distributions, faults are injected
  * at a rate or on demand, and every request is logged without its content.
  */
@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PrefixCache } from './cache.js';
 import { DEFAULT_FAULT_MIX, errorKind, FAULT_HEADER, FAULTS, forcedFault, randomFault, type Fault, type FaultMix } from './faults.js';
-import { PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/index.js';
+import { prefixOf, PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/index.js';
 import { fnv1a, fnv1aBytes, mixSeed, Random } from './random.js';
 import { ResponseStream } from './sse.js';
 import { PIXEL_PNG_BASE64 } from './text.js';
@@ -121,7 +121,7 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Every provider's endpoint under `origin`. */
 export function endpointsFor(origin: string): EmulatorEndpoint[] {
   const base = origin.replace(/\/+$/, '');
-  return PROVIDERS.map((p, i) => ({ provider: PROVIDER_NAMES[i]!, baseUrl: `${base}/${p.provider}${p.apiRoot}` }));
+  return PROVIDERS.map((p, i) => ({ provider: PROVIDER_NAMES[i]!, baseUrl: `${base}/${prefixOf(p)}${p.apiRoot}` }));
 }
 
 /** `PRICETAG_ENDPOINTS` for an emulator at `origin`. */
@@ -180,7 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const output: OutputShape = { ...DEFAULT_OPTIONS.outputTokens, ...options.outputTokens };
   const maxLog = Math.max(1, options.maxLogEntries ?? DEFAULT_OPTIONS.maxLogEntries);
 
-  const byPrefix = new Map<string, ProviderEmulator>(PROVIDERS.map((p) => [p.provider, p]));
+  const byPrefix = new Map<string, ProviderEmulator>(PROVIDERS.map((p) => [prefixOf(p), p]));
   const cache = new PrefixCache();
   const counters = new Map<string, number>();
   /** How often each request fingerprint was seen: the n-th identical request gets the n-th answer. */
@@ -243,7 +243,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       req.resume();
       return sendJson(res, 404, {
         error: {
-          message: `No emulated API at ${pathname}. Providers: ${PROVIDER_NAMES.map((p) => `/${p}`).join(', ')}`,
+          message: `No emulated API at ${pathname}. Providers: ${PROVIDERS.map((p) => `/${prefixOf(p)}`).join(', ')}`,
           type: 'not_found',
         },
       });

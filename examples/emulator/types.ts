@@ -70,8 +70,13 @@ export interface Operation {
 }
 
 export interface ProviderEmulator {
-  /** ai-pricetag's provider name; also the emulator's path prefix (`/openai`). */
+  /** ai-pricetag's provider id (gen_ai.provider.name), and the emulator's path prefix unless `prefix` says otherwise. */
   readonly provider: string;
+  /**
+   * Path prefix when it is not the provider id (`google` for `gcp.gemini`): the ids of ai-pricetag
+   * 0.1, kept so that URLs given to clients and deployments stay the same.
+   */
+  readonly prefix?: string;
   /**
    * Path under the prefix that corresponds to the adapter's public base URL
    * (`/v1` for OpenAI-style APIs whose base URL ends in `/v1`, else empty).

@@ -128,6 +128,10 @@ export class HttpCapture {
 
   /** One call of a wrapped `http.request`/`get` (or `https.…`): starts recognised calls, passes the rest. */
   request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {
+    // Our `get` wrapper reached our `request` wrapper through another instrumentation's `get`:
+    // the request being built is already the outer call's.
+    const outer = HTTP_CALL.getStore();
+    if (outer !== undefined && !outer.bound) return original.apply(thisArg, args);
     const state = this.start(args, defaultProtocol);
     if (state === undefined) {
       // Other traffic: its `created` event (published inside `original`) needs no second look.

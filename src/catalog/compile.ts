@@ -4,6 +4,7 @@ import { classifyPricingModel } from '../pricing/pricing-model.js';
 import { scaledRates } from '../pricing/scaled-rates.js';
 import type { Charge, Condition, Plan, Tier } from '../pricing/types.js';
 import { DERIVED_QUANTITIES, IMPLICIT_TIER } from '../pricing/vocabulary.js';
+import { currentOperations, currentProviderId } from '../providers/provider-ids.js';
 import type { ChargeDocument, CatalogDocument, ConditionDocument, TierDocument } from './schema.js';
 
 function compileCharge(doc: ChargeDocument): Charge {
@@ -51,8 +52,9 @@ export interface CompiledCatalog {
 export function compileCatalog(doc: CatalogDocument, file: string, layer: number): CompiledCatalog {
   const plans = doc.plans.map((p, index): Plan => ({
     id: p.id,
-    provider: p.provider,
-    operations: p.operations,
+    // A deprecated provider id (validation warned of it) prices what it always priced, under the current id.
+    provider: currentProviderId(p.provider),
+    operations: currentOperations(p.provider, p.operations),
     models: p.models ?? [],
     effectiveFrom: p.effective_from === undefined ? Number.NEGATIVE_INFINITY : dayOf(p.effective_from),
     currency: p.currency ?? doc.currency,

@@ -67,7 +67,8 @@ let defaultDocument: CatalogDocument | undefined;
 
 /** The built-in catalog's document: precompiled when it matches the YAML, else validated now. */
 function builtInCatalog(): ValidationResult {
-  if (defaultDocument !== undefined) return { ok: true, document: defaultDocument };
+  // The built-in catalog uses current names only: it has no warnings.
+  if (defaultDocument !== undefined) return { ok: true, document: defaultDocument, warnings: [] };
   let precompiled: PrecompiledCatalog | undefined;
   try {
     precompiled = JSON.parse(readFileSync(PRECOMPILED_DEFAULT_CATALOG, 'utf8')) as PrecompiledCatalog;
@@ -76,7 +77,7 @@ function builtInCatalog(): ValidationResult {
   }
   if (precompiled !== undefined && precompiled.sha256 === sha256Of(readFileSync(DEFAULT_CATALOG_PATH))) {
     defaultDocument = precompiled.document;
-    return { ok: true, document: defaultDocument };
+    return { ok: true, document: defaultDocument, warnings: [] };
   }
   const result = validateCatalogFile(DEFAULT_CATALOG_PATH);
   if (result.ok) defaultDocument = result.document;
@@ -86,9 +87,10 @@ function builtInCatalog(): ValidationResult {
 /** A catalog as a path or as an in-memory document (named for messages). */
 export type CatalogInput = string | { readonly name?: string; readonly document: unknown };
 
+/** `warnings` (deprecated names) of every layer, in layer order; they never fail a load. */
 export type LoadResult =
-  | { readonly ok: true; readonly pricer: Pricer; readonly catalogs: readonly CompiledCatalog[] }
-  | { readonly ok: false; readonly problems: CatalogProblem[] };
+  | { readonly ok: true; readonly pricer: Pricer; readonly catalogs: readonly CompiledCatalog[]; readonly warnings: CatalogProblem[] }
+  | { readonly ok: false; readonly problems: CatalogProblem[]; readonly warnings: CatalogProblem[] };
 
 export interface LoadOptions {
   /** Layer the built-in default catalog first. @default true */
@@ -98,14 +100,16 @@ export interface LoadOptions {
 /** Loads every layer; any problem in any layer fails the whole load, listing all of them. */
 export function loadCatalogs(inputs: readonly CatalogInput[], options: LoadOptions = {}): LoadResult {
   const problems: CatalogProblem[] = [];
+  const warnings: CatalogProblem[] = [];
   const documents: { doc: CatalogDocument; file: string }[] = [];
   const add = (result: ValidationResult, file: string) => {
+    warnings.push(...(result.warnings ?? []));
     if (result.ok) documents.push({ doc: result.document, file });
     else problems.push(...result.problems);
   };
   if (options.includeDefault !== false) add(builtInCatalog(), DEFAULT_CATALOG_PATH);
   for (const input of inputs) add(validateCatalogInput(input), typeof input === 'string' ? input : (input.name ?? '<catalog object>'));
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems, warnings };
   const catalogs = documents.map(({ doc, file }, layer) => compileCatalog(doc, file, layer));
   const aliases = new Map<string, string>();
   for (const c of catalogs) for (const [alias, model] of c.aliases) aliases.set(alias, model);
@@ -113,5 +117,5 @@ export function loadCatalogs(inputs: readonly CatalogInput[], options: LoadOptio
     catalogs.flatMap((c) => c.plans),
     aliases,
   );
-  return { ok: true, pricer: new Pricer(index), catalogs };
+  return { ok: true, pricer: new Pricer(index), catalogs, warnings };
 }

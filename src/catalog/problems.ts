@@ -1,4 +1,4 @@
-/** A located catalog problem and its one-line rendering `FILE:LINE:COL: path: message`. */
+/** A located catalog problem (an error, or a warning) and its one-line rendering `FILE:LINE:COL: path: message`. */
 
 export type PathSegment = string | number;
 
@@ -9,6 +9,8 @@ export interface CatalogProblem {
   readonly col?: number;
   readonly path: readonly PathSegment[];
   readonly message: string;
+  /** `warning`: worth fixing, but the document is used (a deprecated name). Absent: an error. */
+  readonly severity?: 'warning';
 }
 
 /** `plans[3].charges[0].rate`; `$` for the document itself. */
@@ -22,7 +24,8 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out === '' ? '$' : out;
 }
 
+/** `FILE:LINE:COL: path: message`, the message of a warning starting `warning: `. */
 export function formatProblem(p: CatalogProblem): string {
   const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`;
-  return `${where}: ${formatPath(p.path)}: ${p.message}`;
+  return `${where}: ${formatPath(p.path)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
 }

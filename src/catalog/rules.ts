@@ -3,12 +3,14 @@
  * defensively, so they still report while the schema reports other problems.
  */
 import { isCategoricalDimension, USAGE_UNITS } from '../pricing/vocabulary.js';
-import type { PathSegment } from './problems.js';
+import { deprecationNotice } from '../providers/provider-ids.js';
+import type { CatalogProblem, PathSegment } from './problems.js';
 
 export interface RuleProblem {
   readonly path: readonly PathSegment[];
   readonly message: string;
   readonly onKey?: boolean;
+  readonly severity?: CatalogProblem['severity'];
 }
 
 type Obj = Record<string, unknown>;
@@ -106,6 +108,9 @@ export function checkCatalogRules(doc: unknown): RuleProblem[] {
         firstAt.set(key, i);
       }
     }
+    // A deprecated provider id still prices its calls (compile maps it): worth a warning, not a refusal.
+    const notice = typeof p.provider === 'string' ? deprecationNotice(p.provider) : undefined;
+    if (notice !== undefined) out.push({ path: [...here, 'provider'], message: notice, severity: 'warning' });
     const hasCharges = p.charges !== undefined;
     const hasTiers = p.tiers !== undefined;
     if (hasCharges === hasTiers) {

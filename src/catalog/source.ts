@@ -3,7 +3,7 @@
  * line and column. JSON goes through the same YAML 1.2 parser (JSON is a
  * subset), so both formats get positions.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import {
   Composer,
@@ -41,10 +41,32 @@ export type TextResult = { readonly ok: true; readonly text: string } | { readon
 
 const problemAt = (file: string, line: number, col: number, message: string): CatalogProblem[] => [{ file, line, col, path: [], message }];
 
-/** A file's bytes, at most `limit + 1` of them (a device or a growing file never ends). */
+/** What a path is when it is not a regular file, in words; undefined for a regular file. */
+function notRegular(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/** Thrown for a path that is not a regular file: opening a FIFO blocks until a writer comes, forever at start-up. */
+class NotRegularFile extends Error {}
+
+/** `O_NONBLOCK` where the platform has it: a FIFO put in place after the stat then opens without waiting. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** A regular file's bytes, at most `limit + 1` of them (a growing file may not end). */
 function readBounded(file: string, limit: number): Buffer {
-  const fd = openSync(file, 'r');
+  // Stat first and never open anything else: a FIFO would block, a device may never end or act on open.
+  const kind = notRegular(statSync(file));
+  if (kind !== undefined) throw new NotRegularFile(kind);
+  const fd = openSync(file, OPEN_FLAGS);
   try {
+    const swapped = notRegular(fstatSync(fd));
+    if (swapped !== undefined) throw new NotRegularFile(swapped);
     const buffer = Buffer.alloc(Math.min(limit + 1, 64 * 1024));
     const parts: Buffer[] = [];
     let total = 0;
@@ -74,7 +96,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /**
- * The text of a catalog or budgets file, or a located problem: unreadable, larger than
+ * The text of a catalog or budgets file, or a located problem: not a regular file, unreadable, larger than
  * MAX_SOURCE_BYTES, or not UTF-8 (which would otherwise be read with U+FFFD in place of the
  * bad bytes and could pass validation with a mangled name).
  */
@@ -83,7 +105,11 @@ export function readSourceFile(file: string): TextResult {
   try {
     bytes = readBounded(file, MAX_SOURCE_BYTES);
   } catch (err) {
-    return { ok: false, problems: problemAt(file, 1, 1, `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`) };
+    const message =
+      err instanceof NotRegularFile
+        ? `is ${err.message}, not a regular file`
+        : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+    return { ok: false, problems: problemAt(file, 1, 1, message) };
   }
   if (bytes.length > MAX_SOURCE_BYTES) {
     return { ok: false, problems: problemAt(file, 1, 1, `file is larger than ${MAX_SOURCE_BYTES} bytes; split it into several catalogs`) };

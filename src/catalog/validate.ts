@@ -5,9 +5,10 @@ import { checkCatalogRules, type RuleProblem } from './rules.js';
 import type { CatalogProblem, PathSegment } from './problems.js';
 import { parseSource, type ParsedSource } from './source.js';
 
+/** Warnings (deprecated names) never fail a document: they come with it, or with its errors. */
 export type ValidationResult =
-  | { readonly ok: true; readonly document: CatalogDocument; readonly source?: ParsedSource }
-  | { readonly ok: false; readonly problems: CatalogProblem[] };
+  | { readonly ok: true; readonly document: CatalogDocument; readonly source?: ParsedSource; readonly warnings: CatalogProblem[] }
+  | { readonly ok: false; readonly problems: CatalogProblem[]; readonly warnings?: CatalogProblem[] };
 
 function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let v = root;
@@ -38,11 +39,29 @@ function schemaProblems(value: unknown, issues: readonly BaseIssue<unknown>[]): 
   return out;
 }
 
-export type DocumentResult<T> = { readonly ok: true; readonly document: T } | { readonly ok: false; readonly problems: CatalogProblem[] };
+export type DocumentResult<T> =
+  | { readonly ok: true; readonly document: T; readonly warnings: CatalogProblem[] }
+  | { readonly ok: false; readonly problems: CatalogProblem[]; readonly warnings: CatalogProblem[] };
+
+/** Located, without repeats, in file order. */
+function located(pending: readonly RuleProblem[], file: string, source: ParsedSource | undefined): CatalogProblem[] {
+  const seen = new Set<string>();
+  const problems: CatalogProblem[] = [];
+  for (const p of pending) {
+    const pos = source?.locate(p.path, p.onKey ?? false);
+    const key = `${pos?.line}:${pos?.col}:${p.path.join('.')}:${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const problem: CatalogProblem = { file, line: pos?.line, col: pos?.col, path: p.path, message: p.message };
+    problems.push(p.severity === undefined ? problem : { ...problem, severity: p.severity });
+  }
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
 
 /**
  * A parsed document against its schema and cross-field rules (run on the raw value, so they
- * report alongside schema problems): all problems, located, in file order.
+ * report alongside schema problems): all problems, located, in file order. Warnings are apart:
+ * a document with warnings only is valid.
  */
 export function validateDocument<T>(
   value: unknown,
@@ -52,25 +71,21 @@ export function validateDocument<T>(
   source?: ParsedSource,
 ): DocumentResult<T> {
   const parsed = safeParse(schema, value);
-  const pending = [...(parsed.success ? [] : schemaProblems(value, parsed.issues)), ...rules(value)];
-  if (pending.length === 0 && parsed.success) return { ok: true, document: parsed.output };
-  const seen = new Set<string>();
-  const problems: CatalogProblem[] = [];
-  for (const p of pending) {
-    const pos = source?.locate(p.path, p.onKey ?? false);
-    const key = `${pos?.line}:${pos?.col}:${p.path.join('.')}:${p.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    problems.push({ file, line: pos?.line, col: pos?.col, path: p.path, message: p.message });
-  }
-  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
-  return { ok: false, problems };
+  const found = [...(parsed.success ? [] : schemaProblems(value, parsed.issues)), ...rules(value)];
+  const errors = found.filter((p) => p.severity === undefined);
+  const warnings = located(
+    found.filter((p) => p.severity !== undefined),
+    file,
+    source,
+  );
+  if (errors.length === 0 && parsed.success) return { ok: true, document: parsed.output, warnings };
+  return { ok: false, problems: located(errors, file, source), warnings };
 }
 
 /** Validates an already-parsed catalog; `source` (when given) supplies positions. */
 export function validateCatalogValue(value: unknown, file: string, source?: ParsedSource): ValidationResult {
   const result = validateDocument(value, catalogSchema, checkCatalogRules, file, source);
-  return result.ok ? { ok: true, document: result.document, source } : result;
+  return result.ok ? { ok: true, document: result.document, source, warnings: result.warnings } : result;
 }
 
 export function validateCatalogText(text: string, file: string): ValidationResult {

@@ -8,17 +8,51 @@
  * PRICETAG_CALL_TIMEOUT_MS  idle time after which an unfinished call is closed
  * PRICETAG_SHADOW_PLANS     `plan=alt|alt;…`: every call of a plan also priced under the alternatives
  * PRICETAG_BAGGAGE_LABELS   comma-separated baggage keys that become metric labels
+ * PRICETAG_MAX_LABEL_LENGTH characters kept of each attribution label value (default 256)
  * PRICETAG_CONVERSATION_HEADER       request header carrying the conversation id
  * PRICETAG_CONVERSATION_BAGGAGE_KEY  baggage key carrying it (default gen_ai.conversation.id)
  * PRICETAG_WORK_UNITS                `name=baggageKey,…`: other units of work
  * PRICETAG_WORK_UNIT_IDLE_MS         idle time after which a unit is finished
  * PRICETAG_WORK_UNIT_MAX             units in progress kept at once
+ * PRICETAG_GENAI_SPAN                `enrich` (default) or `separate`: under another instrumentation's GenAI span
  */
 import { diag } from '@opentelemetry/api';
-import type { Endpoint } from '../providers/registry.js';
-import type { PricetagInstrumentationConfig } from '../types.js';
+import { redactUrl, type Endpoint } from '../providers/registry.js';
+import { containedLogger } from '../telemetry/contained-diag.js';
+import { GENAI_SPAN_MODES } from '../telemetry/genai-peers.js';
+import type { GenAiSpanMode, PricetagInstrumentationConfig } from '../types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The `code` of the process warning a configuration mistake raises (as the zero-code entry's). */
+export const CONFIG_WARNING_CODE = 'AI_PRICETAG_CONFIG';
+
+/** Distinct mistakes warned of on stderr; configuration is resolved again on every setConfig(). */
+const warned = new Set<string>();
+const MAX_WARNED = 1000;
+
+const globalLog = (message: string) => containedLogger(diag).error(`ai-pricetag: ${message}`);
+
+/**
+ * Says a configuration mistake through `log` (the global diag logger by default) and, once per
+ * process, as a process warning on stderr: most hosts set no diag logger, and the mistake
+ * (an endpoint left out, a variable ignored) otherwise shows only as calls missing from the metrics.
+ * Never throws.
+ */
+export function reportConfigProblem(message: string, log: (message: string) => void = globalLog): void {
+  try {
+    log(message);
+  } catch {
+    // The application's logger failed; the application must not.
+  }
+  if (warned.has(message) || warned.size >= MAX_WARNED) return;
+  warned.add(message);
+  try {
+    process.emitWarning(`ai-pricetag: ${message}`, { code: CONFIG_WARNING_CODE });
+  } catch {
+    // A process without warnings (or one that turns them into throws) gets the diag line only.
+  }
+}
 
 /** The comma-separated items of a variable, trimmed, empty ones left out. */
 export function list(value: string | undefined): string[] {
@@ -37,8 +71,34 @@ function pairs(value: string | undefined, variable: string, shape: string): [str
   });
 }
 
-export function parseEndpoints(value: string | undefined): Endpoint[] {
-  return pairs(value, 'PRICETAG_ENDPOINTS', 'provider=baseUrl').map(([provider, baseUrl]) => ({ provider, baseUrl }));
+/**
+ * `provider=baseUrl,…`: a malformed entry is left out on its own and said through `report`,
+ * credentials and query cut from it (the registry judges the well-formed entries).
+ */
+export function parseEndpoints(value: string | undefined, report: (message: string) => void = reportConfigProblem): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const entry of list(value)) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) out.push({ provider: entry.slice(0, eq).trim(), baseUrl: entry.slice(eq + 1).trim() });
+    else report(`PRICETAG_ENDPOINTS: "${redactUrl(entry)}" is not provider=baseUrl; the entry is left out`);
+  }
+  return out;
+}
+
+/** A positive whole number (a count or a length). */
+function positiveInteger(variable: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value.trim());
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${variable}: "${value}" is not a positive whole number`);
+    return n;
+  };
+}
+
+/** `enrich` or `separate`, in any case. */
+function parseGenAiSpan(value: string): GenAiSpanMode {
+  const mode = GENAI_SPAN_MODES.find((m) => m === value.trim().toLowerCase());
+  if (mode === undefined) throw new Error(`PRICETAG_GENAI_SPAN: "${value}" is not ${GENAI_SPAN_MODES.join(' or ')}`);
+  return mode;
 }
 
 /** `openai/gpt-4o-mini=acme/flat|exa/search;tavily/search=exa/search` (plan ids contain `/`, hence `;` and `|`). */
@@ -65,7 +125,7 @@ export function parseShadowPlans(value: string | undefined): Record<string, stri
 }
 
 /**
- * A variable's parsed value, or undefined (said through the diag logger) when it is malformed:
+ * A variable's parsed value, or undefined (said as reportConfigProblem says) when it is malformed:
  * read at start-up, often by the zero-code entry, where a throw would stop the host application.
  */
 function parsed<T>(value: string | undefined, parse: (value: string) => T): T | undefined {
@@ -73,7 +133,7 @@ function parsed<T>(value: string | undefined, parse: (value: string) => T): T | 
   try {
     return parse(value);
   } catch (error) {
-    diag.error(`ai-pricetag: ${(error as Error).message}; the variable is ignored`);
+    reportConfigProblem(`${(error as Error).message}; the variable is ignored`);
     return undefined;
   }
 }
@@ -95,6 +155,14 @@ export function withEnvironment(config: PricetagInstrumentationConfig, env: Env 
   if (shadowPlans !== undefined) out.shadowPlans = shadowPlans;
   if (out.attribution === undefined && env.PRICETAG_BAGGAGE_LABELS !== undefined)
     out.attribution = { baggageKeys: list(env.PRICETAG_BAGGAGE_LABELS) };
+  // A cap, not a choice of labels: it fills an explicit attribution that leaves it unset.
+  const maxValueLength =
+    out.attribution?.maxValueLength === undefined
+      ? parsed(env.PRICETAG_MAX_LABEL_LENGTH, positiveInteger('PRICETAG_MAX_LABEL_LENGTH'))
+      : undefined;
+  if (maxValueLength !== undefined) out.attribution = { ...out.attribution, maxValueLength };
+  const genAiSpan = out.genAiSpan === undefined ? parsed(env.PRICETAG_GENAI_SPAN, parseGenAiSpan) : undefined;
+  if (genAiSpan !== undefined) out.genAiSpan = genAiSpan;
   if (out.workUnits === undefined) {
     const units = parsed(env.PRICETAG_WORK_UNITS, (value) => Object.fromEntries(pairs(value, 'PRICETAG_WORK_UNITS', 'name=baggageKey')));
     const number = (value: string | undefined) => (value !== undefined && Number(value) > 0 ? Number(value) : undefined);

@@ -6,7 +6,7 @@
  * environment selects it. Logs are not set up: ai-pricetag emits none.
  */
 import { context, diag, metrics, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
-import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type * as AsyncHooks from '@opentelemetry/context-async-hooks';
 import type * as Core from '@opentelemetry/core';
 import type * as Prometheus from '@opentelemetry/exporter-prometheus';
@@ -14,7 +14,9 @@ import type * as Resources from '@opentelemetry/resources';
 import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
 import type * as SdkTrace from '@opentelemetry/sdk-trace';
 import { list, type Env } from '../config/env.js';
+import { containedLogger } from '../telemetry/contained-diag.js';
 import { requirePeer, requirePeers } from './optional-peer.js';
+import { unrefAgentFactory } from './unref-agent.js';
 
 export const ZERO_CODE_ENTRY = 'ai-pricetag/register';
 
@@ -42,13 +44,18 @@ const OTLP_EXPORTERS = {
 
 type OtlpProtocol = keyof (typeof OTLP_EXPORTERS)['metrics'];
 
+/** What we pass the OTLP exporters; everything else they read from their OTEL_EXPORTER_OTLP_* variables. */
+interface OtlpConfig {
+  httpAgentOptions?: (protocol: string) => unknown;
+}
+
+/** The HTTP exporters' sockets must not hold a finished process open (the gRPC one has no such option). */
+function otlpConfig(exporterPackage: string): OtlpConfig {
+  return exporterPackage.endsWith('-grpc') ? {} : { httpAgentOptions: unrefAgentFactory };
+}
+
 /** The Prometheus exporter's defaults, here so that the pull endpoint's address is known before it loads. */
 export const PROMETHEUS_DEFAULTS = { host: 'localhost', port: 9464 } as const;
-
-export interface ZeroCodeSdk {
-  /** Flushes and stops every provider this SDK registered. */
-  shutdown(): Promise<void>;
-}
 
 /** A configuration mistake the user must see even without a diag logger. */
 function warnUser(message: string): void {
@@ -79,12 +86,29 @@ function otlpProtocol(env: Env, signal: 'METRICS' | 'TRACES'): OtlpProtocol {
   return 'http/protobuf';
 }
 
+/**
+ * Process attributes that can carry secrets (`--api-key=…` on the command line) and would be
+ * served on `target_info` of an unauthenticated /metrics: left out.
+ */
+const UNSAFE_PROCESS_ATTRIBUTES = ['process.command_args', 'process.command_line'];
+
+function processDetectorWithoutArgs(R: typeof Resources): Resources.ResourceDetector {
+  return {
+    detect(config) {
+      const attributes = { ...R.processDetector.detect(config).attributes };
+      for (const key of UNSAFE_PROCESS_ATTRIBUTES) delete attributes[key];
+      return { attributes };
+    },
+  };
+}
+
 function resourceFromEnv(env: Env, R: typeof Resources): Resources.Resource {
+  const processDetector = processDetectorWithoutArgs(R);
   const detectors = new Map<string, Resources.ResourceDetector[]>([
     ['env', [R.envDetector]],
     ['host', [R.hostDetector]],
     ['os', [R.osDetector]],
-    ['process', [R.processDetector]],
+    ['process', [processDetector]],
     ['serviceinstance', [R.serviceInstanceIdDetector]],
   ]);
   const names = namesOf(env, 'OTEL_NODE_RESOURCE_DETECTORS') ?? ['all'];
@@ -98,9 +122,10 @@ function resourceFromEnv(env: Env, R: typeof Resources): Resources.Resource {
         warnUser(`OTEL_NODE_RESOURCE_DETECTORS: unknown detector "${name}" (known: all, none, ${[...detectors.keys()].join(', ')})`);
       return found ?? [];
     });
-    // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are always honoured.
-    if (!chosen.includes(R.envDetector)) chosen.push(R.envDetector);
   }
+  // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are always honoured, and win: detected
+  // resources merge in order, and `service.instance.id=<pod>` must beat the random one.
+  if (!names.includes('none')) chosen = [...chosen.filter((d) => d !== R.envDetector), R.envDetector];
   return R.defaultResource().merge(R.detectResources({ detectors: chosen }));
 }
 
@@ -176,8 +201,11 @@ function metricReadersFromEnv(env: Env, { names, otlp }: MetricExporters, M: typ
     if (name === 'prometheus') return [prometheusReader(env)];
     if (name === 'console') return [periodic(new M.ConsoleMetricExporter())];
     if (name === 'otlp' && otlp !== undefined) {
-      const { OTLPMetricExporter } = requirePeer<{ OTLPMetricExporter: new () => SdkMetrics.PushMetricExporter }>(ZERO_CODE_ENTRY, otlp);
-      return [periodic(new OTLPMetricExporter())];
+      const { OTLPMetricExporter } = requirePeer<{ OTLPMetricExporter: new (config: OtlpConfig) => SdkMetrics.PushMetricExporter }>(
+        ZERO_CODE_ENTRY,
+        otlp,
+      );
+      return [periodic(new OTLPMetricExporter(otlpConfig(otlp)))];
     }
     warnUser(`OTEL_METRICS_EXPORTER: unknown exporter "${name}" (known: prometheus, otlp, console, none)`);
     return [];
@@ -240,8 +268,11 @@ function tracerProviderFromEnv(env: Env, resource: Resources.Resource): SdkTrace
   const spanProcessors = names.flatMap((name): SdkTrace.SpanProcessor[] => {
     if (name === 'console') return [new T.SimpleSpanProcessor({ exporter: new T.ConsoleSpanExporter() })];
     if (name === 'otlp' && otlp !== undefined) {
-      const { OTLPTraceExporter } = requirePeer<{ OTLPTraceExporter: new () => SdkTrace.SpanExporter }>(ZERO_CODE_ENTRY, otlp);
-      return [batched(new OTLPTraceExporter())];
+      const { OTLPTraceExporter } = requirePeer<{ OTLPTraceExporter: new (config: OtlpConfig) => SdkTrace.SpanExporter }>(
+        ZERO_CODE_ENTRY,
+        otlp,
+      );
+      return [batched(new OTLPTraceExporter(otlpConfig(otlp)))];
     }
     if (name === 'zipkin') {
       const { ZipkinExporter } = requirePeer<{ ZipkinExporter: new () => SdkTrace.SpanExporter }>(
@@ -257,6 +288,49 @@ function tracerProviderFromEnv(env: Env, resource: Resources.Resource): SdkTrace
   return new T.TracerProvider({ resource, spanProcessors, sampler: samplerFromEnv(env, T), spanLimits: spanLimitsFromEnv(env) });
 }
 
+/** The API globals an application's SDK may have registered before ours is considered. */
+export interface RegisteredGlobals {
+  readonly trace: boolean;
+  readonly metrics: boolean;
+  readonly context: boolean;
+  readonly propagation: boolean;
+  readonly diag: boolean;
+}
+
+/** Where @opentelemetry/api 1.x keeps its globals, shared by every copy of the API in the process. */
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+/** Which API globals are registered now (by the application's SDK: ours registers none before this is read). */
+export function registeredGlobals(): RegisteredGlobals {
+  const api = (globalThis as Record<symbol, Partial<Record<keyof RegisteredGlobals, unknown>> | undefined>)[API_GLOBALS];
+  return {
+    trace: api?.trace !== undefined,
+    metrics: api?.metrics !== undefined,
+    context: api?.context !== undefined,
+    propagation: api?.propagation !== undefined,
+    diag: api?.diag !== undefined,
+  };
+}
+
+export interface ZeroCodeSdk {
+  /** Flushes and stops every provider this SDK registered. */
+  shutdown(): Promise<void>;
+  /** True when telemetry is pushed (OTLP, Zipkin, console), so it must be flushed before the process exits. */
+  readonly pushes: boolean;
+  /** The parts this SDK registered, for diagnostics: `metrics`, `traces`, `context`, `propagation`. */
+  readonly registered: readonly string[];
+}
+
+/**
+ * The application's providers where it has them, ours otherwise. Set explicitly: the tracer
+ * the instrumentation took at construction may be the proxy of another copy of the API (ESM
+ * and CommonJS builds are two), which never learns of a provider registered through this one.
+ */
+function useGlobalProviders(instrumentation: Instrumentation): void {
+  instrumentation.setMeterProvider(metrics.getMeterProvider());
+  instrumentation.setTracerProvider(trace.getTracerProvider());
+}
+
 /** The SDK's parts, built and not yet registered. */
 export interface PreparedSdk {
   /** Registers the globals and wires the instrumentation to them. */
@@ -264,12 +338,23 @@ export interface PreparedSdk {
 }
 
 /**
- * Builds the context manager, propagator, meter provider and (when traces are exported) tracer
- * provider from the environment. Throws MissingPeerError when a package the configuration
- * needs is not installed; nothing is registered until `start`.
+ * Builds what the application has not registered itself: the context manager, propagator,
+ * meter provider and (when traces are exported) tracer provider, from the environment.
+ * Throws MissingPeerError when a package this needs is not installed; nothing is registered
+ * until `start`.
  */
-export function prepareZeroCodeSdk(env: Env): PreparedSdk {
-  const metricExporters = metricExportersFromEnv(env);
+export function prepareZeroCodeSdk(env: Env, have: RegisteredGlobals = registeredGlobals()): PreparedSdk {
+  const metricExporters: MetricExporters = have.metrics ? { names: [] } : metricExportersFromEnv(env);
+  const tracesWanted = !have.trace && traceExporterNames(env).length > 0;
+  const needsSdk = metricExporters.names.length > 0 || tracesWanted || !have.context || !have.propagation;
+  if (!needsSdk) {
+    return {
+      start(instrumentation) {
+        useGlobalProviders(instrumentation);
+        return { shutdown: async () => undefined, pushes: false, registered: [] };
+      },
+    };
+  }
   const [M, R, C, A] = requirePeers<[typeof SdkMetrics, typeof Resources, typeof Core, typeof AsyncHooks]>(
     ZERO_CODE_ENTRY,
     ZERO_CODE_PEERS,
@@ -277,21 +362,34 @@ export function prepareZeroCodeSdk(env: Env): PreparedSdk {
   );
   const resource = resourceFromEnv(env, R);
   const readers = metricReadersFromEnv(env, metricExporters, M);
-  const tracerProvider = tracerProviderFromEnv(env, resource);
-  const propagator = propagatorFromEnv(env, C);
+  const tracerProvider = tracesWanted ? tracerProviderFromEnv(env, resource) : undefined;
+  const propagator = have.propagation ? undefined : propagatorFromEnv(env, C);
   const meterProvider = readers.length > 0 ? new M.MeterProvider({ resource, readers }) : undefined;
+  const pushes = metricExporters.names.some((name) => name !== 'prometheus') || tracerProvider !== undefined;
   return {
     start(instrumentation) {
-      context.setGlobalContextManager(new A.AsyncLocalStorageContextManager().enable());
-      if (propagator !== undefined) propagation.setGlobalPropagator(propagator);
-      if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
-      if (tracerProvider !== undefined) trace.setGlobalTracerProvider(tracerProvider);
-      // Also enables the instrumentation.
-      registerInstrumentations({ instrumentations: [instrumentation], tracerProvider, meterProvider });
-      diag.debug(
-        `ai-pricetag: zero-code SDK started (${readers.length} metric readers, traces ${tracerProvider === undefined ? 'off' : 'on'})`,
-      );
+      const registered: string[] = [];
+      if (!have.context) {
+        context.setGlobalContextManager(new A.AsyncLocalStorageContextManager().enable());
+        registered.push('context');
+      }
+      if (propagator !== undefined) {
+        propagation.setGlobalPropagator(propagator);
+        registered.push('propagation');
+      }
+      if (meterProvider !== undefined) {
+        metrics.setGlobalMeterProvider(meterProvider);
+        registered.push('metrics');
+      }
+      if (tracerProvider !== undefined) {
+        trace.setGlobalTracerProvider(tracerProvider);
+        registered.push('traces');
+      }
+      useGlobalProviders(instrumentation);
+      containedLogger(diag).debug(`ai-pricetag: zero-code SDK started (${registered.join(', ') || 'nothing of its own'})`);
       return {
+        pushes,
+        registered,
         async shutdown() {
           await Promise.all([meterProvider?.shutdown(), tracerProvider?.shutdown()]);
         },

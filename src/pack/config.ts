@@ -82,3 +82,22 @@ export const ALERT_NAMES = {
 
 /** How long a per-conversation quantile must stay above its budget: long enough to ride out one costly session. */
 export const UNIT_COST_FOR = '30m';
+
+/**
+ * The ways ai-pricetag's series reach Prometheus that the generated rules and dashboards read
+ * (src/pack/series.ts has the name of every series under each; docs/dashboards.md the settings):
+ *
+ * - `pull`: Prometheus scrapes @opentelemetry/exporter-prometheus (`ai_cost_total`,
+ *   `gen_ai_client_operation_duration`);
+ * - `UnderscoreEscapingWithSuffixes`: OTLP into Prometheus' receiver with its default
+ *   `otlp.translation_strategy`, or through a Collector's Prometheus exporters with their default
+ *   suffixes (`gen_ai_client_operation_duration_seconds`);
+ * - `UnderscoreEscapingWithoutSuffixes`: the strategy without type and unit suffixes
+ *   (Prometheus 3.6+; a Collector with `add_metric_suffixes: false`): `ai_cost`.
+ *
+ * Where the names differ, a selector matches all of them (`{__name__=~"ai_cost_total|ai_cost"}`).
+ * The UTF-8 strategies (`NoUTF8EscapingWithSuffixes`, `NoTranslation`) also keep the dots of label
+ * names (`gen_ai.provider.name`), which no query of the pack can match at the same time: unsupported.
+ */
+export const SERIES_NAMINGS = ['pull', 'UnderscoreEscapingWithSuffixes', 'UnderscoreEscapingWithoutSuffixes'] as const;
+export type SeriesNaming = (typeof SERIES_NAMINGS)[number];

@@ -17,6 +17,7 @@ import { PROMETHEUS_SERIES as S } from '../telemetry/semconv.js';
 import type { Budget, BudgetsConfig } from './budgets.js';
 import { ALERT_NAMES, BURN_RATE_WINDOWS, FORECAST, REFERENCE_WINDOW, UNIT_COST_FOR } from './config.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { select } from './series.js';
 
 export interface RecordingRule {
   readonly record: string;
@@ -76,16 +77,6 @@ function matchers(labels: Readonly<Record<string, string>>): string {
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
-/** An extra selector (`{job=~"api-.*"}`) merged into a metric selector's braces. */
-function withSelector(metric: string, extra: string): string {
-  const inner = extra
-    .trim()
-    .replace(/^\{|\}$/g, '')
-    .trim();
-  if (inner === '') return metric;
-  return metric.includes('{') ? metric.replace('{', `{${inner},`) : `${metric}{${inner}}`;
-}
-
 export function generateRules(config: BudgetsConfig, options: RulesOptions = {}): RulesFile {
   const scale = options.timeScale ?? 1;
   if (!(scale >= 1)) throw new RangeError('timeScale must be at least 1');
@@ -107,13 +98,17 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     // Windows are written for a 30-day budget; a 7-day budget watches ranges 7/30 as long.
     const windows = [...new Set(BURN_RATE_WINDOWS.flatMap((w) => [w.long, w.short]))];
     for (const w of windows) {
-      budgetRecords.push({ record: RECORDS.budgetRate(w), expr: `sum(rate(${S.cost}${sel}[${range(w, window / reference)}]))`, labels });
+      budgetRecords.push({
+        record: RECORDS.budgetRate(w),
+        expr: `sum(rate(${select(S.cost, sel)}[${range(w, window / reference)}]))`,
+        labels,
+      });
     }
     budgetRecords.push(
       { record: RECORDS.budgetAmount, expr: `vector(${budget.amount})`, labels: { ...labels, window: budget.window } },
       // The budget spread evenly over its window, per second: a burn rate of 1 spends exactly the budget.
       { record: RECORDS.budgetEvenRate, expr: `vector(${budget.amount} / ${window / scale})`, labels },
-      { record: RECORDS.budgetSpendWindow, expr: `sum(increase(${S.cost}${sel}[${range(budget.window)}]))`, labels },
+      { record: RECORDS.budgetSpendWindow, expr: `sum(increase(${select(S.cost, sel)}[${range(budget.window)}]))`, labels },
     );
     for (const w of windows) {
       budgetRecords.push({
@@ -127,8 +122,9 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
 
   const td = config.alerts.tier_drift;
   const cd = config.alerts.cost_per_request_drift;
-  const requests = `${S.requests}{ai_pricing_plan!=""}`;
-  const successes = `${S.requests}{ai_pricing_plan!="",ai_outcome="success"}`;
+  const requests = select(S.requests, 'ai_pricing_plan!=""');
+  const successes = select(S.requests, 'ai_pricing_plan!=""', 'ai_outcome="success"');
+  const cost = select(S.cost);
   const byTier = '(job, ai_pricing_plan, ai_pricing_tier)';
   const byPlan = '(job, ai_pricing_plan)';
   const driftRecords: RecordingRule[] = [
@@ -152,11 +148,11 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     { record: RECORDS.planRateRecent, expr: `sum by ${byPlan} (${RECORDS.tierRateRecent})` },
     {
       record: RECORDS.costPerRequestRecent,
-      expr: `sum by ${byPlan} (rate(${S.cost}[${range(cd.recent)}])) / sum by ${byPlan} (rate(${successes}[${range(cd.recent)}]))`,
+      expr: `sum by ${byPlan} (rate(${cost}[${range(cd.recent)}])) / sum by ${byPlan} (rate(${successes}[${range(cd.recent)}]))`,
     },
     {
       record: RECORDS.costPerRequestBaseline,
-      expr: `sum by ${byPlan} (rate(${S.cost}[${range(cd.baseline)}])) / sum by ${byPlan} (rate(${successes}[${range(cd.baseline)}]))`,
+      expr: `sum by ${byPlan} (rate(${cost}[${range(cd.baseline)}])) / sum by ${byPlan} (rate(${successes}[${range(cd.baseline)}]))`,
     },
   ];
 
@@ -197,7 +193,7 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
       alert: ALERT_NAMES.unpriced,
       expr:
         `sum by (job, gen_ai_provider_name, gen_ai_request_model, ai_pricing_unpriced_reason) ` +
-        `(rate(${withSelector(S.unpricedRequests, healthSelector)}[${range('5m')}])) > 0`,
+        `(rate(${select(S.unpricedRequests, healthSelector)}[${range('5m')}])) > 0`,
       for: dur(config.alerts.unpriced_for),
       labels: { severity: 'warning' },
       annotations: {
@@ -212,16 +208,16 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     {
       alert: ALERT_NAMES.exporterDown,
       expr:
-        `(${withSelector('up', healthSelector)} == 0 ` +
-        `and on (job, instance) max_over_time(${withSelector(S.catalogInfo, healthSelector)}[${range('1d')}])) ` +
-        `or absent(${withSelector(S.catalogInfo, healthSelector)})`,
+        `(${select('up', healthSelector)} == 0 ` +
+        `and on (job, instance) max_over_time(${select(S.catalogInfo, healthSelector)}[${range('1d')}])) ` +
+        `or absent(${select(S.catalogInfo, healthSelector)})`,
       for: dur('5m'),
       labels: { severity: 'warning' },
       annotations: {
         summary: 'A target that exports AI cost metrics is down, or none exports them.',
         description:
           '{{ if $labels.instance }}{{ $labels.job }} at {{ $labels.instance }} has not been scraped successfully' +
-          '{{ else }}No target exports ai_pricing_catalog_info{{ end }}: ' +
+          '{{ else }}No service exports or pushes ai_pricing_catalog_info{{ end }}: ' +
           'AI spend is not being measured, and budget alerts cannot fire.',
         runbook_url: runbook(ALERT_NAMES.exporterDown),
       },
@@ -236,7 +232,7 @@ export function generateRules(config: BudgetsConfig, options: RulesOptions = {})
     const labels = { budget: b.name, currency: b.currency, ai_work_unit: b.unit, quantile: String(b.quantile) };
     unitRecords.push({
       record: RECORDS.unitCostQuantile,
-      expr: `histogram_quantile(${b.quantile}, sum by (le) (rate(${S.conversationCost}_bucket${sel}[${range(b.window)}])))`,
+      expr: `histogram_quantile(${b.quantile}, sum by (le) (rate(${select(`${S.conversationCost}_bucket`, sel)}[${range(b.window)}])))`,
       labels,
     });
     const pct = `${Math.round(b.quantile * 100)}th percentile`;

@@ -9,6 +9,7 @@ import { first, value } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
 import { believable, count, modelName, parseJson, record, text, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 /** Usage as observed so far; a later report of a field replaces an earlier one. */
 interface Observed {
@@ -109,7 +110,7 @@ export function messagesRoute(): Route {
 }
 
 export const anthropicAdapter: ProviderAdapter = {
-  provider: 'anthropic',
+  provider: PROVIDER_IDS.anthropic,
   baseUrls: ['https://api.anthropic.com'],
   route(head) {
     // /v1/messages/count_tokens is free; message batches report their usage only in the results.

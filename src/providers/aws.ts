@@ -15,6 +15,7 @@
 import { chars, type Extracted } from './fields.js';
 import { count } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 /** The action of a JSON-protocol call to `service`, or undefined when the call is not one. */
 export function awsAction(head: RequestHead, service: string, targetPrefix: string): string | undefined {
@@ -76,7 +77,7 @@ function comprehendRoute(operation: string, batch: boolean): Route {
 }
 
 export const awsComprehendAdapter: ProviderAdapter = {
-  provider: 'aws-comprehend',
+  provider: PROVIDER_IDS.awsComprehend,
   baseUrls: [],
   hostSuffixes: ['.amazonaws.com'],
   route(head) {
@@ -109,7 +110,7 @@ function translateTextRoute(): Route {
 }
 
 export const awsTranslateAdapter: ProviderAdapter = {
-  provider: 'aws-translate',
+  provider: PROVIDER_IDS.awsTranslate,
   baseUrls: [],
   hostSuffixes: ['.amazonaws.com'],
   route(head) {
@@ -158,7 +159,7 @@ function imageRoute(group: string): Route {
 }
 
 export const awsRekognitionAdapter: ProviderAdapter = {
-  provider: 'aws-rekognition',
+  provider: PROVIDER_IDS.awsRekognition,
   baseUrls: [],
   hostSuffixes: ['.amazonaws.com'],
   route(head) {

@@ -16,6 +16,7 @@
 import { chars, value, type Extracted } from './fields.js';
 import { count, text } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 /** Characters in one text record. */
 export const TEXT_RECORD_CHARACTERS = 1000;
@@ -130,7 +131,7 @@ function v3Route(operation: string): Route {
 }
 
 export const azureAiLanguageAdapter: ProviderAdapter = {
-  provider: 'azure-ai-language',
+  provider: PROVIDER_IDS.azureAiLanguage,
   baseUrls: [],
   hostSuffixes: ['.cognitiveservices.azure.com', '.api.cognitive.microsoft.com'],
   route(head) {

@@ -7,14 +7,15 @@
 import { openAiRoute } from './openai-api.js';
 import { modelName } from './read.js';
 import type { ProviderAdapter } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
-export const AZURE_PRICED_AS = 'openai';
+export const AZURE_PRICED_AS = PROVIDER_IDS.openai;
 
 /** `/openai/deployments/{deployment}/chat/completions` and the like. */
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)(\/.+)$/;
 
 export const azureOpenAiAdapter: ProviderAdapter = {
-  provider: 'azure-openai',
+  provider: PROVIDER_IDS.azureOpenAi,
   baseUrls: [],
   // cognitiveservices.azure.com hosts other Azure AI services too: only paths under /openai/ are ours.
   hostSuffixes: ['.openai.azure.com', '.cognitiveservices.azure.com'],

@@ -6,6 +6,7 @@
  * header, the request's size in bytes, or a constant.
  */
 import { first, sumOf, type FieldSpec } from './fields.js';
+import { acceptProviderId, currentOperation, type Warn } from './provider-ids.js';
 import { count, modelName } from './read.js';
 import type { CallFacts, CallOutcome, ProviderAdapter, RequestHead, Route } from './types.js';
 
@@ -125,13 +126,19 @@ function routeOf(config: CustomRoute): Route {
   };
 }
 
-/** One adapter per host and provider; its routes are tried in configuration order. */
-export function customAdapters(routes: readonly CustomRoute[]): ProviderAdapter[] {
+/**
+ * One adapter per host and provider; its routes are tried in configuration order. A route named
+ * by a deprecated provider id is the current one's, its operation too, and `warn` hears of it.
+ */
+export function customAdapters(routes: readonly CustomRoute[], warn?: Warn): ProviderAdapter[] {
   const groups = new Map<string, { host: string; provider: string; routes: { config: CustomRoute; pattern: RegExp; route: Route }[] }>();
-  for (const config of routes) {
+  for (const given of routes) {
+    const provider = acceptProviderId(given.provider, `route ${given.host}${given.path}`, warn);
+    const config =
+      provider === given.provider ? given : { ...given, provider, operation: currentOperation(given.provider, given.operation) };
     const host = config.host.toLowerCase();
-    const key = `${host}\u0000${config.provider}`;
-    const group = groups.get(key) ?? { host, provider: config.provider, routes: [] };
+    const key = `${host}\u0000${provider}`;
+    const group = groups.get(key) ?? { host, provider, routes: [] };
     group.routes.push({ config, pattern: pathPattern(config.path), route: routeOf(config) });
     groups.set(key, group);
   }

@@ -11,6 +11,7 @@
 import { chars, sumOf, value, type Extracted } from './fields.js';
 import { count } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 const TEXT_PATHS = ['text', 'text.*'] as const;
 const BILLED = 'translations.*.billed_characters';
@@ -48,7 +49,7 @@ function translateRoute(): Route {
 }
 
 export const deeplAdapter: ProviderAdapter = {
-  provider: 'deepl',
+  provider: PROVIDER_IDS.deepl,
   baseUrls: ['https://api.deepl.com', 'https://api-free.deepl.com'],
   route(head) {
     return head.method === 'POST' && head.path === '/v2/translate' ? translateRoute() : undefined;

@@ -11,6 +11,7 @@
 import { chars, count as countField, first, sumOf, value, type Extracted } from './fields.js';
 import { dollars, hasJsonKey, parseJson, record, text } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 const COST = 'costDollars.total';
 
@@ -81,7 +82,7 @@ function answerRoute(): Route {
 }
 
 export const exaAdapter: ProviderAdapter = {
-  provider: 'exa',
+  provider: PROVIDER_IDS.exa,
   baseUrls: ['https://api.exa.ai'],
   route(head) {
     if (head.method !== 'POST') return undefined;

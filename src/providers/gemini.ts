@@ -1,16 +1,18 @@
 /**
  * Gemini API (generativelanguage.googleapis.com and any endpoint configured as
- * `google`). The model is in the path (`/v1beta/models/{model}:{method}`).
+ * `gcp.gemini`). The model is in the path (`/v1beta/models/{model}:{method}`).
+ * generateContent is the GenAI conventions' own `generate_content` operation.
  * Token normalisation: `promptTokenCount` includes cached content and leaves
  * out tool-use prompts (billed as input); thinking tokens are billed as
  * output. So billed `input_tokens` = prompt − cached + tool-use prompt, and
  * `output_tokens` = candidates + thoughts.
  */
+import { GEN_AI_OPERATION_GENERATE_CONTENT } from '../telemetry/semconv.js';
 import { extractFields, last, value, type Extracted } from './fields.js';
-import { believable, count, hasJsonKey, minus, modelName, parseJson, plus, record, usage } from './read.js';
+import { believable, count, hasJsonKey, minus, modelName, parseJson, plus, reasoningOf, record, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route, SemconvUsage } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
-/** a + b where either may be absent; absent only when both are. */
 /** `usageMetadata` of generateContent, as the body and every stream chunk carry it (cumulative). */
 export function geminiUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
   const u = record(raw);
@@ -26,7 +28,7 @@ export function geminiUsage(raw: unknown): { usage: Record<string, number>; semc
   const output = plus(candidates, thoughts);
   return {
     usage: usage({ input_tokens: plus(minus(prompt, cached), toolPrompt), cached_input_tokens: cached, output_tokens: output }),
-    semconv: { inputTokens: plus(prompt, toolPrompt), outputTokens: output, cacheReadInputTokens: cached },
+    semconv: { inputTokens: plus(prompt, toolPrompt), outputTokens: output, cacheReadInputTokens: cached, ...reasoningOf(thoughts) },
   };
 }
 
@@ -61,7 +63,7 @@ function fromChunk(data: string | undefined): Reported | undefined {
 export function generateContentRoute(pathModel: string | undefined, head: RequestHead, stream: boolean): Route {
   const prefix = stream && new URLSearchParams(head.query).get('alt') !== 'sse' ? '*.' : '';
   return {
-    operation: 'chat',
+    operation: GEN_AI_OPERATION_GENERATE_CONTENT,
     requestFields: [],
     begin(): CallReader {
       // Every SSE chunk repeats the cumulative usage: keep the latest text and parse it once, at the end.
@@ -85,7 +87,7 @@ export function generateContentRoute(pathModel: string | undefined, head: Reques
           const model = responseModel ?? pathModel;
           const queries = body.queries ?? (groundingChunk === usageChunk ? final : fromChunk(groundingChunk))?.queries;
           const searches = Array.isArray(queries) ? queries.length : 0;
-          const items: PriceItem[] = [{ operation: 'chat', model, fallbackModel: pathModel, usage: read.usage }];
+          const items: PriceItem[] = [{ operation: GEN_AI_OPERATION_GENERATE_CONTENT, model, fallbackModel: pathModel, usage: read.usage }];
           if (searches > 0) items.push({ operation: 'web_search', model, usage: { web_search_requests: searches } });
           return { responseModel, items, semconv: read.semconv, ...(finished ? { complete: true } : {}) };
         },
@@ -120,7 +122,7 @@ export function embedContentRoute(pathModel: string | undefined): Route {
 const METHOD_PATH = /^\/v1(?:beta|alpha)?\/((?:models|tunedModels)\/[^/:]+):([A-Za-z]+)$/;
 
 export const geminiAdapter: ProviderAdapter = {
-  provider: 'google',
+  provider: PROVIDER_IDS.gemini,
   baseUrls: ['https://generativelanguage.googleapis.com'],
   route(head) {
     if (head.method !== 'POST') return undefined;

@@ -10,6 +10,7 @@
 import { chars, first, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import { modelName, text } from './read.js';
 import type { CallFacts, CallReader, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 const V3_PATH = /^\/v3(?:beta1)?\/projects\/[^/]+(?:\/locations\/[^/]+)?:(translateText|detectLanguage)$/;
 
@@ -49,7 +50,7 @@ function charactersRoute(operation: string, textPaths: readonly string[], withMo
 }
 
 export const googleCloudTranslateAdapter: ProviderAdapter = {
-  provider: 'google-cloud-translate',
+  provider: PROVIDER_IDS.gcpTranslate,
   baseUrls: ['https://translation.googleapis.com'],
   route(head) {
     if (head.method !== 'POST') return undefined;

@@ -12,6 +12,7 @@
 import { count as countField, sumOf, value, type Extracted } from './fields.js';
 import { count } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 /** `/v1/images:annotate`, `/v1p4beta1/projects/p/locations/eu/files:annotate`, … */
 const ANNOTATE_PATH = /^\/v1(?:p\d+beta\d+)?\/(?:projects\/[^/]+\/(?:locations\/[^/]+\/)?)?(images|files):(annotate|asyncBatchAnnotate)$/;
@@ -101,7 +102,7 @@ function filesRoute(): Route {
 }
 
 export const googleCloudVisionAdapter: ProviderAdapter = {
-  provider: 'google-cloud-vision',
+  provider: PROVIDER_IDS.gcpVision,
   baseUrls: ['https://vision.googleapis.com', 'https://eu-vision.googleapis.com', 'https://us-vision.googleapis.com'],
   route(head) {
     if (head.method !== 'POST') return undefined;

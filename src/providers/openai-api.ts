@@ -5,9 +5,10 @@
  * billed `input_tokens` is the remainder; the semantic-convention input count
  * keeps the whole.
  */
+import { GEN_AI_OPERATION_CHAT } from '../telemetry/semconv.js';
 import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
-import { believable, count, hasJsonKey, minus, modelName, parseJson, record, text, usage } from './read.js';
+import { believable, count, hasJsonKey, minus, modelName, parseJson, reasoningOf, record, text, usage } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, PriceItem, Route, SemconvUsage } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -25,6 +26,8 @@ export function chatUsage(raw: unknown): { usage: Record<string, number>; semcon
   const cached = count(pd?.cached_tokens);
   const audioIn = count(pd?.audio_tokens);
   const audioOut = count(cd?.audio_tokens);
+  // Reasoning tokens are billed as output: they are for the span alone, and a bad count there does not void the usage.
+  const reasoning = count(cd?.reasoning_tokens);
   return {
     usage: usage({
       input_tokens: minus(minus(prompt, cached), audioIn),
@@ -33,7 +36,7 @@ export function chatUsage(raw: unknown): { usage: Record<string, number>; semcon
       output_tokens: minus(completion, audioOut),
       audio_output_tokens: audioOut,
     }),
-    semconv: { inputTokens: prompt, outputTokens: completion, cacheReadInputTokens: cached },
+    semconv: { inputTokens: prompt, outputTokens: completion, cacheReadInputTokens: cached, ...reasoningOf(reasoning) },
   };
 }
 
@@ -47,9 +50,10 @@ export function responsesUsage(raw: unknown): { usage: Record<string, number>; s
   const cachedRaw = record(u.input_tokens_details)?.cached_tokens;
   if (!believable(u.input_tokens, u.output_tokens, cachedRaw)) return undefined;
   const cached = count(cachedRaw);
+  const reasoning = count(record(u.output_tokens_details)?.reasoning_tokens);
   return {
     usage: usage({ input_tokens: minus(input, cached), cached_input_tokens: cached, output_tokens: output }),
-    semconv: { inputTokens: input, outputTokens: output, cacheReadInputTokens: cached },
+    semconv: { inputTokens: input, outputTokens: output, cacheReadInputTokens: cached, ...reasoningOf(reasoning) },
   };
 }
 
@@ -72,9 +76,11 @@ function facts(
 const CHAT_REQUEST: readonly FieldSpec[] = [value('model'), value('stream'), value('service_tier')];
 const CHAT_RESPONSE: readonly FieldSpec[] = [value('model'), value('usage'), value('service_tier')];
 
-/** Models of a deployment-addressed API (Azure) come from the path; `fallbackModel` is that name. */
 export interface RouteOptions {
+  /** Models of a deployment-addressed API (Azure) come from the path; `fallbackModel` is that name. */
   readonly pathModel?: string;
+  /** gen_ai.operation.name of a chat-shaped API that is another operation (Mistral's FIM is `text_completion`). @default 'chat' */
+  readonly operation?: string;
 }
 
 function requestModel(request: Extracted, options: RouteOptions): string | undefined {
@@ -82,8 +88,9 @@ function requestModel(request: Extracted, options: RouteOptions): string | undef
 }
 
 export function chatCompletionsRoute(options: RouteOptions = {}): Route {
+  const operation = options.operation ?? GEN_AI_OPERATION_CHAT;
   return {
-    operation: 'chat',
+    operation,
     requestFields: CHAT_REQUEST,
     begin(request): CallReader {
       const model = requestModel(request, options);
@@ -113,11 +120,7 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
           const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
           const read = chatUsage(first(outcome.response, 'usage') ?? streamUsage);
           const tier = serviceTier(first(outcome.response, 'service_tier') ?? streamTier ?? requestedTier);
-          const result = facts(
-            { operation: 'chat', model: responseModel ?? model, fallbackModel: model, dimensions: tier },
-            read,
-            responseModel,
-          );
+          const result = facts({ operation, model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel);
           return done || streamUsage !== undefined ? { ...result, complete: true } : result;
         },
       };

@@ -9,6 +9,7 @@ import { first, value } from './fields.js';
 import { chatUsage } from './openai-api.js';
 import { dollars, modelName, parseJson, record, text } from './read.js';
 import type { CallFacts, CallReader, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 /** Perplexity's default when a request does not set `web_search_options.search_context_size`. */
 export const DEFAULT_SEARCH_CONTEXT_SIZE = 'low';
@@ -84,7 +85,7 @@ export function searchRoute(): Route {
 }
 
 export const perplexityAdapter: ProviderAdapter = {
-  provider: 'perplexity',
+  provider: PROVIDER_IDS.perplexity,
   baseUrls: ['https://api.perplexity.ai'],
   route(head) {
     if (head.method !== 'POST') return undefined;

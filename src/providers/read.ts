@@ -1,4 +1,5 @@
 import { formatDecimal, parseDecimal } from '../pricing/decimal.js';
+import type { SemconvUsage } from './types.js';
 
 /**
  * Defensive readers for provider responses: a usage number must be a finite,
@@ -61,6 +62,11 @@ export function usage(entries: Record<string, number | undefined>): Record<strin
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/** The reasoning-token count of SemconvUsage, left out when the provider did not report it. */
+export function reasoningOf(tokens: number | undefined): Pick<SemconvUsage, 'reasoningOutputTokens'> {
+  return tokens === undefined ? {} : { reasoningOutputTokens: tokens };
 }
 
 /** a − b, never below zero (providers sometimes report a part larger than its whole). */

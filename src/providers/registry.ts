@@ -3,6 +3,7 @@
  * outbound request, so it is a Map lookup by host (plus a few host suffixes
  * for regional and per-resource hosts); anything that misses costs nothing more.
  */
+import { acceptProviderId, type Warn } from './provider-ids.js';
 import type { ProviderAdapter, RequestHead, Route } from './types.js';
 
 /** A base URL under which calls are recognised as a provider's (proxy, gateway, emulator). */
@@ -33,21 +34,88 @@ export function hostAndPath(url: string): { host: string; path: string } | undef
   return { host: parsed.host.toLowerCase(), path: parsed.pathname.replace(/\/+$/, '') };
 }
 
+/** A configured endpoint left out, and why. */
+export interface RejectedEndpoint {
+  /** The entry as `provider=baseUrl`, the URL without credentials or query (see redactUrl). */
+  readonly entry: string;
+  readonly reason: string;
+}
+
+/**
+ * A URL, or text meant as one, fit for a message: userinfo, query and fragment removed, since
+ * proxies and gateways are often configured with a key in one of them.
+ */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+      url.username = '';
+      url.password = '';
+      url.search = '';
+      url.hash = '';
+      return url.href;
+    }
+  } catch {
+    // Not a URL: the same parts are cut from the text as written.
+  }
+  // `user:key@host` parses with `user:` as its scheme; everything up to the last `@` may be a key.
+  const out = text.replace(/[?#][^]*$/, '');
+  const at = out.lastIndexOf('@');
+  if (at === -1) return out;
+  const slashes = out.search(/[/\\]{2}/);
+  return slashes !== -1 && slashes < at ? out.slice(0, slashes + 2) + out.slice(at + 1) : out.slice(at + 1);
+}
+
+function providerProblem(provider: unknown, known: readonly string[]): string {
+  if (typeof provider !== 'string' || provider.trim() === '') return 'no provider given';
+  // Redacted too: `provider=baseUrl` split at the `=` of a query leaves a URL in the name.
+  return `no provider named "${redactUrl(provider)}" (known: ${[...known].sort().join(', ')})`;
+}
+
+/** Why a base URL cannot be mounted, or undefined when it can. */
+function baseUrlProblem(baseUrl: unknown): string | undefined {
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') return 'no baseUrl given';
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return 'baseUrl is not a URL';
+  }
+  // `localhost:8080/v1` parses, with `localhost:` as its scheme, and would never match a request.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'baseUrl does not start with http:// or https://';
+  return undefined;
+}
+
 export class ProviderRegistry {
   private readonly byHost = new Map<string, Mount[]>();
   private readonly bySuffix: { readonly suffix: string; readonly adapter: ProviderAdapter }[] = [];
+  private readonly rejected: RejectedEndpoint[] = [];
 
-  constructor(adapters: readonly ProviderAdapter[], endpoints: readonly Endpoint[] = []) {
+  /** `warn` hears of endpoints named by a deprecated provider id (the global diag logger by default). */
+  constructor(adapters: readonly ProviderAdapter[], endpoints: readonly Endpoint[] = [], warn?: Warn) {
     const byProvider = new Map(adapters.map((a) => [a.provider, a]));
     for (const adapter of adapters) {
       for (const url of adapter.baseUrls) this.mount(url, adapter);
       for (const suffix of adapter.hostSuffixes ?? []) this.bySuffix.push({ suffix, adapter });
     }
-    for (const endpoint of endpoints) {
-      const adapter = byProvider.get(endpoint.provider);
-      if (adapter === undefined) throw new Error(`endpoint ${endpoint.baseUrl}: no provider adapter named "${endpoint.provider}"`);
-      this.mount(endpoint.baseUrl, adapter, true);
+    // A bad entry is left out on its own, with its reason: one typo must not drop the others.
+    for (const endpoint of endpoints as readonly (Partial<Endpoint> | null | undefined)[]) {
+      const provider = endpoint?.provider;
+      const baseUrl = endpoint?.baseUrl;
+      const shownUrl = typeof baseUrl === 'string' ? redactUrl(baseUrl) : '';
+      const adapter = typeof provider === 'string' ? byProvider.get(acceptProviderId(provider, `endpoint ${shownUrl}`, warn)) : undefined;
+      const reasons = [adapter === undefined ? providerProblem(provider, [...byProvider.keys()]) : undefined, baseUrlProblem(baseUrl)];
+      if (adapter !== undefined && reasons[1] === undefined) this.mount(baseUrl!, adapter, true);
+      else {
+        const reason = reasons.filter((r) => r !== undefined).join('; ');
+        this.rejected.push({ entry: `${typeof provider === 'string' ? redactUrl(provider) : ''}=${shownUrl}`, reason });
+      }
     }
+  }
+
+  /** Configured endpoints left out, each with why; the instrumentation reports them. */
+  get rejectedEndpoints(): readonly RejectedEndpoint[] {
+    return this.rejected;
   }
 
   private mount(baseUrl: string, adapter: ProviderAdapter, first = false): void {

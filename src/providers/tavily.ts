@@ -14,6 +14,7 @@
 import { chars, count as countField, first, sumOf, value, type Extracted } from './fields.js';
 import { count, text } from './read.js';
 import type { CallFacts, CallOutcome, CallReader, ProviderAdapter, Route } from './types.js';
+import { PROVIDER_IDS } from './provider-ids.js';
 
 /** Depth values are short lower-case words; anything else is not a label we keep. */
 function depth(raw: unknown): string | undefined {
@@ -88,7 +89,7 @@ function pagesRoute(operation: 'crawl' | 'map'): Route {
 }
 
 export const tavilyAdapter: ProviderAdapter = {
-  provider: 'tavily',
+  provider: PROVIDER_IDS.tavily,
   baseUrls: ['https://api.tavily.com'],
   route(head) {
     if (head.method !== 'POST') return undefined;

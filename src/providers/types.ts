@@ -39,6 +39,8 @@ export interface SemconvUsage {
   readonly outputTokens?: number;
   readonly cacheReadInputTokens?: number;
   readonly cacheCreationInputTokens?: number;
+  /** Reasoning (thinking) tokens, when the provider reports them apart; included in `outputTokens`. */
+  readonly reasoningOutputTokens?: number;
 }
 
 /** What one finished call amounts to, as the adapter reads it. */

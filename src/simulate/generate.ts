@@ -63,7 +63,7 @@ const KINDS: readonly Kind[] = [
   },
   {
     weight: 6,
-    line: (next) => `"provider":"aws-comprehend","operation":"sentiment","usage":{"characters":${tokens(next, 600)}}`,
+    line: (next) => `"provider":"aws.comprehend","operation":"sentiment","usage":{"characters":${tokens(next, 600)}}`,
   },
   {
     weight: 2,

@@ -8,6 +8,7 @@ import type { Decimal } from '../pricing/decimal.js';
 import type { PlanIndex } from '../pricing/plan-index.js';
 import type { Plan } from '../pricing/types.js';
 import type { UnpricedReason } from '../pricing/vocabulary.js';
+import { currentOperation, renamedProvider } from '../providers/provider-ids.js';
 import { distribution, ExactSum, GrowableFloat64, mean, scaledToNumber, type Distribution } from './aggregate.js';
 import { costUnderPlan, newCallCost, type CallCost } from './call-cost.js';
 import { isBlank, newParsedCall, parseUsageLine, type UsageRecord } from './usage-log.js';
@@ -307,7 +308,12 @@ export class Simulator {
     const usage = call.usage;
     const dimensions = call.dimensions ?? undefined;
     const cost = this.cost;
-    const found = this.index.resolve(call.provider, call.operation, call.model ?? undefined, day);
+    // Logs recorded before the provider ids were renamed price as they did then.
+    const renamed = renamedProvider(call.provider);
+    const found =
+      renamed === undefined
+        ? this.index.resolve(call.provider, call.operation, call.model ?? undefined, day)
+        : this.index.resolve(renamed.id, currentOperation(call.provider, call.operation), call.model ?? undefined, day);
     if (found.plan === undefined) this.unpriced(found.reason);
     else costUnderPlan(found.plan, usage, dimensions, cost);
     this.actual.record(found.plan, cost, conversation);

@@ -8,7 +8,8 @@ import { propagation, trace, ValueType, type Attributes, type Context, type Coun
 import type { CallRecord, PricedItem } from '../capture/call-record.js';
 import { formatDecimal } from '../pricing/decimal.js';
 import type { Plan } from '../pricing/types.js';
-import { LabelValueLimiter } from './cardinality.js';
+import type { CallTracing } from './call-spans.js';
+import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH, LabelValueLimiter } from './cardinality.js';
 import { ExactSeries } from './exact-series.js';
 import * as A from './semconv.js';
 
@@ -19,6 +20,8 @@ export interface MetricsOptions {
   readonly spanAttributes: readonly string[];
   /** Distinct values kept per attribution label. */
   readonly maxValuesPerLabel: number;
+  /** Characters kept of each attribution value. @default DEFAULT_MAX_LABEL_VALUE_LENGTH */
+  readonly maxValueLength?: number;
   /** Distinct model names kept as label values. */
   readonly maxModels: number;
   /** Also record the de-facto `gen_ai.usage.cost` histogram (USD calls only). */
@@ -47,6 +50,7 @@ export class CallMetrics {
   private readonly pricedPlans = new WeakSet<Plan>();
   private readonly models: LabelValueLimiter;
   private readonly attribution: LabelValueLimiter;
+  private readonly maxValueLength: number;
 
   private readonly errors: Counter;
   private readonly requestCost: Histogram;
@@ -60,6 +64,8 @@ export class CallMetrics {
   ) {
     this.models = new LabelValueLimiter(options.maxModels);
     this.attribution = new LabelValueLimiter(options.maxValuesPerLabel);
+    const length = options.maxValueLength;
+    this.maxValueLength = length !== undefined && length >= 1 ? Math.floor(length) : DEFAULT_MAX_LABEL_VALUE_LENGTH;
 
     const counter = (name: string, description: string, series: ExactSeries) =>
       meter.createObservableCounter(name, { description, valueType: ValueType.DOUBLE }).addCallback((r) => series.observe(r));
@@ -116,7 +122,8 @@ export class CallMetrics {
     this.errors.add(1, { [A.ATTR_AI_INSTRUMENTATION_STAGE]: stage });
   }
 
-  record(record: CallRecord, parent: Context): void {
+  /** `tracing` says whether another GenAI instrumentation covering the call records the gen_ai.client.* histograms itself. */
+  record(record: CallRecord, parent: Context, tracing?: CallTracing): void {
     const model = this.models.value(A.ATTR_GEN_AI_REQUEST_MODEL, record.requestModel ?? record.responseModel ?? '');
     const call: Attributes = {
       [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,
@@ -141,13 +148,17 @@ export class CallMetrics {
     const success = record.outcome === 'success';
     for (const priced of record.items) this.recordItem(priced, record, model, attribution, success);
 
-    this.duration.record(
-      record.durationSeconds,
-      !success && record.errorType !== undefined ? { ...call, [A.ATTR_ERROR_TYPE]: record.errorType } : call,
-    );
-    const tokens = record.semconv;
-    if (tokens?.inputTokens !== undefined) this.tokenUsage.record(tokens.inputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    if (tokens?.outputTokens !== undefined) this.tokenUsage.record(tokens.outputTokens, { ...call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+    // The GenAI convention histograms once per call: not again where that instrumentation records them.
+    if (tracing?.peerRecordsGenAiMetrics !== true) {
+      this.duration.record(
+        record.durationSeconds,
+        !success && record.errorType !== undefined ? { ...call, [A.ATTR_ERROR_TYPE]: record.errorType } : call,
+      );
+      const tokens = record.semconv;
+      const type = A.ATTR_GEN_AI_TOKEN_TYPE;
+      if (tokens?.inputTokens !== undefined) this.tokenUsage.record(tokens.inputTokens, { ...call, [type]: 'input' });
+      if (tokens?.outputTokens !== undefined) this.tokenUsage.record(tokens.outputTokens, { ...call, [type]: 'output' });
+    }
 
     if (success && record.cost !== undefined) {
       const amount = Number(formatDecimal(record.cost.amount));
@@ -231,21 +242,26 @@ export class CallMetrics {
     }
   }
 
-  /** The attribution labels of a call with this parent context, capped like every label. */
+  /**
+   * The attribution labels of a call with this parent context, capped like every label: each
+   * value cut to maxValueLength before it counts towards maxValuesPerLabel. Work units take
+   * their labels from here too, so metrics and units see the same values.
+   */
   attributionOf(parent: Context): Attribution {
     if (this.options.baggageKeys.length === 0 && this.options.spanAttributes.length === 0) return NO_ATTRIBUTION;
     const labels: Attributes = {};
     const baggage = this.options.baggageKeys.length > 0 ? propagation.getBaggage(parent) : undefined;
     for (const key of this.options.baggageKeys) {
       const value = baggage?.getEntry(key)?.value;
-      if (value !== undefined) labels[key] = this.attribution.value(key, value);
+      if (value !== undefined) labels[key] = this.attribution.value(key, capLength(value, this.maxValueLength));
     }
     if (this.options.spanAttributes.length > 0) {
       // SDK spans expose their attributes; the API's Span type does not promise it.
       const attributes = (trace.getSpan(parent) as unknown as { attributes?: Attributes } | undefined)?.attributes;
       for (const key of this.options.spanAttributes) {
         const value = attributes?.[key];
-        if (value !== undefined && labels[key] === undefined) labels[key] = this.attribution.value(key, String(value));
+        if (value !== undefined && labels[key] === undefined)
+          labels[key] = this.attribution.value(key, capLength(String(value), this.maxValueLength));
       }
     }
     const key = Object.entries(labels)

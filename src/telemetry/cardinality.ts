@@ -5,6 +5,25 @@
  */
 import { OVERFLOW_LABEL_VALUE } from './semconv.js';
 
+/** Characters kept of an attribution label value (or a work-unit id) unless configured otherwise. */
+export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 256;
+
+/**
+ * The first `max` characters of `value`, counting a surrogate pair as one character and never
+ * cutting one in half (half a pair is not valid UTF-8 and exporters would mangle it).
+ */
+export function capLength(value: string, max: number): string {
+  // Fewer code units than the cap means fewer characters too: the common case allocates nothing.
+  if (value.length <= max) return value;
+  let end = 0;
+  for (let kept = 0; kept < max && end < value.length; kept++) {
+    const unit = value.charCodeAt(end);
+    const low = end + 1 < value.length ? value.charCodeAt(end + 1) : 0;
+    end += unit >= 0xd800 && unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
+  }
+  return value.slice(0, end);
+}
+
 export class LabelValueLimiter {
   private readonly seen = new Map<string, Set<string>>();
 

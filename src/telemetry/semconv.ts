@@ -13,10 +13,33 @@ export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
 export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+/** Output tokens spent on reasoning (thinking), included in gen_ai.usage.output_tokens. */
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_ERROR_TYPE = 'error.type';
+
+/** gen_ai.operation.name well-known values the adapters use; their other operations (`translation`, `search`, …) are ai-pricetag's own. */
+export const GEN_AI_OPERATION_CHAT = 'chat';
+export const GEN_AI_OPERATION_GENERATE_CONTENT = 'generate_content';
+export const GEN_AI_OPERATION_TEXT_COMPLETION = 'text_completion';
+export const GEN_AI_OPERATION_EMBEDDINGS = 'embeddings';
+
+/**
+ * Per-call cost as proposed for the GenAI conventions (open-telemetry/semantic-conventions-genai#443),
+ * not yet in a release: on spans only with the opt-in below, next to ai.cost.*.
+ */
+export const ATTR_GEN_AI_USAGE_COST_AMOUNT = 'gen_ai.usage.cost.amount';
+export const ATTR_GEN_AI_USAGE_COST_CURRENCY = 'gen_ai.usage.cost.currency';
+/** `provider` when the response reported the cost, `local` when we priced it. */
+export const ATTR_GEN_AI_USAGE_COST_SOURCE = 'gen_ai.usage.cost.source';
+export const GEN_AI_COST_SOURCE_PROVIDER = 'provider';
+export const GEN_AI_COST_SOURCE_LOCAL = 'local';
+
+/** The conventions' switch to their latest experimental GenAI attributes: a comma-separated list of categories. */
+export const ENV_SEMCONV_STABILITY_OPT_IN = 'OTEL_SEMCONV_STABILITY_OPT_IN';
+export const SEMCONV_OPT_IN_GEN_AI_LATEST_EXPERIMENTAL = 'gen_ai_latest_experimental';
 
 // ai-pricetag's own attributes.
 export const ATTR_AI_COST_AMOUNT = 'ai.cost.amount';

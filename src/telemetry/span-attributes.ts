@@ -1,8 +1,22 @@
 /** The span attributes of a finished call, from its record: one place decides what a span shows. */
 import type { Attributes } from '@opentelemetry/api';
 import type { CallRecord } from '../capture/call-record.js';
+import { list, type Env } from '../config/env.js';
 import { isTokenUnit } from '../pricing/vocabulary.js';
 import * as A from './semconv.js';
+
+/** Attribute sets a span carries only when asked for. */
+export interface SpanAttributeOptions {
+  /** OTEL_SEMCONV_STABILITY_OPT_IN lists gen_ai_latest_experimental: also the proposed gen_ai.usage.cost.* attributes. */
+  readonly genAiLatestExperimental: boolean;
+}
+
+export function spanAttributeOptions(env: Env = process.env): SpanAttributeOptions {
+  return { genAiLatestExperimental: list(env[A.ENV_SEMCONV_STABILITY_OPT_IN]).includes(A.SEMCONV_OPT_IN_GEN_AI_LATEST_EXPERIMENTAL) };
+}
+
+/** The options from the environment, resolved once, on the first call that ends. */
+let fromEnvironment: SpanAttributeOptions | undefined;
 
 /** Attributes known when the call starts (also used as the span's start attributes). */
 export function startAttributes(
@@ -22,7 +36,10 @@ export function spanName(operation: string, model: string | undefined): string {
   return model === undefined ? operation : `${operation} ${model}`;
 }
 
-export function endAttributes(record: CallRecord): Attributes {
+export function endAttributes(
+  record: CallRecord,
+  options: SpanAttributeOptions = (fromEnvironment ??= spanAttributeOptions()),
+): Attributes {
   const attrs: Attributes = startAttributes(record);
   if (record.responseModel !== undefined) attrs[A.ATTR_GEN_AI_RESPONSE_MODEL] = record.responseModel;
   const u = record.semconv;
@@ -30,6 +47,7 @@ export function endAttributes(record: CallRecord): Attributes {
   if (u?.outputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = u.outputTokens;
   if (u?.cacheReadInputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = u.cacheReadInputTokens;
   if (u?.cacheCreationInputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = u.cacheCreationInputTokens;
+  if (u?.reasoningOutputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = u.reasoningOutputTokens;
 
   const main = record.main;
   if (main?.result.priced) {
@@ -45,10 +63,18 @@ export function endAttributes(record: CallRecord): Attributes {
     if (!isTokenUnit(unit) && unit !== 'requests') attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = quantity;
   }
   if (record.cost !== undefined) {
-    attrs[A.ATTR_AI_COST_AMOUNT] = Number(record.cost.amount.toFixed());
+    // The double nearest the exact decimal, converted once so both cost attributes carry the same value.
+    const amount = Number(record.cost.amount.toFixed());
+    attrs[A.ATTR_AI_COST_AMOUNT] = amount;
     attrs[A.ATTR_AI_COST_CURRENCY] = record.cost.currency;
     attrs[A.ATTR_AI_COST_SOURCE] = record.cost.source;
     if (record.cost.catalogAmount !== undefined) attrs[A.ATTR_AI_COST_CATALOG_AMOUNT] = Number(record.cost.catalogAmount.toFixed());
+    if (options.genAiLatestExperimental) {
+      attrs[A.ATTR_GEN_AI_USAGE_COST_AMOUNT] = amount;
+      attrs[A.ATTR_GEN_AI_USAGE_COST_CURRENCY] = record.cost.currency;
+      attrs[A.ATTR_GEN_AI_USAGE_COST_SOURCE] =
+        record.cost.source === A.COST_SOURCE_PROVIDER ? A.GEN_AI_COST_SOURCE_PROVIDER : A.GEN_AI_COST_SOURCE_LOCAL;
+    }
   }
   if (record.unpricedReason !== undefined) attrs[A.ATTR_AI_PRICING_UNPRICED_REASON] = record.unpricedReason;
   if (record.errorType !== undefined) attrs[A.ATTR_ERROR_TYPE] = record.errorType;

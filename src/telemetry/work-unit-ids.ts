@@ -5,6 +5,7 @@
  * the per-unit table see the same ones; they never become metric labels.
  */
 import { createContextKey, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH } from './cardinality.js';
 import { ATTR_GEN_AI_CONVERSATION_ID, CONVERSATION_UNIT } from './semconv.js';
 
 export interface WorkUnitSources {
@@ -21,13 +22,16 @@ export type WorkUnitIds = ReadonlyMap<string, string>;
 
 const WORK_UNIT_IDS = createContextKey('ai-pricetag work unit ids');
 
-/** Ids longer than this are cut: an id is a key, not content. */
-export const MAX_ID_LENGTH = 256;
+/**
+ * Characters kept of an id (baggage and headers come from clients): an id is a key, not content.
+ * Cut as attribution values are, never inside a surrogate pair.
+ */
+export const MAX_ID_LENGTH = DEFAULT_MAX_LABEL_VALUE_LENGTH;
 
 const clean = (value: unknown): string | undefined => {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
-  return text === '' ? undefined : text.slice(0, MAX_ID_LENGTH);
+  return text === '' ? undefined : capLength(text, MAX_ID_LENGTH);
 };
 
 const NO_IDS: WorkUnitIds = new Map();

@@ -8,3 +8,5 @@ const client = new OpenAI({ apiKey: 'sk-zero-code-marker', baseURL: process.env.
 const completion = await client.chat.completions.create(JSON.parse(process.env.REQUEST_BODY));
 process.stdout.write(`app-result ${completion.usage.prompt_tokens}\n`);
 if (process.env.STAY_ALIVE === '1') setInterval(() => undefined, 1 << 30);
+// A batch job that ends itself the moment its work is done.
+if (process.env.EXIT_AT_ONCE === '1') process.exit(3);

@@ -40,7 +40,7 @@ const document = {
     },
     {
       id: 'mistral/large-eur',
-      provider: 'mistral',
+      provider: 'mistral_ai',
       operations: ['chat'],
       models: ['mistral-large'],
       currency: 'EUR',
@@ -48,7 +48,7 @@ const document = {
     },
     {
       id: 'aws/comprehend-sentiment',
-      provider: 'aws-comprehend',
+      provider: 'aws.comprehend',
       operations: ['sentiment'],
       charges: [{ unit: 'characters', rate: '0.0001', per: 100, increment: 100, minimum: 300 }],
     },
@@ -112,7 +112,7 @@ describe('priceFacts', function () {
 
   describe('a failed call', function () {
     it('costs 0 in the currency of its plan, keeping the price it would have had', function () {
-      const p = priceFacts(ctx({ provider: 'mistral' }), { items: [chat('mistral-large')] }, 'error');
+      const p = priceFacts(ctx({ provider: 'mistral_ai' }), { items: [chat('mistral-large')] }, 'error');
       assert.deepEqual(cost(p), { amount: '0', currency: 'EUR', source: 'catalog' });
       assert.equal(formatDecimal(p.items[0]!.charged!), '0');
       assert.ok(p.items[0]!.result.priced);
@@ -165,14 +165,14 @@ describe('priceFacts', function () {
 
   describe('pricedAs', function () {
     it('prices with the other provider plans when this provider has none', function () {
-      const p = priceFacts(ctx({ provider: 'azure-openai', pricedAs: 'openai' }), { items: [chat('gpt-4o-mini')] }, 'success');
+      const p = priceFacts(ctx({ provider: 'azure.ai.openai', pricedAs: 'openai' }), { items: [chat('gpt-4o-mini')] }, 'success');
       assert.deepEqual(cost(p), { amount: MINI, currency: 'USD', source: 'catalog' });
       assert.equal(p.unpricedReason, undefined);
     });
 
     it('tries the fallback model under the other provider', function () {
       const p = priceFacts(
-        ctx({ provider: 'azure-openai', pricedAs: 'openai' }),
+        ctx({ provider: 'azure.ai.openai', pricedAs: 'openai' }),
         { items: [chat('prod-chat', 1200, 100, { fallbackModel: 'gpt-4o-mini-2024-07-18' })] },
         'success',
       );
@@ -180,7 +180,7 @@ describe('priceFacts', function () {
     });
 
     it('is no_plan without pricedAs', function () {
-      const p = priceFacts(ctx({ provider: 'azure-openai' }), { items: [chat('gpt-4o-mini')] }, 'success');
+      const p = priceFacts(ctx({ provider: 'azure.ai.openai' }), { items: [chat('gpt-4o-mini')] }, 'success');
       assert.equal(p.unpricedReason, 'no_plan');
       assert.equal(p.cost, undefined);
     });
@@ -208,7 +208,7 @@ describe('priceFacts', function () {
 
   describe('itemsAreParts', function () {
     const part = (characters: number, operation = 'sentiment'): PriceItem => ({ operation, usage: { characters } });
-    const comprehend = ctx({ provider: 'aws-comprehend' });
+    const comprehend = ctx({ provider: 'aws.comprehend' });
 
     it('costs the sum of its priced parts (each with its own minimum)', function () {
       const p = priceFacts(comprehend, { items: [part(42), part(1001), part(300)], itemsAreParts: true }, 'success');

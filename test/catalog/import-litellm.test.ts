@@ -112,27 +112,31 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
   });
 
   describe('providers, operations and model names', function () {
-    it('maps LiteLLM providers to ours where obvious and keeps the others', function () {
+    it("maps LiteLLM providers to ours (the GenAI conventions' well-known ids) where obvious and keeps the others", function () {
       const provider = (key: string) => planOf(result, key).provider;
       assert.equal(provider('gpt-4o-mini'), 'openai');
       assert.equal(provider('davinci-002'), 'openai'); // text-completion-openai
       assert.equal(provider('claude-3-haiku-20240307'), 'anthropic');
-      assert.equal(provider('gemini/gemini-2.5-pro'), 'google'); // gemini
-      assert.equal(provider('gemini-2.5-pro'), 'google'); // vertex_ai-language-models
-      assert.equal(provider('vertex_ai/chirp'), 'google'); // vertex_ai
-      assert.equal(provider('ai21.jamba-1-5-large-v1:0'), 'aws-bedrock'); // bedrock
-      assert.equal(provider('amazon.nova-2-pro-preview-20251202-v1:0'), 'aws-bedrock'); // bedrock_converse
-      assert.equal(provider('azure/gpt-4o-mini'), 'azure-openai');
-      assert.equal(provider('mistral/mistral-large-2512'), 'mistral');
+      assert.equal(provider('gemini/gemini-2.5-pro'), 'gcp.gemini'); // gemini
+      assert.equal(provider('gemini-2.5-pro'), 'gcp.vertex_ai'); // vertex_ai-language-models
+      assert.equal(provider('vertex_ai/chirp'), 'gcp.vertex_ai'); // vertex_ai
+      assert.equal(provider('ai21.jamba-1-5-large-v1:0'), 'aws.bedrock'); // bedrock
+      assert.equal(provider('amazon.nova-2-pro-preview-20251202-v1:0'), 'aws.bedrock'); // bedrock_converse
+      assert.equal(provider('azure/gpt-4o-mini'), 'azure.ai.openai');
+      assert.equal(provider('azure_ai/gpt-5.5'), 'azure.ai.inference');
+      assert.equal(provider('mistral/mistral-large-2512'), 'mistral_ai');
       assert.equal(provider('perplexity/sonar'), 'perplexity');
+      assert.equal(provider('xai/grok-4-fast-reasoning'), 'x_ai');
       assert.equal(provider('tavily/search'), 'tavily');
-      assert.equal(provider('azure_ai/gpt-5.5'), 'azure_ai');
+      assert.equal(provider('deepgram/nova-2'), 'deepgram');
     });
 
     it('maps modes to operations', function () {
       const operations = (key: string) => planOf(result, key).operations;
       assert.deepEqual(operations('gpt-4o'), ['chat']);
-      assert.deepEqual(operations('davinci-002'), ['chat']); // completion
+      assert.deepEqual(operations('davinci-002'), ['text_completion']); // completion
+      assert.deepEqual(operations('gemini/gemini-2.5-pro'), ['generate_content']); // chat of a Gemini model
+      assert.deepEqual(operations('gemini-2.5-pro'), ['generate_content']); // vertex_ai-language-models
       assert.deepEqual(operations('o1-pro'), ['chat']); // responses
       assert.deepEqual(operations('text-embedding-3-small'), ['embeddings']);
       assert.deepEqual(operations('black_forest_labs/flux-kontext-pro'), ['image_generation']); // image_edit
@@ -176,8 +180,8 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
   describe('pricing converted plans', function () {
     it('prices a plain per-token chat model', function () {
       // 1000 × 5e-07 + 2000 × 1.5e-06
-      assert.equal(price('mistral', 'chat', 'mistral-large-2512', { input_tokens: 1000, output_tokens: 2000 }).cost, '0.0035');
-      assert.equal(price('mistral', 'chat', 'mistral/mistral-large-2512', { input_tokens: 1000, output_tokens: 2000 }).cost, '0.0035');
+      assert.equal(price('mistral_ai', 'chat', 'mistral-large-2512', { input_tokens: 1000, output_tokens: 2000 }).cost, '0.0035');
+      assert.equal(price('mistral_ai', 'chat', 'mistral/mistral-large-2512', { input_tokens: 1000, output_tokens: 2000 }).cost, '0.0035');
       // 1000 × 1.5e-07 + 2000 × 7.5e-08 (cached) + 500 × 6e-07
       const mini = price('openai', 'chat', 'gpt-4o-mini', { input_tokens: 1000, cached_input_tokens: 2000, output_tokens: 500 });
       assert.deepEqual(mini, { cost: '0.0006', tier: 'standard', plan: 'litellm/gpt-4o-mini' });
@@ -186,7 +190,7 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
     it('prices cache reads and cache writes', function () {
       // 1000 × 8e-07 + 10000 × 8e-08 + 2000 × 1e-06 + 300 × 4e-06
       const usage = { input_tokens: 1000, cached_input_tokens: 10000, cache_write_tokens: 2000, output_tokens: 300 };
-      assert.equal(price('aws-bedrock', 'chat', 'us.anthropic.claude-3-5-haiku-20241022-v1:0', usage).cost, '0.0048');
+      assert.equal(price('aws.bedrock', 'chat', 'us.anthropic.claude-3-5-haiku-20241022-v1:0', usage).cost, '0.0048');
       // 1000 × 2.5e-07 + 10000 × 3e-08 + 2000 × 3e-07 + 300 × 1.25e-06
       assert.equal(price('anthropic', 'chat', 'claude-3-haiku-20240307', usage).cost, '0.001525');
     });
@@ -222,13 +226,13 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
 
     it('keeps the base rate above the threshold for a field without an above-rate', function () {
       // grok-4-fast-reasoning has no cache_read above-rate: 128000 × 4e-07 + 1000 × 5e-08
-      const r = price('xai', 'chat', 'grok-4-fast-reasoning', { input_tokens: 128_000, cached_input_tokens: 1000 });
+      const r = price('x_ai', 'chat', 'grok-4-fast-reasoning', { input_tokens: 128_000, cached_input_tokens: 1000 });
       assert.deepEqual([r.tier, r.cost], ['above-128k', '0.05125']);
     });
 
     it('bills xAI above the threshold from the threshold itself, as LiteLLM does', function () {
-      assert.equal(price('xai', 'chat', 'grok-4-fast-reasoning', { input_tokens: 127_999 }).tier, 'standard');
-      assert.equal(price('xai', 'chat', 'grok-4-fast-reasoning', { input_tokens: 128_000 }).tier, 'above-128k');
+      assert.equal(price('x_ai', 'chat', 'grok-4-fast-reasoning', { input_tokens: 127_999 }).tier, 'standard');
+      assert.equal(price('x_ai', 'chat', 'grok-4-fast-reasoning', { input_tokens: 128_000 }).tier, 'above-128k');
     });
 
     it('turns tiered_pricing ranges into tiers chosen by prompt tokens, the last one open-ended', function () {
@@ -253,7 +257,7 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
       // 2 images × 0.009
       assert.equal(price('openai', 'image_generation', 'low/1024-x-1024/gpt-image-1.5', { images: 2 }).cost, '0.018');
       const canvas = '1024-x-1024/50-steps/bedrock/amazon.nova-canvas-v1:0';
-      assert.equal(price('aws-bedrock', 'image_generation', canvas, { images: 1 }).cost, '0.06');
+      assert.equal(price('aws.bedrock', 'image_generation', canvas, { images: 1 }).cost, '0.06');
       assert.equal(price('black_forest_labs', 'image_generation', 'flux-kontext-pro', { images: 3 }).cost, '0.12');
     });
 
@@ -261,13 +265,13 @@ describe('importLiteLLM on the real LiteLLM excerpt', function () {
       // 60 × 7.167e-05
       assert.equal(price('deepgram', 'audio_transcription', 'nova-2', { seconds: 60 }).cost, '0.0043002');
       // 90 × 0.0001; the output per-second rate (billed by LiteLLM on response time) is not added
-      assert.equal(price('azure-openai', 'audio_transcription', 'whisper-1', { seconds: 90 }).cost, '0.009');
+      assert.equal(price('azure.ai.openai', 'audio_transcription', 'whisper-1', { seconds: 90 }).cost, '0.009');
       assert.ok(droppedFields(result, 'azure/whisper-1').includes('output_cost_per_second'));
     });
 
     it('prices a speech model per character', function () {
       // 1000 × 3e-05 and 2000 × 5e-05
-      assert.equal(price('google', 'audio_speech', 'chirp', { characters: 1000 }).cost, '0.03');
+      assert.equal(price('gcp.vertex_ai', 'audio_speech', 'chirp', { characters: 1000 }).cost, '0.03');
       assert.equal(price('groq', 'audio_speech', 'playai-tts', { characters: 2000 }).cost, '0.1');
       assert.deepEqual(planOf(result, 'vertex_ai/chirp').charges, [{ unit: 'characters', rate: '30', per: 1000000 }]);
     });

@@ -2,11 +2,14 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCatalogFile } from '../../src/catalog/load.js';
+import { loadCatalogs, validateCatalogFile, validateCatalogValue } from '../../src/catalog/load.js';
 import { formatProblem } from '../../src/catalog/problems.js';
 import { validateCatalogText } from '../../src/catalog/validate.js';
 import { MAX_ALIAS_COUNT } from '../../src/catalog/source.js';
 import { fixture, planFromText } from '../support/catalog.js';
+
+const GEMINI_NOTICE = 'provider "google" is deprecated: use "gcp.gemini" (its operation "chat" is "generate_content")';
+const MISTRAL_NOTICE = 'provider "mistral" is deprecated: use "mistral_ai" (its operation "chat" is "chat" and "text_completion")';
 
 function problems(text: string, file = 'c.yaml'): string[] {
   const result = validateCatalogText(text, file);
@@ -88,6 +91,66 @@ describe('catalog validation', function () {
         '  - { id: x, provider: p, operations: [chat], charges: [{ unit: requests, rate: 0.100000000000000000001 }] }\n',
     );
     assert.equal(plan.tiers[0]!.charges[0]!.rate.toFixed(), '0.100000000000000000001');
+  });
+
+  describe('deprecated provider ids', function () {
+    it('are warnings naming the old and the new id, located; the catalog stays valid', function () {
+      const file = fixture('deprecated-provider-ids.yaml');
+      const result = validateCatalogFile(file);
+      assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
+      assert.deepEqual(result.warnings.map(formatProblem), [
+        `${file}:6:15: plans[0].provider: warning: ${GEMINI_NOTICE}`,
+        `${file}:14:15: plans[1].provider: warning: ${MISTRAL_NOTICE}`,
+        `${file}:21:15: plans[2].provider: warning: provider "google-cloud-vision" is deprecated: use "gcp.vision"`,
+      ]);
+      assert.ok(result.warnings.every((w) => w.severity === 'warning'));
+    });
+
+    it('come with the errors of an invalid catalog without being errors', function () {
+      const plan = '{ id: x, provider: azure-openai, operations: [chat], charges: [{ unit: requests, rate: bad }] }';
+      const result = validateCatalogText(`catalog: a\ncurrency: USD\nplans:\n  - ${plan}\n`, 'c.yaml');
+      assert.ok(!result.ok);
+      assert.deepEqual(result.problems.map(formatProblem), ['c.yaml:4:92: plans[0].charges[0].rate: must be a non-negative decimal']);
+      assert.deepEqual(result.warnings?.map(formatProblem), [
+        'c.yaml:4:24: plans[0].provider: warning: provider "azure-openai" is deprecated: use "azure.ai.openai"',
+      ]);
+    });
+
+    it('are warned of in catalog documents given as objects too', function () {
+      const document = {
+        catalog: 'o',
+        currency: 'USD',
+        plans: [{ id: 'x', provider: 'aws-comprehend', operations: ['sentiment'], charges: [{ unit: 'characters', rate: '1' }] }],
+      };
+      const result = validateCatalogValue(document, 'inline');
+      assert.ok(result.ok);
+      assert.deepEqual(result.warnings.map(formatProblem), [
+        'inline: plans[0].provider: warning: provider "aws-comprehend" is deprecated: use "aws.comprehend"',
+      ]);
+    });
+
+    it('price what they priced, under the new ids: Gemini chat is generate_content, Mistral chat covers FIM', function () {
+      const loaded = loadCatalogs([fixture('deprecated-provider-ids.yaml')], { includeDefault: false });
+      assert.ok(loaded.ok);
+      assert.equal(loaded.warnings.length, 3);
+      const plan = (id: string) => loaded.pricer.index.plans().find((p) => p.id === id)!;
+      assert.deepEqual([plan('acme/gemini-flash').provider, plan('acme/gemini-flash').operations], ['gcp.gemini', ['generate_content']]);
+      assert.deepEqual([plan('acme/codestral').provider, plan('acme/codestral').operations], ['mistral_ai', ['chat', 'text_completion']]);
+      assert.equal(plan('acme/vision').provider, 'gcp.vision');
+      const price = (provider: string, operation: string, model?: string) =>
+        loaded.pricer.price({ provider, operation, model, usage: { input_tokens: 1000, images: 1 } });
+      assert.equal(price('gcp.gemini', 'generate_content', 'gemini-2.5-flash').priced, true);
+      assert.equal(price('mistral_ai', 'text_completion', 'codestral-latest').priced, true);
+      assert.equal(price('gcp.vision', 'image_analysis').priced, true);
+      // The old ids are catalog input only: calls always carry the new ones.
+      assert.equal(price('google', 'chat', 'gemini-2.5-flash').priced, false);
+    });
+
+    it('are not in the built-in catalog', function () {
+      const result = validateCatalogFile('catalogs/default.yaml');
+      assert.ok(result.ok);
+      assert.deepEqual(result.warnings, []);
+    });
   });
 
   it('accepts a real file written to disk and reports the file name it was given', function () {

@@ -10,7 +10,7 @@ describe('pricetag catalog list', function () {
     assert.match(lines[0]!, /^PLAN +PROVIDER +OPERATIONS +MODELS +TIER +WHEN +UNIT +RATE +PER +CURRENCY +FROM$/);
     assert.ok(
       lines.some((l) =>
-        /^aws\/comprehend-sentiment +aws-comprehend +sentiment +\* +standard +\(default\) +characters +0\.0001 +100 step 100 min 300 +USD/.test(
+        /^aws\/comprehend-sentiment +aws\.comprehend +sentiment +\* +standard +\(default\) +characters +0\.0001 +100 step 100 min 300 +USD/.test(
           l,
         ),
       ),
@@ -33,17 +33,31 @@ describe('pricetag catalog list', function () {
     );
   });
 
+  it('takes a deprecated --provider for its replacement, with a warning', async function () {
+    const run = await pricetag('catalog', 'list', '--no-default', '-c', fixture('design-example.yaml'), '--provider', 'google', '--json');
+    assert.equal(run.code, 0);
+    assert.equal(
+      run.stderr,
+      'pricetag: warning: --provider: provider "google" is deprecated: use "gcp.gemini" (its operation "chat" is "generate_content")\n',
+    );
+    const rows = JSON.parse(run.stdout) as { plan: string; provider: string; operations: string }[];
+    assert.deepEqual(
+      [...new Set(rows.map((r) => [r.plan, r.provider, r.operations].join(' ')))],
+      ['google/gemini-2.5-pro gcp.gemini generate_content'],
+    );
+  });
+
   it('rejects an unknown --provider or --operation with exit 2, listing the known ones', async function () {
     const list = (...argv: string[]) => pricetag('catalog', 'list', '--no-default', '-c', fixture('design-example.yaml'), ...argv);
     assert.deepEqual(await list('--provider', 'nope'), {
       code: 2,
       stdout: '',
-      stderr: 'pricetag: unknown provider "nope" in --provider; known providers: aws-comprehend, google, openai, tavily\n',
+      stderr: 'pricetag: unknown provider "nope" in --provider; known providers: aws.comprehend, gcp.gemini, openai, tavily\n',
     });
     assert.deepEqual(await list('--operation', 'nope', '--json'), {
       code: 2,
       stdout: '',
-      stderr: 'pricetag: unknown operation "nope" in --operation; known operations: chat, search, sentiment\n',
+      stderr: 'pricetag: unknown operation "nope" in --operation; known operations: chat, generate_content, search, sentiment\n',
     });
     const layered = await pricetag('catalog', 'list', '-c', fixture('design-example.yaml'), '--provider', 'nope');
     const known = /^pricetag: unknown provider "nope" in --provider; known providers: (.+)\n$/.exec(layered.stderr)?.[1]?.split(', ') ?? [];

@@ -45,21 +45,21 @@ describe('pricetag price', function () {
   });
 
   it('bills AWS Comprehend in 100-character units with a 3-unit minimum', async function () {
-    const { body } = await json('--provider', 'aws-comprehend', '--operation', 'sentiment', '--usage', 'characters=250');
+    const { body } = await json('--provider', 'aws.comprehend', '--operation', 'sentiment', '--usage', 'characters=250');
     assert.equal(body.cost, '0.0003');
     assert.deepEqual(body.breakdown, [{ unit: 'characters', quantity: 250, billed: 300, rate: '0.0001', per: 100, amount: '0.0003' }]);
-    const big = await json('--provider', 'aws-comprehend', '--operation', 'sentiment', '--usage', 'characters=1234');
+    const big = await json('--provider', 'aws.comprehend', '--operation', 'sentiment', '--usage', 'characters=1234');
     assert.equal(big.body.cost, '0.0013');
   });
 
   it('selects the Gemini long-context tier above 200k input tokens', async function () {
     const { body } = await json(
       '--provider',
-      'google',
+      'gcp.gemini',
       '--model',
       'gemini-2.5-pro',
       '--operation',
-      'chat',
+      'generate_content',
       '--usage',
       'input_tokens=250000',
       '--usage',
@@ -67,6 +67,17 @@ describe('pricetag price', function () {
     );
     assert.equal(body.tier, 'long-context');
     assert.equal(body.cost, '0.655');
+  });
+
+  it('takes a deprecated --provider for its replacement (Gemini chat is generate_content), with a warning', async function () {
+    const argv = ['--model', 'gemini-2.5-pro', '--operation', 'chat', '--usage', 'input_tokens=250000', '--usage', 'output_tokens=2000'];
+    const { code, body, stderr } = await json('--provider', 'google', ...argv);
+    assert.equal(code, 0);
+    assert.deepEqual([body.provider, body.tier, body.cost], ['gcp.gemini', 'long-context', '0.655']);
+    assert.equal(
+      stderr,
+      'pricetag: warning: --provider: provider "google" is deprecated: use "gcp.gemini" (its operation "chat" is "generate_content")\n',
+    );
   });
 
   it('exits 3 with the reason when the call cannot be priced', async function () {
@@ -100,7 +111,7 @@ describe('pricetag price', function () {
   it('prints a readable breakdown without --json', async function () {
     const run = await pricetag('price', '-c', design, '--no-default', '--plan', 'aws/comprehend-sentiment', '-u', 'characters=250');
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /^plan {5}aws\/comprehend-sentiment \(aws-comprehend, catalog acme-2026-11\)$/m);
+    assert.match(run.stdout, /^plan {5}aws\/comprehend-sentiment \(aws\.comprehend, catalog acme-2026-11\)$/m);
     assert.match(run.stdout, /^cost {5}0\.0003 USD$/m);
     assert.match(run.stdout, /characters +300 \(used 250\) × 0\.0001 \/ 100 = 0\.0003/);
   });

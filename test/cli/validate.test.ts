@@ -2,6 +2,9 @@ import { strict as assert } from 'node:assert';
 import { fixture } from '../support/catalog.js';
 import { pricetag } from '../support/cli.js';
 
+const GEMINI_NOTICE = 'provider "google" is deprecated: use "gcp.gemini" (its operation "chat" is "generate_content")';
+const MISTRAL_NOTICE = 'provider "mistral" is deprecated: use "mistral_ai" (its operation "chat" is "chat" and "text_completion")';
+
 describe('pricetag validate', function () {
   it('exits 0 for a valid catalog and says how many plans it holds', async function () {
     const run = await pricetag('validate', fixture('design-example.yaml'));
@@ -13,6 +16,18 @@ describe('pricetag validate', function () {
     const run = await pricetag('validate', '--verbose', fixture('design-example.yaml'));
     assert.match(run.stdout, /^ {2}openai\/gpt-4o-mini from 2024-07-18: https:\/\/example\.com\/pricing$/m);
     assert.match(run.stdout, /^ {2}tavily\/search: \(no source\)$/m);
+  });
+
+  it('prints a warning for each deprecated provider id, and still exits 0', async function () {
+    const file = fixture('deprecated-provider-ids.yaml');
+    const run = await pricetag('validate', file);
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(run.stdout.trim().split('\n'), [
+      `${file}:6:15: plans[0].provider: warning: ${GEMINI_NOTICE}`,
+      `${file}:14:15: plans[1].provider: warning: ${MISTRAL_NOTICE}`,
+      `${file}:21:15: plans[2].provider: warning: provider "google-cloud-vision" is deprecated: use "gcp.vision"`,
+      `${file}: valid, 4 plans (catalog old-ids-2026-11)`,
+    ]);
   });
 
   it('exits 1 with one located line per problem, across several files', async function () {

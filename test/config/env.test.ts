@@ -1,13 +1,68 @@
 import { strict as assert } from 'node:assert';
-import { parseEndpoints, parseShadowPlans, withEnvironment } from '../../src/config/env.js';
+import { CONFIG_WARNING_CODE, parseEndpoints, parseShadowPlans, reportConfigProblem, withEnvironment } from '../../src/config/env.js';
+
+/** Process warnings raised while `fn` runs (and the microtasks after it, where Node emits them). */
+async function warningsDuring(fn: () => void): Promise<Error[]> {
+  const seen: Error[] = [];
+  const listener = (warning: Error) => void seen.push(warning);
+  process.on('warning', listener);
+  try {
+    fn();
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', listener);
+  }
+  return seen;
+}
 
 describe('configuration from the environment', function () {
-  it('reads endpoints as provider=baseUrl pairs and names a malformed entry', function () {
-    assert.deepEqual(parseEndpoints('openai=http://127.0.0.1:8080/v1, anthropic=http://127.0.0.1:8080'), [
-      { provider: 'openai', baseUrl: 'http://127.0.0.1:8080/v1' },
-      { provider: 'anthropic', baseUrl: 'http://127.0.0.1:8080' },
-    ]);
-    assert.throws(() => parseEndpoints('openai'), /PRICETAG_ENDPOINTS: "openai" is not provider=baseUrl/);
+  it('reads endpoints as provider=baseUrl pairs, leaving out only a malformed entry, named without its credentials', function () {
+    const said: string[] = [];
+    const report = (message: string) => void said.push(message);
+    assert.deepEqual(
+      parseEndpoints(
+        'openai=http://127.0.0.1:8080/v1, openai:http://proxy-user:s3cret@gw.example/v1, anthropic=http://127.0.0.1:8080',
+        report,
+      ),
+      [
+        { provider: 'openai', baseUrl: 'http://127.0.0.1:8080/v1' },
+        { provider: 'anthropic', baseUrl: 'http://127.0.0.1:8080' },
+      ],
+    );
+    assert.deepEqual(said, ['PRICETAG_ENDPOINTS: "openai:http://gw.example/v1" is not provider=baseUrl; the entry is left out']);
+  });
+
+  it('keeps the good PRICETAG_ENDPOINTS entries when one is malformed, and warns on stderr once per mistake', async function () {
+    let filled: ReturnType<typeof withEnvironment> | undefined;
+    const env = { PRICETAG_ENDPOINTS: 'openai=http://127.0.0.1:1/v1,no-equals-sign-env-test' };
+    const warnings = await warningsDuring(() => {
+      filled = withEnvironment({}, env);
+      // setConfig() resolves the environment again: the same mistake is not warned of twice.
+      withEnvironment({}, env);
+    });
+    assert.deepEqual(filled?.endpoints, [{ provider: 'openai', baseUrl: 'http://127.0.0.1:1/v1' }]);
+    assert.deepEqual(
+      warnings.map((w) => [(w as NodeJS.ErrnoException).code, w.message]),
+      [[CONFIG_WARNING_CODE, 'ai-pricetag: PRICETAG_ENDPOINTS: "no-equals-sign-env-test" is not provider=baseUrl; the entry is left out']],
+    );
+  });
+
+  it('says a configuration problem through the given log even when a warning cannot be raised, and never throws', async function () {
+    const lines: string[] = [];
+    const warnings = await warningsDuring(() =>
+      assert.doesNotThrow(() => {
+        reportConfigProblem('a problem said once', (m) => void lines.push(m));
+        reportConfigProblem('a problem said once', (m) => void lines.push(m));
+        reportConfigProblem('a problem with a broken logger', () => {
+          throw new Error('logger broke');
+        });
+      }),
+    );
+    assert.deepEqual(lines, ['a problem said once', 'a problem said once'], 'the log hears every time');
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      ['ai-pricetag: a problem said once', 'ai-pricetag: a problem with a broken logger'],
+    );
   });
 
   it('reads shadow plans whose ids contain slashes, merging repeated plans', function () {
@@ -27,6 +82,37 @@ describe('configuration from the environment', function () {
     const explicit = withEnvironment({ shadowPlans: { 'x/y': ['z/w'] }, attribution: { spanAttributes: ['team'] } }, env);
     assert.deepEqual(explicit.shadowPlans, { 'x/y': ['z/w'] });
     assert.deepEqual(explicit.attribution, { spanAttributes: ['team'] });
+  });
+});
+
+describe('the attribution value cap from the environment', function () {
+  it('reads PRICETAG_MAX_LABEL_LENGTH into attribution.maxValueLength, also under explicit attribution that leaves it unset', function () {
+    assert.deepEqual(withEnvironment({}, { PRICETAG_MAX_LABEL_LENGTH: '64', PRICETAG_BAGGAGE_LABELS: 'team' }).attribution, {
+      baggageKeys: ['team'],
+      maxValueLength: 64,
+    });
+    assert.deepEqual(
+      withEnvironment({ attribution: { spanAttributes: ['app.feature'] } }, { PRICETAG_MAX_LABEL_LENGTH: ' 32 ' }).attribution,
+      {
+        spanAttributes: ['app.feature'],
+        maxValueLength: 32,
+      },
+    );
+    assert.deepEqual(withEnvironment({ attribution: { maxValueLength: 500 } }, { PRICETAG_MAX_LABEL_LENGTH: '32' }).attribution, {
+      maxValueLength: 500,
+    });
+  });
+
+  it('ignores a PRICETAG_MAX_LABEL_LENGTH that is not a positive whole number, saying so', async function () {
+    for (const value of ['0', '-3', '2.5', 'lots']) {
+      const warnings = await warningsDuring(() =>
+        assert.equal(withEnvironment({}, { PRICETAG_MAX_LABEL_LENGTH: value }).attribution, undefined),
+      );
+      assert.deepEqual(
+        warnings.map((w) => w.message),
+        [`ai-pricetag: PRICETAG_MAX_LABEL_LENGTH: "${value}" is not a positive whole number; the variable is ignored`],
+      );
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { DEMO_JOB, startDemoStack, type DemoStack } from '../../examples/demo/stack.js';
 import { hasBinary } from '../support/prometheus.js';
-import { committedDashboards, labelValues, panelQueries, substitute, variableQuery, type DashboardJson } from './support.js';
+import { committedDashboards, panelQueries, assertDashboardsHaveData } from './support.js';
 
 /**
  * Scenario minutes per real minute: the demo's 40-minute cycle (steady, tier drift, spend spike,
@@ -24,22 +24,10 @@ const NO_DATA_EXPECTED: Readonly<Record<string, string>> = {
     'counts faults inside ai-pricetag, which healthy traffic never has (the stat beside it shows 0 through `or vector(0)`)',
 };
 
-interface ApiResult {
-  readonly resultType?: string;
-  readonly result?: readonly { readonly values?: readonly unknown[]; readonly value?: unknown }[];
-}
-
 describe('dashboards against a real Prometheus scraping the demo', function () {
   this.timeout(120_000);
   let stack: DemoStack | undefined;
   let now = 0;
-
-  async function api<T>(path: string, params: Record<string, string>): Promise<T> {
-    const res = await fetch(`${stack!.prometheus!.url}${path}?${new URLSearchParams(params)}`);
-    const body = (await res.json()) as { status: string; data?: T; error?: string };
-    if (body.status !== 'success') throw new Error(body.error ?? `HTTP ${res.status}`);
-    return body.data!;
-  }
 
   before(async function () {
     assert.ok(
@@ -63,65 +51,15 @@ describe('dashboards against a real Prometheus scraping the demo', function () {
     await stack?.stop();
   });
 
-  /** The values Grafana would put in: All (`.*`) for multi-value filters, defaults, and each value of the others. */
-  async function assignments(dashboard: DashboardJson): Promise<Record<string, string>[]> {
-    let out: Record<string, string>[] = [{ ...TIME_VARIABLES, datasource: 'prometheus' }];
-    for (const v of dashboard.templating.list.filter((x) => x.type === 'query')) {
-      const next: Record<string, string>[] = [];
-      for (const values of out) {
-        const lv = labelValues(variableQuery(v))!;
-        const found = await api<string[]>(`/api/v1/label/${lv.label}/values`, {
-          'match[]': substitute(lv.selector, values),
-          start: String(now - LOOKBACK_S),
-          end: String(now),
-        });
-        assert.ok(found.length > 0, `${dashboard.uid}: variable ${v.name} (${variableQuery(v)}) finds values`);
-        const current = v.current?.value;
-        if (v.includeAll === true) next.push({ ...values, [v.name]: v.allValue ?? '.*' });
-        else if (typeof current === 'string' && current !== '') next.push({ ...values, [v.name]: current });
-        else for (const value of found.slice(0, 3)) next.push({ ...values, [v.name]: value });
-      }
-      out = next;
-    }
-    return out;
-  }
-
   it('returns data for every variable and every panel query, except the allow-listed', async function () {
-    const empty: string[] = [];
-    const failed: string[] = [];
-    let checked = 0;
-    for (const { json: dashboard } of committedDashboards().values()) {
-      for (const values of await assignments(dashboard)) {
-        const label = Object.entries(values)
-          .filter(([k]) => !k.startsWith('__') && k !== 'datasource' && values[k] !== '.*')
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ');
-        for (const q of panelQueries(dashboard)) {
-          const where = `${dashboard.uid}${label === '' ? '' : ` (${label})`} / ${q.where}`;
-          const expr = substitute(q.expr, values);
-          checked++;
-          try {
-            const data =
-              q.target.instant === true
-                ? await api<ApiResult>('/api/v1/query', { query: expr, time: String(now) })
-                : await api<ApiResult>('/api/v1/query_range', {
-                    query: expr,
-                    start: String(now - LOOKBACK_S),
-                    end: String(now),
-                    step: String(STEP_S),
-                  });
-            const hasData = (data.result ?? []).some((r) => (r.values === undefined ? r.value !== undefined : r.values.length > 0));
-            const allowed = NO_DATA_EXPECTED[q.where] ?? NO_DATA_EXPECTED[q.panel.title ?? ''];
-            if (!hasData && allowed === undefined) empty.push(`${where}: ${expr}`);
-          } catch (err) {
-            failed.push(`${where}: ${(err as Error).message}\n    ${expr}`);
-          }
-        }
-      }
-    }
-    assert.deepEqual(failed, [], `queries Prometheus rejected:\n${failed.join('\n')}`);
-    assert.deepEqual(empty, [], `queries without data:\n${empty.join('\n')}`);
-    assert.ok(checked > 90, `checked ${checked} queries`);
+    await assertDashboardsHaveData({
+      url: stack!.prometheus!.url,
+      now,
+      lookbackS: LOOKBACK_S,
+      stepS: STEP_S,
+      timeVariables: TIME_VARIABLES,
+      noDataExpected: NO_DATA_EXPECTED,
+    });
   });
 
   it('evaluates the per-conversation budget of the demo (AiConversationCostHigh) on the demo conversations', async function () {

@@ -18,7 +18,7 @@ interface GeminiChunk {
 describe('the emulator answering Gemini over fetch, priced by ai-pricetag', function () {
   let setup: InstrumentedEmulator;
   const gemini = (model: string, method: string, body: unknown, query = '') =>
-    fetch(`${setup.emulator.baseUrls.google}/v1beta/models/${model}:${method}${query}`, {
+    fetch(`${setup.emulator.baseUrls['gcp.gemini']}/v1beta/models/${model}:${method}${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-goog-api-key': 'gemini-emulator-test-key' },
       body: JSON.stringify(body),
@@ -50,10 +50,13 @@ describe('the emulator answering Gemini over fetch, priced by ai-pricetag', func
     assert.ok((usage.thoughtsTokenCount ?? 0) > 0, 'a 2.5 model thinks');
     assert.equal(usage.totalTokenCount, usage.promptTokenCount + usage.candidatesTokenCount + usage.thoughtsTokenCount!);
     const span = single(await setup.h.aiSpans());
-    assert.equal(span.name, 'chat gemini-2.5-flash');
+    assert.equal(span.name, 'generate_content gemini-2.5-flash');
+    assert.equal(span.attributes['gen_ai.provider.name'], 'gcp.gemini');
+    assert.equal(span.attributes['gen_ai.operation.name'], 'generate_content');
     assert.equal(span.attributes['ai.pricing.plan'], 'google/gemini-2.5-flash');
-    // Thinking is billed as output.
+    // Thinking is billed as output, and is the conventions' reasoning count.
     assert.equal(span.attributes['gen_ai.usage.output_tokens'], usage.candidatesTokenCount + usage.thoughtsTokenCount!);
+    assert.equal(span.attributes['gen_ai.usage.reasoning.output_tokens'], usage.thoughtsTokenCount);
   });
 
   it('streams a JSON array without alt=sse', async function () {
@@ -110,7 +113,7 @@ describe('the emulator answering Gemini over fetch, priced by ai-pricetag', func
   });
 
   it('answers a forced 429 with Google’s RESOURCE_EXHAUSTED body', async function () {
-    const response = await fetch(`${setup.emulator.baseUrls.google}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    const response = await fetch(`${setup.emulator.baseUrls['gcp.gemini']}/v1beta/models/gemini-2.5-flash:generateContent`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-emulator-fault': '429' },
       body: JSON.stringify(contents('hi')),
@@ -165,7 +168,7 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
   });
 
   it('answers Vision images:annotate per image and feature, priced per feature', async function () {
-    const response = await axios.post(`${setup.emulator.baseUrls['google-cloud-vision']}/v1/images:annotate`, {
+    const response = await axios.post(`${setup.emulator.baseUrls['gcp.vision']}/v1/images:annotate`, {
       requests: [
         { image: { content: 'iVBORw0KGgo=' }, features: [{ type: 'LABEL_DETECTION', maxResults: 3 }, { type: 'WEB_DETECTION' }] },
         {
@@ -186,7 +189,7 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
 
   it('answers Translation v2 with one translation per text, priced per character', async function () {
     const q = ['Hello world', 'Good morning'];
-    const response = await axios.post(`${setup.emulator.baseUrls['google-cloud-translate']}/language/translate/v2`, {
+    const response = await axios.post(`${setup.emulator.baseUrls['gcp.translate']}/language/translate/v2`, {
       q,
       target: 'de',
       format: 'text',
@@ -217,7 +220,7 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
 
   it('answers Comprehend DetectSentiment posted to the base URL with x-amz-target', async function () {
     const response = await axios.post(
-      setup.emulator.baseUrls['aws-comprehend'],
+      setup.emulator.baseUrls['aws.comprehend'],
       { Text: 'The update arrived on time and works well.', LanguageCode: 'en' },
       { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Comprehend_20171127.DetectSentiment' } },
     );
@@ -232,7 +235,7 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
 
   it('answers an unknown AWS action as AWS does, and unknown paths with 404 JSON', async function () {
     const unknown = await axios.post(
-      setup.emulator.baseUrls['aws-comprehend'],
+      setup.emulator.baseUrls['aws.comprehend'],
       {},
       { headers: { 'x-amz-target': 'Comprehend_20171127.Nope' }, validateStatus: () => true },
     );
@@ -247,7 +250,7 @@ describe('the emulator answering pay-per-request APIs over axios, priced by ai-p
   });
 
   it('answers the OpenAI-compatible APIs: Mistral chat and Perplexity Sonar with its own cost', async function () {
-    const mistral = await axios.post(`${setup.emulator.baseUrls.mistral}/chat/completions`, {
+    const mistral = await axios.post(`${setup.emulator.baseUrls.mistral_ai}/chat/completions`, {
       model: 'mistral-large-2512',
       messages: [{ role: 'user', content: 'x'.repeat(400) }],
     });

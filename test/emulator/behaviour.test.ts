@@ -175,7 +175,7 @@ describe('the emulator’s randomness, faults and request log', function () {
         assert.ok(!text.includes('authorization') && !text.includes('Bearer'), 'no headers');
       }
       assert.equal(JSON.parse(served).length, 4);
-      const gemini = emulator.requests.find((r) => r.provider === 'google');
+      const gemini = emulator.requests.find((r) => r.provider === 'gcp.gemini');
       assert.equal(gemini?.path, '/google/v1beta/models/gemini-2.5-flash:generateContent');
     });
   });
@@ -249,7 +249,7 @@ describe('the emulator’s endpoints for ai-pricetag', function () {
       assert.deepEqual(parseEndpoints(emulator.pricetagEndpoints), emulator.endpoints);
       assert.equal(emulator.baseUrls.openai, `${emulator.origin}/openai/v1`);
       assert.equal(emulator.baseUrls.anthropic, `${emulator.origin}/anthropic`);
-      assert.equal(emulator.baseUrls.google, `${emulator.origin}/google`);
+      assert.equal(emulator.baseUrls['gcp.gemini'], `${emulator.origin}/google`);
     });
   });
 
@@ -263,17 +263,17 @@ describe('the emulator’s endpoints for ai-pricetag', function () {
       ['openai', '/openai/v1/embeddings'],
       ['openai', '/openai/v1/images/generations'],
       ['anthropic', '/anthropic/v1/messages'],
-      ['google', '/google/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse'],
-      ['google', '/google/v1beta/models/gemini-embedding-001:embedContent'],
-      ['mistral', '/mistral/v1/chat/completions'],
+      ['gcp.gemini', '/google/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse'],
+      ['gcp.gemini', '/google/v1beta/models/gemini-embedding-001:embedContent'],
+      ['mistral_ai', '/mistral/v1/chat/completions'],
       ['perplexity', '/perplexity/chat/completions'],
-      ['google-cloud-vision', '/google-cloud-vision/v1/images:annotate'],
-      ['google-cloud-translate', '/google-cloud-translate/language/translate/v2'],
+      ['gcp.vision', '/google-cloud-vision/v1/images:annotate'],
+      ['gcp.translate', '/google-cloud-translate/language/translate/v2'],
       ['deepl', '/deepl/v2/translate'],
-      ['aws-comprehend', '/aws-comprehend', 'Comprehend_20171127.DetectSentiment'],
-      ['aws-comprehend', '/aws-comprehend/', 'Comprehend_20171127.BatchDetectSentiment'],
-      ['aws-translate', '/aws-translate', 'AWSShineFrontendService_20170701.TranslateText'],
-      ['aws-rekognition', '/aws-rekognition', 'RekognitionService.DetectLabels'],
+      ['aws.comprehend', '/aws-comprehend', 'Comprehend_20171127.DetectSentiment'],
+      ['aws.comprehend', '/aws-comprehend/', 'Comprehend_20171127.BatchDetectSentiment'],
+      ['aws.translate', '/aws-translate', 'AWSShineFrontendService_20170701.TranslateText'],
+      ['aws.rekognition', '/aws-rekognition', 'RekognitionService.DetectLabels'],
       ['tavily', '/tavily/search'],
       ['exa', '/exa/search'],
     ];

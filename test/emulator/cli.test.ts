@@ -33,7 +33,7 @@ describe('the emulator CLI (examples/emulator/main.ts)', function () {
     try {
       const [, origin] = await waitFor(output, /listening on (http:\/\/127\.0\.0\.1:\d+) .*seed 3/, exited);
       const [, endpoints] = await waitFor(output, /^PRICETAG_ENDPOINTS=(\S+)$/m, exited);
-      assert.ok(endpoints!.startsWith(`openai=${origin}/openai/v1,anthropic=${origin}/anthropic,google=${origin}/google,`), endpoints);
+      assert.ok(endpoints!.startsWith(`openai=${origin}/openai/v1,anthropic=${origin}/anthropic,gcp.gemini=${origin}/google,`), endpoints);
       assert.equal((await fetch(`${origin}/healthz`)).status, 200);
       const response = await fetch(`${origin}/tavily/search`, {
         method: 'POST',

@@ -80,7 +80,7 @@ describe('cost per conversation and per unit of work', function () {
       const tracer = trace.getTracer('app');
       await tracer.startActiveSpan('chat turn', { attributes: { 'gen_ai.conversation.id': 'conv-b-91c2' } }, async (span) => {
         for (const text of ['hello there', 'and again']) {
-          const res = await fetch(`${env.emulator.baseUrls.google}/v1beta/models/gemini-2.5-flash:generateContent`, {
+          const res = await fetch(`${env.emulator.baseUrls['gcp.gemini']}/v1beta/models/gemini-2.5-flash:generateContent`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k' },
             body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text }] }] }),
@@ -122,7 +122,7 @@ describe('cost per conversation and per unit of work', function () {
 
       const providers = [
         ['openai', 3],
-        ['google', 2],
+        ['gcp.gemini', 2],
         ['tavily', 3],
         ['anthropic', 2],
       ] as const;

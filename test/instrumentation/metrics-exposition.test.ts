@@ -69,4 +69,30 @@ describe('the scraped Prometheus exposition of an instrumented service', functio
       `ai_requests_total{${labels},team="exposition-pin",ai_outcome="success",${scope}} 1`,
     ]);
   });
+
+  it("labels calls with the GenAI conventions' provider ids and operations (Gemini, Azure OpenAI)", async function () {
+    const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ [ATTRIBUTION.baggageKey]: { value: 'semconv-ids' } }));
+    for (const [provider, name] of [
+      ['gcp.gemini', 'generate-content'],
+      ['azure.ai.openai', 'chat-deployment-cached'],
+    ] as const) {
+      const fixture = loadFixture(provider === 'gcp.gemini' ? 'gemini' : 'azure-openai', name);
+      h.server.serve(fixture);
+      await context.with(ctx, async () => {
+        const res = await fetch(`${h.baseUrl(provider)}${fixture.request.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(fixture.request.body),
+        });
+        await res.arrayBuffer();
+      });
+      await h.aiSpans();
+    }
+    const requests = (await h.scrape()).split('\n').filter((l) => l.startsWith('ai_requests_total{') && l.includes('team="semconv-ids"'));
+    const pairs = requests.map((l) => [/gen_ai_provider_name="([^"]*)"/.exec(l)?.[1], /gen_ai_operation_name="([^"]*)"/.exec(l)?.[1]]);
+    assert.deepEqual(pairs.sort(), [
+      ['azure.ai.openai', 'chat'],
+      ['gcp.gemini', 'generate_content'],
+    ]);
+  });
 });

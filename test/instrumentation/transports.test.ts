@@ -54,11 +54,11 @@ describe('capture across transports', function () {
   it('prices an http.request call and leaves its compressed bytes untouched', async function () {
     const fixture = loadFixture('gemini', 'generate-content');
     const plain = h.server.serve(fixture, { encoding: 'gzip', chunkSize: 3 });
-    const res = await httpPost(`${h.baseUrl('google')}${fixture.request.path}`, fixture.request.body);
+    const res = await httpPost(`${h.baseUrl('gcp.gemini')}${fixture.request.path}`, fixture.request.body);
     assert.equal(res.headers['content-encoding'], 'gzip');
     assert.deepEqual(res.body, zlib.gzipSync(plain), 'the application received the wire bytes');
     const span = single(await h.aiSpans());
-    assert.equal(span.name, 'chat gemini-2.5-flash');
+    assert.equal(span.name, 'generate_content gemini-2.5-flash');
     // 12 input × 0.30 + (48 + 951 thinking) output × 2.50, per million.
     assert.equal(costOf(span), '0.0025011');
   });

@@ -27,7 +27,7 @@ function demo(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Pr
 const leftovers = () => readdirSync(tmpdir()).filter((f) => /^pricetag-(demo|prometheus|alertmanager)-/.test(f));
 
 /** Every provider family the demo service calls: LLMs and the pay-per-request APIs. */
-const FAMILIES = ['openai', 'anthropic', 'google', 'google-cloud-vision', 'google-cloud-translate', 'deepl', 'aws-comprehend', 'tavily'];
+const FAMILIES = ['openai', 'anthropic', 'gcp.gemini', 'gcp.vision', 'gcp.translate', 'deepl', 'aws.comprehend', 'tavily'];
 
 describe('npm run demo', function () {
   this.timeout(180_000);

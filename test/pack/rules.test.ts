@@ -55,9 +55,12 @@ describe('pricetag rules', function () {
     const text = renderRules(exampleRules(), 'x');
     assert.match(
       text,
-      /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(ai_cost_total\{job="search-api",gen_ai_provider_name="tavily",ai_cost_currency="USD"\}\[14m\]\)\)/,
+      /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(\{__name__=~"ai_cost_total\|ai_cost",job="search-api",gen_ai_provider_name="tavily",ai_cost_currency="USD"\}\[14m\]\)\)/,
     );
-    assert.match(text, /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(ai_cost_total\{ai_cost_currency="USD"\}\[1h\]\)\)/);
+    assert.match(
+      text,
+      /record: budget:ai_cost:rate1h\n\s+expr: sum\(rate\(\{__name__=~"ai_cost_total\|ai_cost",ai_cost_currency="USD"\}\[1h\]\)\)/,
+    );
   });
 
   it('raises ranges below --min-range (default 1m) so a short budget never reads an empty window, leaving for: alone', async function () {
@@ -70,7 +73,7 @@ describe('pricetag rules', function () {
     assert.equal(Math.min(...ranges(plain)), 60);
     assert.match(
       renderRules(plain, 'x'),
-      /record: budget:ai_cost:rate5m\n\s+expr: sum\(rate\(ai_cost_total\{ai_cost_currency="USD"\}\[1m\]\)\)/,
+      /record: budget:ai_cost:rate5m\n\s+expr: sum\(rate\(\{__name__=~"ai_cost_total\|ai_cost",ai_cost_currency="USD"\}\[1m\]\)\)/,
     );
     const critical = alerts(plain).find((a) => a.alert === ALERT_NAMES.burnRateCritical)!;
     assert.equal(critical.for, '4s', 'for: is a duration, not a range: 2m × 1/30');

@@ -65,7 +65,8 @@ describe('the packed package installed into a fresh app', function () {
     });
 
     it('zero-code names the packages to install on stderr and leaves the application running', function () {
-      const run = node(app.dir, ['--import', 'ai-pricetag/register', '-e', 'console.log("app ran")']);
+      // A service that runs past start-up (the entry settles its SDK, or finds the peers missing, then).
+      const run = node(app.dir, ['--import', 'ai-pricetag/register', '-e', 'setTimeout(() => console.log("app ran"), 800)']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stdout.trim(), 'app ran');
       assert.match(run.stderr, /ai-pricetag: cost tracking is off: ai-pricetag\/register needs the optional packages/);
@@ -105,7 +106,7 @@ describe('the packed package installed into a fresh app', function () {
       const script = `setTimeout(async () => {
         const text = await (await fetch('http://127.0.0.1:${port}/metrics')).text();
         console.log(text.split('\\n').filter((l) => l.startsWith('ai_pricing_catalog_info')).length);
-      }, 200);`;
+      }, 800);`;
       const run = node(app.dir, ['--import', 'ai-pricetag/register', '-e', script], {
         OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
         OTEL_EXPORTER_PROMETHEUS_PORT: String(port),

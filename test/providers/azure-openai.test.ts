@@ -8,7 +8,7 @@ const priceAsOpenAi = (item: Parameters<typeof priceWithDefaultCatalog>[1]) => p
 
 describe('Azure OpenAI adapter', function () {
   it('is its own provider, priced with OpenAI plans', function () {
-    assert.equal(azureOpenAiAdapter.provider, 'azure-openai');
+    assert.equal(azureOpenAiAdapter.provider, 'azure.ai.openai');
     assert.equal(azureOpenAiAdapter.pricedAs, 'openai');
     assert.equal(AZURE_PRICED_AS, 'openai');
   });
@@ -27,7 +27,7 @@ describe('Azure OpenAI adapter', function () {
         dimensions: undefined,
       },
     ]);
-    assert.deepEqual(facts.semconv, { inputTokens: 1350, outputTokens: 120, cacheReadInputTokens: 1024 });
+    assert.deepEqual(facts.semconv, { inputTokens: 1350, outputTokens: 120, cacheReadInputTokens: 1024, reasoningOutputTokens: 0 });
     // 326 × 2.50/1M + 1024 × 1.25/1M + 120 × 10/1M
     assert.deepEqual(priceAsOpenAi(facts.items[0]!), { plan: 'openai/gpt-4o', tier: 'standard', cost: '0.003295' });
   });

@@ -77,6 +77,28 @@ describe('custom routes', function () {
     );
   });
 
+  it('takes a deprecated provider id for its replacement, its operation too, with one warning per route', function () {
+    const warnings: string[] = [];
+    const routes: CustomRoute[] = [
+      { host: 'speech.example.com', path: '/v1/recognize', provider: 'google-cloud-speech', operation: 'audio_transcription' },
+      { host: 'gemini.example.com', path: '/generate', provider: 'google', operation: 'chat' },
+    ];
+    const adapters = customAdapters(routes, (message) => warnings.push(message));
+    customAdapters(routes, (message) => warnings.push(message));
+    assert.deepEqual(
+      adapters.map((a) => [a.provider, a.route(head(a === adapters[0] ? '/v1/recognize' : '/generate'))?.operation]),
+      [
+        ['gcp.speech', 'audio_transcription'],
+        ['gcp.gemini', 'generate_content'],
+      ],
+    );
+    assert.deepEqual(warnings, [
+      'ai-pricetag: route speech.example.com/v1/recognize: provider "google-cloud-speech" is deprecated: use "gcp.speech"',
+      'ai-pricetag: route gemini.example.com/generate: provider "google" is deprecated: ' +
+        'use "gcp.gemini" (its operation "chat" is "generate_content")',
+    ]);
+  });
+
   it('reads model, usage and dimensions from request, response, header and request size', function () {
     const route = routeFor([ocrRoute], regionHead());
     assert.ok(route !== undefined);

@@ -6,17 +6,31 @@ const BASE = 'https://generativelanguage.googleapis.com';
 const run = (name: string, options?: { events?: number }) => replay(geminiAdapter, loadFixture('gemini', name), BASE, options);
 
 describe('Gemini adapter', function () {
+  it("is the GenAI conventions' gcp.gemini, its generateContent their generate_content", function () {
+    assert.equal(geminiAdapter.provider, 'gcp.gemini');
+    const head = (method: string) => requestHead(`/v1beta/models/gemini-2.5-flash:${method}`);
+    assert.equal(geminiAdapter.route(head('generateContent'))?.operation, 'generate_content');
+    assert.equal(geminiAdapter.route(head('streamGenerateContent'))?.operation, 'generate_content');
+    assert.equal(geminiAdapter.route(head('embedContent'))?.operation, 'embeddings');
+  });
+
   it('bills thinking tokens as output; the model comes from the path and modelVersion', function () {
     const { route, reader, facts } = run('generate-content');
-    assert.equal(route.operation, 'chat');
+    assert.equal(route.operation, 'generate_content');
     assert.equal(reader.requestModel, 'gemini-2.5-flash');
     assert.equal(facts.responseModel, 'gemini-2.5-flash');
     assert.deepEqual(facts.items, [
-      { operation: 'chat', model: 'gemini-2.5-flash', fallbackModel: 'gemini-2.5-flash', usage: { input_tokens: 12, output_tokens: 999 } },
+      {
+        operation: 'generate_content',
+        model: 'gemini-2.5-flash',
+        fallbackModel: 'gemini-2.5-flash',
+        usage: { input_tokens: 12, output_tokens: 999 },
+      },
     ]);
-    assert.deepEqual(facts.semconv, { inputTokens: 12, outputTokens: 999, cacheReadInputTokens: undefined });
+    // Thinking tokens are reasoning tokens, and part of the output.
+    assert.deepEqual(facts.semconv, { inputTokens: 12, outputTokens: 999, cacheReadInputTokens: undefined, reasoningOutputTokens: 951 });
     // 12 × 0.30/1M + (48 + 951) × 2.50/1M
-    assert.deepEqual(priceWithDefaultCatalog('google', facts.items[0]!), {
+    assert.deepEqual(priceWithDefaultCatalog('gcp.gemini', facts.items[0]!), {
       plan: 'google/gemini-2.5-flash',
       tier: 'standard',
       cost: '0.0025011',
@@ -27,15 +41,15 @@ describe('Gemini adapter', function () {
     const { facts } = run('generate-content-cached');
     assert.deepEqual(facts.items, [
       {
-        operation: 'chat',
+        operation: 'generate_content',
         model: 'gemini-2.5-pro',
         fallbackModel: 'gemini-2.5-pro',
         usage: { input_tokens: 210, cached_input_tokens: 40000, output_tokens: 470 },
       },
     ]);
-    assert.deepEqual(facts.semconv, { inputTokens: 40210, outputTokens: 470, cacheReadInputTokens: 40000 });
+    assert.deepEqual(facts.semconv, { inputTokens: 40210, outputTokens: 470, cacheReadInputTokens: 40000, reasoningOutputTokens: 320 });
     // 210 × 1.25/1M + 40000 × 0.125/1M + 470 × 10/1M, standard tier (40,210 prompt tokens)
-    assert.deepEqual(priceWithDefaultCatalog('google', facts.items[0]!), {
+    assert.deepEqual(priceWithDefaultCatalog('gcp.gemini', facts.items[0]!), {
       plan: 'google/gemini-2.5-pro',
       tier: 'standard',
       cost: '0.0099625',
@@ -48,17 +62,22 @@ describe('Gemini adapter', function () {
       assert.equal(facts.responseModel, 'gemini-3.1-pro-preview');
       assert.deepEqual(facts.items, [
         {
-          operation: 'chat',
+          operation: 'generate_content',
           model: 'gemini-3.1-pro-preview',
           fallbackModel: 'gemini-3.1-pro-preview',
           usage: { input_tokens: 1235, output_tokens: 582 },
         },
         { operation: 'web_search', model: 'gemini-3.1-pro-preview', usage: { web_search_requests: 2 } },
       ]);
-      assert.deepEqual(facts.semconv, { inputTokens: 1235, outputTokens: 582, cacheReadInputTokens: undefined });
+      assert.deepEqual(facts.semconv, {
+        inputTokens: 1235,
+        outputTokens: 582,
+        cacheReadInputTokens: undefined,
+        reasoningOutputTokens: 402,
+      });
       // (25 + 1210) × 2/1M + (180 + 402) × 12/1M
-      assert.equal(priceWithDefaultCatalog('google', facts.items[0]!).cost, '0.009454');
-      assert.deepEqual(priceWithDefaultCatalog('google', facts.items[1]!), {
+      assert.equal(priceWithDefaultCatalog('gcp.gemini', facts.items[0]!).cost, '0.009454');
+      assert.deepEqual(priceWithDefaultCatalog('gcp.gemini', facts.items[1]!), {
         plan: 'google/grounding-google-search-gemini-3',
         tier: 'standard',
         cost: '0.028',
@@ -69,7 +88,7 @@ describe('Gemini adapter', function () {
       const { facts } = run('stream-sse-grounded', { events: 1 });
       assert.deepEqual(facts.items, [
         {
-          operation: 'chat',
+          operation: 'generate_content',
           model: 'gemini-3.1-pro-preview',
           fallbackModel: 'gemini-3.1-pro-preview',
           usage: { input_tokens: 25, output_tokens: 402 },
@@ -84,9 +103,14 @@ describe('Gemini adapter', function () {
         ['*.usageMetadata', '*.modelVersion', '*.candidates.*.groundingMetadata.webSearchQueries'],
       );
       assert.deepEqual(facts.items, [
-        { operation: 'chat', model: 'gemini-2.5-flash', fallbackModel: 'gemini-2.5-flash', usage: { input_tokens: 9, output_tokens: 31 } },
+        {
+          operation: 'generate_content',
+          model: 'gemini-2.5-flash',
+          fallbackModel: 'gemini-2.5-flash',
+          usage: { input_tokens: 9, output_tokens: 31 },
+        },
       ]);
-      assert.equal(priceWithDefaultCatalog('google', facts.items[0]!).cost, '0.0000802');
+      assert.equal(priceWithDefaultCatalog('gcp.gemini', facts.items[0]!).cost, '0.0000802');
     });
   });
 

@@ -22,7 +22,7 @@ describe('Mistral adapter', function () {
     ]);
     assert.deepEqual(facts.semconv, { inputTokens: 12, outputTokens: 33, cacheReadInputTokens: undefined });
     // 12 × 0.5/1M + 33 × 1.5/1M
-    assert.deepEqual(priceWithDefaultCatalog('mistral', facts.items[0]!), {
+    assert.deepEqual(priceWithDefaultCatalog('mistral_ai', facts.items[0]!), {
       plan: 'mistral/mistral-large-3',
       tier: 'standard',
       cost: '0.0000555',
@@ -64,8 +64,9 @@ describe('Mistral adapter', function () {
     assert.deepEqual(usageFacts(run('rate-limit').facts), { responseModel: undefined, items: [], noUsage: true });
   });
 
-  it('routes FIM and agent completions as chat, and leaves the rest alone', function () {
-    assert.equal(mistralAdapter.route(requestHead('/fim/completions'))?.operation, 'chat');
+  it('is mistral_ai; routes agent completions as chat, FIM as text_completion, and leaves the rest alone', function () {
+    assert.equal(mistralAdapter.provider, 'mistral_ai');
+    assert.equal(mistralAdapter.route(requestHead('/fim/completions'))?.operation, 'text_completion');
     assert.equal(mistralAdapter.route(requestHead('/agents/completions'))?.operation, 'chat');
     assert.equal(mistralAdapter.route(requestHead('/models', { method: 'GET' })), undefined);
     assert.equal(mistralAdapter.route(requestHead('/files')), undefined);

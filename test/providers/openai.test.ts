@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { chatUsage, responsesUsage } from '../../src/providers/openai-api.js';
 import { openAiAdapter } from '../../src/providers/openai.js';
 import { loadFixture, priceWithDefaultCatalog, replay, requestHead, usageFacts } from '../support/fixtures.js';
 
@@ -21,7 +22,7 @@ describe('OpenAI adapter', function () {
           dimensions: { service_tier: 'default' },
         },
       ]);
-      assert.deepEqual(facts.semconv, { inputTokens: 2006, outputTokens: 300, cacheReadInputTokens: 1920 });
+      assert.deepEqual(facts.semconv, { inputTokens: 2006, outputTokens: 300, cacheReadInputTokens: 1920, reasoningOutputTokens: 0 });
       assert.equal(facts.noUsage, undefined);
       // 86 × 0.15/1M + 1920 × 0.075/1M + 300 × 0.60/1M
       assert.deepEqual(priceWithDefaultCatalog('openai', facts.items[0]!), {
@@ -41,7 +42,7 @@ describe('OpenAI adapter', function () {
         output_tokens: 53,
         audio_output_tokens: 210,
       });
-      assert.deepEqual(facts.semconv, { inputTokens: 67, outputTokens: 263, cacheReadInputTokens: 0 });
+      assert.deepEqual(facts.semconv, { inputTokens: 67, outputTokens: 263, cacheReadInputTokens: 0, reasoningOutputTokens: 0 });
     });
 
     it('reads usage from the last chunk of a stream with include_usage', function () {
@@ -57,7 +58,7 @@ describe('OpenAI adapter', function () {
           dimensions: { service_tier: 'default' },
         },
       ]);
-      assert.deepEqual(facts.semconv, { inputTokens: 19, outputTokens: 10, cacheReadInputTokens: 0 });
+      assert.deepEqual(facts.semconv, { inputTokens: 19, outputTokens: 10, cacheReadInputTokens: 0, reasoningOutputTokens: 0 });
       assert.equal(priceWithDefaultCatalog('openai', facts.items[0]!).cost, '0.00000885');
     });
 
@@ -102,7 +103,7 @@ describe('OpenAI adapter', function () {
         },
         { operation: 'web_search', model: 'gpt-4.1-mini-2025-04-14', usage: { web_search_requests: 1 } },
       ]);
-      assert.deepEqual(facts.semconv, { inputTokens: 9463, outputTokens: 312, cacheReadInputTokens: 0 });
+      assert.deepEqual(facts.semconv, { inputTokens: 9463, outputTokens: 312, cacheReadInputTokens: 0, reasoningOutputTokens: 0 });
       // 9463 × 0.40/1M + 312 × 1.60/1M
       assert.equal(priceWithDefaultCatalog('openai', facts.items[0]!).cost, '0.0042844');
       assert.deepEqual(priceWithDefaultCatalog('openai', facts.items[1]!), { plan: 'openai/web-search', tier: 'standard', cost: '0.01' });
@@ -120,7 +121,7 @@ describe('OpenAI adapter', function () {
           dimensions: { service_tier: 'default' },
         },
       ]);
-      assert.deepEqual(facts.semconv, { inputTokens: 2150, outputTokens: 11, cacheReadInputTokens: 2048 });
+      assert.deepEqual(facts.semconv, { inputTokens: 2150, outputTokens: 11, cacheReadInputTokens: 2048, reasoningOutputTokens: 0 });
       // 102 × 0.10/1M + 2048 × 0.025/1M + 11 × 0.40/1M
       assert.equal(priceWithDefaultCatalog('openai', facts.items[0]!).cost, '0.0000658');
     });
@@ -129,6 +130,24 @@ describe('OpenAI adapter', function () {
       const { facts } = run('responses-stream', { events: 5 });
       assert.equal(facts.noUsage, true);
       assert.deepEqual(facts.items, []);
+    });
+  });
+
+  describe('reasoning tokens', function () {
+    it('come from completion_tokens_details and output_tokens_details, are part of the output, absent when not reported', function () {
+      const chat = chatUsage({ prompt_tokens: 30, completion_tokens: 500, completion_tokens_details: { reasoning_tokens: 448 } });
+      assert.deepEqual(chat?.usage, { input_tokens: 30, output_tokens: 500 });
+      assert.deepEqual(chat?.semconv, { inputTokens: 30, outputTokens: 500, cacheReadInputTokens: undefined, reasoningOutputTokens: 448 });
+      const responses = responsesUsage({ input_tokens: 30, output_tokens: 500, output_tokens_details: { reasoning_tokens: 384 } });
+      assert.equal(responses?.semconv.reasoningOutputTokens, 384);
+      assert.deepEqual(responses?.usage, { input_tokens: 30, output_tokens: 500 });
+      assert.equal('reasoningOutputTokens' in chatUsage({ prompt_tokens: 1, completion_tokens: 2 })!.semconv, false);
+    });
+
+    it('a count that is not believable is left out without voiding the usage', function () {
+      const chat = chatUsage({ prompt_tokens: 30, completion_tokens: 500, completion_tokens_details: { reasoning_tokens: -1 } });
+      assert.deepEqual(chat?.usage, { input_tokens: 30, output_tokens: 500 });
+      assert.equal(chat?.semconv.reasoningOutputTokens, undefined);
     });
   });
 

@@ -94,13 +94,13 @@ describe('per-request provider adapters', function () {
         { operation: 'image_analysis', usage: { images: 2 }, dimensions: { feature: 'text_detection' } },
       ]);
       assert.deepEqual(facts.extraUsage, { images: 2 });
-      assert.deepEqual(priced('google-cloud-vision', facts.items[0]!), {
+      assert.deepEqual(priced('gcp.vision', facts.items[0]!), {
         plan: 'google-cloud-vision/annotate',
         tier: 'ocr-and-labels',
         currency: 'USD',
         cost: '0.003',
       });
-      assert.deepEqual(priced('google-cloud-vision', facts.items[1]!), {
+      assert.deepEqual(priced('gcp.vision', facts.items[1]!), {
         plan: 'google-cloud-vision/annotate',
         tier: 'ocr-and-labels',
         currency: 'USD',
@@ -115,7 +115,7 @@ describe('per-request provider adapters', function () {
         { operation: 'image_analysis', usage: { images: 1 }, dimensions: { feature: 'web_detection' } },
         { operation: 'image_analysis', usage: { images: 1 }, dimensions: { feature: 'object_localization' } },
       ]);
-      const costs = facts.items.map((i) => priced('google-cloud-vision', i));
+      const costs = facts.items.map((i) => priced('gcp.vision', i));
       assert.deepEqual(
         costs.map((c) => [c.tier, c.cost]),
         [
@@ -132,7 +132,7 @@ describe('per-request provider adapters', function () {
         { operation: 'image_analysis', usage: { images: 3 }, dimensions: { feature: 'document_text_detection' } },
       ]);
       assert.deepEqual(facts.extraUsage, { images: 3, pages: 3 });
-      assert.equal(priced('google-cloud-vision', facts.items[0]!).cost, '0.0045');
+      assert.equal(priced('gcp.vision', facts.items[0]!).cost, '0.0045');
     });
 
     it('files:annotate without a readable response: the pages the request names, else unknown usage', function () {
@@ -158,7 +158,7 @@ describe('per-request provider adapters', function () {
     it('still reports the request items on a 400 (capture decides what an error costs)', function () {
       const { facts } = replay(googleCloudVisionAdapter, loadFixture('google-cloud-vision', 'images-annotate-invalid-400'), VISION);
       assert.deepEqual(facts.items, [{ operation: 'image_analysis', usage: { images: 1 }, dimensions: { feature: 'face_detection' } }]);
-      assert.deepEqual(priced('google-cloud-vision', facts.items[0]!), {
+      assert.deepEqual(priced('gcp.vision', facts.items[0]!), {
         plan: 'google-cloud-vision/annotate',
         tier: 'faces-landmarks-logos-properties',
         currency: 'USD',
@@ -204,7 +204,7 @@ describe('per-request provider adapters', function () {
       assert.equal(route.operation, 'translation');
       assert.deepEqual(facts.items, [{ operation: 'translation', usage: { characters: 23 } }]);
       assert.deepEqual(facts.extraUsage, { characters: 23 });
-      assert.deepEqual(priced('google-cloud-translate', facts.items[0]!), {
+      assert.deepEqual(priced('gcp.translate', facts.items[0]!), {
         plan: 'google-cloud-translate/nmt',
         tier: 'standard',
         currency: 'USD',
@@ -221,14 +221,14 @@ describe('per-request provider adapters', function () {
       assert.equal('Grüße aus Köln 🎉'.length, 17);
       assert.equal(reader.requestModel, 'nmt');
       assert.deepEqual(facts.items, [{ operation: 'translation', model: 'nmt', usage: { characters: 16 } }]);
-      assert.equal(priced('google-cloud-translate', facts.items[0]!).cost, '0.00032');
+      assert.equal(priced('gcp.translate', facts.items[0]!).cost, '0.00032');
     });
 
     it('v3: counts contents and names the model without its resource prefix', function () {
       const { reader, facts } = replay(googleCloudTranslateAdapter, loadFixture('google-cloud-translate', 'v3-translate-text'), TRANSLATE);
       assert.equal(reader.requestModel, 'general/nmt');
       assert.deepEqual(facts.items, [{ operation: 'translation', model: 'general/nmt', usage: { characters: 39 } }]);
-      assert.equal(priced('google-cloud-translate', facts.items[0]!).cost, '0.00078');
+      assert.equal(priced('gcp.translate', facts.items[0]!).cost, '0.00078');
       assert.equal(translationModel('projects/p/locations/us-central1/models/general/translation-llm'), 'general/translation-llm');
       assert.ok(googleCloudTranslateAdapter.route(head('POST', `${TRANSLATE}/v3/projects/example-project:translateText`)));
       assert.ok(googleCloudTranslateAdapter.route(head('POST', `${TRANSLATE}/v3beta1/projects/p/locations/global:translateText`)));
@@ -237,7 +237,7 @@ describe('per-request provider adapters', function () {
     it('language detection is its own operation, left unpriced by the default catalog', function () {
       const { facts } = replay(googleCloudTranslateAdapter, loadFixture('google-cloud-translate', 'v2-detect'), TRANSLATE);
       assert.deepEqual(facts.items, [{ operation: 'language_detection', usage: { characters: 21 } }]);
-      assert.equal(unpricedReason('google-cloud-translate', facts.items[0]!), 'no_plan');
+      assert.equal(unpricedReason('gcp.translate', facts.items[0]!), 'no_plan');
       const v3 = drive(googleCloudTranslateAdapter, head('POST', `${TRANSLATE}/v3/projects/p/locations/global:detectLanguage`), {
         content: 'Hola',
         mimeType: 'text/plain',
@@ -322,7 +322,7 @@ describe('per-request provider adapters', function () {
       const { route, facts } = replay(awsComprehendAdapter, loadFixture('aws-comprehend', 'detect-sentiment'), COMPREHEND);
       assert.equal(route.operation, 'sentiment');
       assert.deepEqual(facts.items, [{ operation: 'sentiment', usage: { characters: 42 } }]);
-      assert.deepEqual(priced('aws-comprehend', facts.items[0]!), {
+      assert.deepEqual(priced('aws.comprehend', facts.items[0]!), {
         plan: 'aws/comprehend-sentiment',
         tier: 'standard',
         currency: 'USD',
@@ -340,7 +340,7 @@ describe('per-request provider adapters', function () {
       assert.deepEqual(facts.extraUsage, { characters: 725 });
       // 300 (minimum), 300 (3 units), 500 (5 units) characters at $0.0001 per 100.
       assert.deepEqual(
-        facts.items.map((i) => priced('aws-comprehend', i).cost),
+        facts.items.map((i) => priced('aws.comprehend', i).cost),
         ['0.0003', '0.0003', '0.0005'],
       );
     });
@@ -348,7 +348,7 @@ describe('per-request provider adapters', function () {
     it('Comprehend other detectors: own operations, the same per-document units; unpriced by the default catalog', function () {
       const { facts } = replay(awsComprehendAdapter, loadFixture('aws-comprehend', 'detect-entities'), COMPREHEND);
       assert.deepEqual(facts.items, [{ operation: 'entity_detection', usage: { characters: 39 } }]);
-      assert.equal(unpricedReason('aws-comprehend', facts.items[0]!), 'no_plan');
+      assert.equal(unpricedReason('aws.comprehend', facts.items[0]!), 'no_plan');
       const target = (action: string) => ({ 'x-amz-target': `Comprehend_20171127.${action}` });
       const ops = [
         'DetectKeyPhrases',
@@ -364,7 +364,7 @@ describe('per-request provider adapters', function () {
       const { route, facts } = replay(awsTranslateAdapter, loadFixture('aws-translate', 'translate-text'), AWS_TRANSLATE);
       assert.equal(route.operation, 'translation');
       assert.deepEqual(facts.items, [{ operation: 'translation', usage: { characters: 32 } }]);
-      assert.deepEqual(priced('aws-translate', facts.items[0]!), {
+      assert.deepEqual(priced('aws.translate', facts.items[0]!), {
         plan: 'aws/translate-standard',
         tier: 'standard',
         currency: 'USD',
@@ -378,7 +378,7 @@ describe('per-request provider adapters', function () {
       assert.deepEqual(labels.route.requestFields, [], 'image bytes are never read');
       assert.deepEqual(labels.facts.items, [{ operation: 'image_analysis', usage: { images: 1 }, dimensions: { api_group: 'group_2' } }]);
       assert.deepEqual(labels.facts.extraUsage, { images: 1 });
-      assert.deepEqual(priced('aws-rekognition', labels.facts.items[0]!), {
+      assert.deepEqual(priced('aws.rekognition', labels.facts.items[0]!), {
         plan: 'aws/rekognition-image',
         tier: 'standard',
         currency: 'USD',
@@ -452,7 +452,7 @@ describe('per-request provider adapters', function () {
       assert.equal(route.operation, 'text_analysis');
       assert.deepEqual(facts.items, [{ operation: 'sentiment', usage: { text_records: 4 } }]);
       assert.deepEqual(facts.extraUsage, { text_records: 4 });
-      assert.equal(unpricedReason('azure-ai-language', facts.items[0]!), 'no_plan');
+      assert.equal(unpricedReason('azure.ai.language', facts.items[0]!), 'no_plan');
     });
 
     it('Text Analytics v3.x paths: the path names the operation', function () {

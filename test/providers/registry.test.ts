@@ -43,7 +43,7 @@ describe('ProviderRegistry', function () {
 
     it('recognises other providers by their own hosts', function () {
       assert.equal(recognize(registry, 'POST', 'api.anthropic.com', '/v1/messages')?.provider, 'anthropic');
-      assert.equal(recognize(registry, 'POST', 'api.mistral.ai', '/v1/chat/completions')?.provider, 'mistral');
+      assert.equal(recognize(registry, 'POST', 'api.mistral.ai', '/v1/chat/completions')?.provider, 'mistral_ai');
       assert.equal(recognize(registry, 'POST', 'api-free.deepl.com', '/v2/translate')?.provider, 'deepl');
       assert.equal(recognize(registry, 'POST', 'api.deepl.com', '/v2/translate')?.provider, 'deepl');
     });
@@ -96,21 +96,21 @@ describe('ProviderRegistry', function () {
     });
 
     it('recognises a base URL without a path', function () {
-      const registry = builtIn([{ provider: 'aws-comprehend', baseUrl: 'http://localhost:4566' }]);
+      const registry = builtIn([{ provider: 'aws.comprehend', baseUrl: 'http://localhost:4566' }]);
       const r = recognize(registry, 'POST', 'localhost:4566', '/', { 'x-amz-target': 'Comprehend_20171127.DetectSentiment' });
-      assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws-comprehend', 'sentiment', '/']);
+      assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws.comprehend', 'sentiment', '/']);
     });
 
     it('lets an endpoint win over a built-in base URL on the same host', function () {
-      const registry = builtIn([{ provider: 'mistral', baseUrl: 'https://api.openai.com/v1' }]);
-      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1/chat/completions')?.provider, 'mistral');
+      const registry = builtIn([{ provider: 'mistral_ai', baseUrl: 'https://api.openai.com/v1' }]);
+      assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1/chat/completions')?.provider, 'mistral_ai');
       // A path the endpoint's adapter does not know still reaches the built-in one.
       assert.equal(recognize(registry, 'POST', 'api.openai.com', '/v1/responses')?.provider, 'openai');
     });
 
     it('tries longer base paths first, whatever the configuration order', function () {
       const longer: Endpoint = { provider: 'openai', baseUrl: 'http://gw.local/openai/deployments/d' };
-      const shorter: Endpoint = { provider: 'azure-openai', baseUrl: 'http://gw.local' };
+      const shorter: Endpoint = { provider: 'azure.ai.openai', baseUrl: 'http://gw.local' };
       for (const endpoints of [
         [longer, shorter],
         [shorter, longer],
@@ -119,7 +119,7 @@ describe('ProviderRegistry', function () {
         const r = recognize(registry, 'POST', 'gw.local', '/openai/deployments/d/chat/completions');
         assert.deepEqual([r?.provider, r?.path], ['openai', '/chat/completions'], JSON.stringify(endpoints));
         const other = recognize(registry, 'POST', 'gw.local', '/openai/deployments/e/chat/completions');
-        assert.deepEqual([other?.provider, other?.path], ['azure-openai', '/openai/deployments/e/chat/completions']);
+        assert.deepEqual([other?.provider, other?.path], ['azure.ai.openai', '/openai/deployments/e/chat/completions']);
       }
     });
 
@@ -149,9 +149,37 @@ describe('ProviderRegistry', function () {
       assert.equal(recognize(registry, 'POST', 'h.local', '/ab'), undefined);
     });
 
-    it('throws for an endpoint naming no adapter, or not a URL', function () {
-      assert.throws(() => builtIn([{ provider: 'nope', baseUrl: 'http://x.local' }]), /nope/);
-      assert.throws(() => builtIn([{ provider: 'openai', baseUrl: 'not a url' }]), /not a URL/);
+    it('takes a deprecated provider id for its replacement, with a warning naming both and the endpoint', function () {
+      const warnings: string[] = [];
+      const registry = new ProviderRegistry(
+        BUILT_IN_ADAPTERS,
+        [
+          { provider: 'google', baseUrl: 'http://alias.local/gemini' },
+          { provider: 'azure-openai', baseUrl: 'http://alias.local/azure' },
+          { provider: 'openai', baseUrl: 'http://alias.local/openai/v1' },
+        ],
+        (message) => warnings.push(message),
+      );
+      const gemini = recognize(registry, 'POST', 'alias.local', '/gemini/v1beta/models/gemini-2.5-flash:generateContent');
+      assert.deepEqual([gemini?.provider, gemini?.operation], ['gcp.gemini', 'generate_content']);
+      assert.equal(recognize(registry, 'POST', 'alias.local', '/azure/openai/deployments/d/chat/completions')?.provider, 'azure.ai.openai');
+      assert.deepEqual(warnings, [
+        'ai-pricetag: endpoint http://alias.local/gemini: provider "google" is deprecated: use "gcp.gemini" (its operation "chat" is "generate_content")',
+        'ai-pricetag: endpoint http://alias.local/azure: provider "azure-openai" is deprecated: use "azure.ai.openai"',
+      ]);
+    });
+
+    it('leaves out an endpoint naming no adapter, or not a URL, and keeps the others (test/config/endpoints.test.ts)', function () {
+      const registry = builtIn([
+        { provider: 'nope', baseUrl: 'http://x.local' },
+        { provider: 'openai', baseUrl: 'not a url' },
+        { provider: 'openai', baseUrl: 'http://kept.local/v1' },
+      ]);
+      assert.deepEqual(
+        registry.rejectedEndpoints.map((r) => r.entry),
+        ['nope=http://x.local/', 'openai=not a url'],
+      );
+      assert.equal(recognize(registry, 'POST', 'kept.local', '/v1/chat/completions')?.provider, 'openai');
     });
   });
 
@@ -161,7 +189,7 @@ describe('ProviderRegistry', function () {
     it('recognises an Azure OpenAI deployment on a per-resource host', function () {
       const r = recognize(registry, 'POST', 'myres.openai.azure.com', '/openai/deployments/d/chat/completions?api-version=2024-10-21');
       assert.deepEqual(r, {
-        provider: 'azure-openai',
+        provider: 'azure.ai.openai',
         operation: 'chat',
         method: 'POST',
         host: 'myres.openai.azure.com',
@@ -170,20 +198,20 @@ describe('ProviderRegistry', function () {
       });
       assert.equal(
         recognize(registry, 'POST', 'myres.openai.azure.com:8443', '/openai/deployments/d/embeddings')?.provider,
-        'azure-openai',
+        'azure.ai.openai',
       );
     });
 
     it('recognises Comprehend by its host and x-amz-target', function () {
       const target = { 'x-amz-target': 'Comprehend_20171127.DetectSentiment' };
       const r = recognize(registry, 'POST', 'comprehend.us-east-1.amazonaws.com', '/', target);
-      assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws-comprehend', 'sentiment', '/']);
+      assert.deepEqual([r?.provider, r?.operation, r?.path], ['aws.comprehend', 'sentiment', '/']);
       assert.equal(recognize(registry, 'POST', 'comprehend.us-east-1.amazonaws.com', '/'), undefined);
       assert.equal(recognize(registry, 'POST', 's3.us-east-1.amazonaws.com', '/', target), undefined);
       const translate = recognize(registry, 'POST', 'translate.eu-west-1.amazonaws.com', '/', {
         'x-amz-target': 'AWSShineFrontendService_20170701.TranslateText',
       });
-      assert.equal(translate?.provider, 'aws-translate');
+      assert.equal(translate?.provider, 'aws.translate');
     });
 
     it('knows no unrelated host', function () {

@@ -264,7 +264,7 @@ describe('zero-code in a real process: port, restart, exposure, broken configura
     await run.line(/^app-result 2006$/);
     assert.equal(await run.exit(), 0, run.stderr.join('\n'));
     const said = run.stderr.join('\n');
-    assert.match(said, /PRICETAG_ENDPOINTS: "garbage" is not provider=baseUrl; the variable is ignored/);
+    assert.match(said, /PRICETAG_ENDPOINTS: "garbage" is not provider=baseUrl; the entry is left out/);
     assert.match(said, /PRICETAG_SHADOW_PLANS: "no-equals-sign" is not plan=alternative/);
     assert.match(said, /broken\.yaml:4:\d+: plans\[0\]\.charges\[0\]\.rate: must be 0 or between/);
     assert.match(said, /missing\.yaml:1:1: \$: cannot read file \(ENOENT\)/);

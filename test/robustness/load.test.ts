@@ -42,7 +42,7 @@ const SHARED_TIMER_HOLDS = 2;
 interface Planned {
   /** `sdk`: the official client of the provider (openai, @anthropic-ai/sdk), which runs over fetch. */
   readonly transport: Transport | 'sdk';
-  readonly provider: 'openai' | 'anthropic' | 'google';
+  readonly provider: 'openai' | 'anthropic' | 'gcp.gemini';
   readonly path: string;
   readonly body: unknown;
 }
@@ -81,7 +81,7 @@ function plan(): Planned[] {
       default:
         return {
           transport,
-          provider: 'google',
+          provider: 'gcp.gemini',
           path: '/v1beta/models/gemini-2.5-flash:generateContent',
           body: { contents: [{ role: 'user', parts: [{ text: prompt }] }], generationConfig: { maxOutputTokens: 40 } },
         };
@@ -111,8 +111,8 @@ function reprice(entry: RequestLogEntry): Decimal {
           cached_input_tokens: u.cached_input_tokens ?? 0,
           output_tokens: u.output_tokens ?? 0,
         };
-  const provider = entry.provider === 'google' ? 'google' : entry.provider;
-  const result = pricer.price({ provider, operation: 'chat', model: entry.model, usage });
+  const operation = entry.provider === 'gcp.gemini' ? 'generate_content' : 'chat';
+  const result = pricer.price({ provider: entry.provider, operation, model: entry.model, usage });
   assert.ok(result.priced, `${entry.provider} ${entry.model}: ${JSON.stringify(result)}`);
   return result.cost;
 }
@@ -273,7 +273,7 @@ describe(`${CALLS} concurrent calls`, function () {
       CALLS,
     );
     assert.equal(h.instrumentation.inFlight, 0);
-    for (const provider of ['openai', 'anthropic', 'google']) {
+    for (const provider of ['openai', 'anthropic', 'gcp.gemini']) {
       const spansOf = spans.filter((s) => s.attributes['gen_ai.provider.name'] === provider).length;
       assert.equal(spansOf, log.filter((e) => e.provider === provider).length, provider);
     }

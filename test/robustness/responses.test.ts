@@ -254,12 +254,12 @@ describe('hostile provider responses', function () {
 
     const SPLIT = [
       ['anthropic', 'message-stream', '/v1/messages'],
-      ['google', 'stream-sse-grounded', ''],
+      ['gcp.gemini', 'stream-sse-grounded', ''],
       ['openai', 'responses-stream', '/responses'],
     ] as const;
     for (const [provider, name, path] of SPLIT) {
       it(`${provider} ${name}, gzipped and split at every byte boundary: priced as when sent whole`, async function () {
-        const fixture = loadFixture(provider === 'google' ? 'gemini' : provider, name);
+        const fixture = loadFixture(provider === 'gcp.gemini' ? 'gemini' : provider, name);
         const url = `${h.baseUrl(provider)}${path || fixture.request.path}`;
         h.server.serve(fixture);
         await (
@@ -298,7 +298,7 @@ describe('hostile provider responses', function () {
       ],
       [
         'Gemini generateContent',
-        'google',
+        'gcp.gemini',
         '/v1beta/models/gemini-2.5-flash:generateContent',
         { contents: [] },
         (bad: unknown) => ({

@@ -131,7 +131,7 @@ describe('secrets and content never leave the application', function () {
         await observed(() =>
           post(
             transport,
-            `${h.baseUrl('google')}/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`,
+            `${h.baseUrl('gcp.gemini')}/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`,
             { contents: [{ parts: [{ text: PROMPT }] }] },
             { headers: { 'x-goog-api-key': KEY, 'x-status': String(status) } },
           ),

@@ -52,6 +52,21 @@ describe('simulate: pricing a workload', function () {
     assert.deepEqual([tavily!.priced, tavily!.unpriced, total(tavily!)], [1, { no_tier: 3 }, '0.016']);
   });
 
+  it('prices calls logged under ai-pricetag 0.1 provider ids as the ids that replace them', function () {
+    const gemini = { model: 'gemini-2.5-pro', usage: { input_tokens: 1000, output_tokens: 100 } };
+    const report = simulateBuffer(
+      log(
+        { provider: 'google', operation: 'chat', ...gemini },
+        { provider: 'gcp.gemini', operation: 'generate_content', ...gemini },
+        { provider: 'aws-comprehend', operation: 'sentiment', usage: { characters: 250 } },
+      ),
+      { index, at: new Date('2026-11-27T00:00:00Z') },
+    );
+    const [actual] = report.scenarios;
+    // 2 × (1000 × 1.25/M + 100 × 10/M) + 300 characters × 0.0001/100
+    assert.deepEqual([actual!.priced, actual!.unpriced, total(actual!)], [3, {}, '0.0048']);
+  });
+
   it('prices each call with the plans in force at its time, or on --at', function () {
     const calls = log(chat(1_000_000, 0, { time: '2024-07-17T23:00:00Z' }), chat(1_000_000, 0, { time: '2024-07-18T01:00:00+00:00' }));
     const byTime = simulateBuffer(calls, { index, plans: ['openai/gpt-4o-mini'] });

@@ -2,6 +2,7 @@
 // wire format, optionally compressed and cut into awkward chunks, and logs what it received.
 import { once } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import type { Fixture } from './fixtures.js';
@@ -31,15 +32,21 @@ export class ReplayServer {
   private handler: Handler = (_req, _body, res) => {
     res.writeHead(404).end();
   };
-  private readonly server = http.createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(parts);
-      this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      void Promise.resolve(this.handler(req, body, res)).catch(() => res.destroy());
-    });
-  });
+  private readonly server: http.Server;
+
+  /** With `tls`, serves HTTPS (a test certificate for 127.0.0.1). */
+  constructor(private readonly tls?: { readonly key: string; readonly cert: string }) {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(parts);
+        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        void Promise.resolve(this.handler(req, body, res)).catch(() => res.destroy());
+      });
+    };
+    this.server = tls === undefined ? http.createServer(listener) : https.createServer(tls, listener);
+  }
 
   async start(): Promise<this> {
     this.server.listen(0, '127.0.0.1');
@@ -48,7 +55,7 @@ export class ReplayServer {
   }
 
   get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.tls === undefined ? 'http' : 'https'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {

@@ -45,9 +45,10 @@ function validation(field: string): ErrorResponse {
 type Action = (request: EmulatorRequest) => Operation;
 
 /** A JSON-protocol service: `actions` by the part of `x-amz-target` after `targetPrefix.`. */
-function awsService(provider: string, targetPrefix: string, actions: Readonly<Record<string, Action>>): ProviderEmulator {
+function awsService(provider: string, prefix: string, targetPrefix: string, actions: Readonly<Record<string, Action>>): ProviderEmulator {
   return {
     provider,
+    prefix,
     apiRoot: '',
     route(request) {
       if (request.method !== 'POST' || request.path !== '/') return undefined;
@@ -135,6 +136,7 @@ function comprehendAction(action: string, batch: boolean): Action {
 }
 
 export const awsComprehend = awsService(
+  'aws.comprehend',
   'aws-comprehend',
   'Comprehend_20171127',
   Object.fromEntries(
@@ -148,7 +150,7 @@ export const awsComprehend = awsService(
 // ---------------------------------------------------------------------------
 // Translate
 
-export const awsTranslate = awsService('aws-translate', 'AWSShineFrontendService_20170701', {
+export const awsTranslate = awsService('aws.translate', 'aws-translate', 'AWSShineFrontendService_20170701', {
   TranslateText(request) {
     const body = request.body;
     const text = str(body.Text);
@@ -192,7 +194,7 @@ function imageAction(name: string, result: (rng: Random, body: Json) => Json): A
   };
 }
 
-export const awsRekognition = awsService('aws-rekognition', 'RekognitionService', {
+export const awsRekognition = awsService('aws.rekognition', 'aws-rekognition', 'RekognitionService', {
   DetectLabels: imageAction('DetectLabels', (rng, body) => ({
     Labels: Array.from({ length: Math.min(int(body.MaxLabels) ?? 10, rng.int(1, 5)) }, () => ({
       Name: rng.choice(REKOGNITION_LABELS),

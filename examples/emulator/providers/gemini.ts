@@ -189,7 +189,8 @@ function embedOperation(request: EmulatorRequest, model: string, batch: boolean)
 }
 
 export const gemini: ProviderEmulator = {
-  provider: 'google',
+  provider: 'gcp.gemini',
+  prefix: 'google',
   apiRoot: '',
   route(request) {
     if (request.method !== 'POST') return undefined;

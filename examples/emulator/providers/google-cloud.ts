@@ -188,7 +188,8 @@ function filesAnnotate(request: EmulatorRequest): Operation {
 const ANNOTATE_PATH = /^\/v1(?:p\d+beta\d+)?\/(?:projects\/[^/]+\/(?:locations\/[^/]+\/)?)?(images|files):annotate$/;
 
 export const googleCloudVision: ProviderEmulator = {
-  provider: 'google-cloud-vision',
+  provider: 'gcp.vision',
+  prefix: 'google-cloud-vision',
   apiRoot: '',
   route(request) {
     if (request.method !== 'POST') return undefined;
@@ -292,7 +293,8 @@ function v3(request: EmulatorRequest, project: string, location: string, method:
 }
 
 export const googleCloudTranslate: ProviderEmulator = {
-  provider: 'google-cloud-translate',
+  provider: 'gcp.translate',
+  prefix: 'google-cloud-translate',
   apiRoot: '',
   route(request) {
     if (request.method !== 'POST') return undefined;

@@ -27,20 +27,25 @@ export const PROVIDERS = [
   exa,
 ] as const satisfies readonly ProviderEmulator[];
 
-/** ai-pricetag provider names the emulator answers for; each is also its path prefix. */
+/** ai-pricetag provider ids the emulator answers for, in PROVIDERS order. */
 export const PROVIDER_NAMES = [
   'openai',
   'anthropic',
-  'google',
-  'mistral',
+  'gcp.gemini',
+  'mistral_ai',
   'perplexity',
-  'google-cloud-vision',
-  'google-cloud-translate',
+  'gcp.vision',
+  'gcp.translate',
   'deepl',
-  'aws-comprehend',
-  'aws-translate',
-  'aws-rekognition',
+  'aws.comprehend',
+  'aws.translate',
+  'aws.rekognition',
   'tavily',
   'exa',
 ] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** A provider's path prefix (`/google` for `gcp.gemini`). */
+export function prefixOf(provider: ProviderEmulator): string {
+  return provider.prefix ?? provider.provider;
+}

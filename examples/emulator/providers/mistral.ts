@@ -23,7 +23,8 @@ function error(status: number, message: string, type: string, code: string): Err
 }
 
 export const mistral: ProviderEmulator = {
-  provider: 'mistral',
+  provider: 'mistral_ai',
+  prefix: 'mistral',
   apiRoot: '/v1',
   route(request) {
     if (request.method !== 'POST') return undefined;

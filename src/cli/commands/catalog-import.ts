@@ -1,5 +1,5 @@
 /** `pricetag catalog import --from litellm FILE`: a community price list to our catalog format. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { importLiteLLM } from '../../catalog/import/litellm/index.js';
 import { validateCatalogValue } from '../../catalog/validate.js';
@@ -26,8 +26,11 @@ export function catalogImportCommand(file: string, options: ImportOptions, io: C
   if (options.label !== undefined && options.label.trim() === '') throw new CliError('--label must not be empty');
   let json: unknown;
   try {
+    // A FIFO or device would block or never end: refused before it is opened.
+    if (!statSync(file).isFile()) throw new CliError(`${file}: not a regular file`, EXIT.invalid);
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
+    if (err instanceof CliError) throw err;
     const reason =
       err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
     throw new CliError(`${file}: ${reason}`, EXIT.invalid);

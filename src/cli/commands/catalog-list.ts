@@ -2,7 +2,7 @@
 import { compareNumbers, epochDay } from '../../pricing/plan-index.js';
 import { formatDecimal } from '../../pricing/decimal.js';
 import type { Condition, Plan } from '../../pricing/types.js';
-import { loadFromOptions, type CatalogOptions } from '../catalog-options.js';
+import { loadFromOptions, providerOption, type CatalogOptions } from '../catalog-options.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 import { renderTable } from '../table.js';
 
@@ -31,11 +31,12 @@ function checkKnown(what: 'provider' | 'operation', value: string | undefined, k
 }
 
 export function catalogListCommand(options: ListOptions, io: CliIo): number {
-  const { pricer } = loadFromOptions(options);
+  const { pricer } = loadFromOptions(options, io);
+  const provider = options.provider === undefined ? undefined : providerOption(options.provider, io);
   // Every version counts: a provider known only from a superseded plan is a real name.
   checkKnown(
     'provider',
-    options.provider,
+    provider,
     pricer.index.plans().map((p) => p.provider),
   );
   checkKnown(
@@ -47,7 +48,7 @@ export function catalogListCommand(options: ListOptions, io: CliIo): number {
   const plans = pricer.index
     .plans()
     .filter((p) => options.all || pricer.index.planInForce(p.id, today) === p)
-    .filter((p) => options.provider === undefined || p.provider === options.provider)
+    .filter((p) => provider === undefined || p.provider === provider)
     .filter((p) => options.operation === undefined || p.operations.includes(options.operation))
     .sort((a, b) => a.id.localeCompare(b.id) || compareNumbers(a.effectiveFrom, b.effectiveFrom));
 

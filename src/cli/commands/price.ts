@@ -2,7 +2,8 @@
 import { formatDecimal } from '../../pricing/decimal.js';
 import type { PriceResult } from '../../pricing/types.js';
 import { isCalendarDate } from '../../catalog/schema.js';
-import { loadFromOptions, type CatalogOptions } from '../catalog-options.js';
+import { currentOperation } from '../../providers/provider-ids.js';
+import { loadFromOptions, providerOption, type CatalogOptions } from '../catalog-options.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 
 export interface PriceOptions extends CatalogOptions {
@@ -83,10 +84,14 @@ export function priceCommand(options: PriceOptions, io: CliIo): number {
   const dimensions = Object.fromEntries(pairs(options.dim, '--dim'));
   const at = options.at === undefined ? undefined : new Date(`${options.at}T00:00:00Z`);
 
-  const { pricer } = loadFromOptions(options);
-  const result = byPlan
-    ? pricer.priceWithPlan(options.plan!, usage, dimensions, at)
-    : pricer.price({ provider: options.provider!, operation: options.operation!, model: options.model, usage, dimensions, at });
+  const { pricer } = loadFromOptions(options, io);
+  const call = () => {
+    // A deprecated provider id keeps its meaning: Gemini's `chat` is `generate_content` now.
+    const provider = providerOption(options.provider!, io);
+    const operation = currentOperation(options.provider!, options.operation!);
+    return pricer.price({ provider, operation, model: options.model, usage, dimensions, at });
+  };
+  const result = byPlan ? pricer.priceWithPlan(options.plan!, usage, dimensions, at) : call();
 
   io.out(options.json ? `${JSON.stringify(priceJson(result))}\n` : priceText(result));
   return result.priced ? EXIT.ok : EXIT.unpriced;

@@ -87,7 +87,7 @@ export async function simulateCommand(options: SimulateOptions, io: CliIo): Prom
     throw new CliError(`--group-by must be one of ${GROUP_BY.join(', ')}, got "${options.groupBy}"`);
   }
   const plans = planIds(options.plans);
-  const { pricer } = loadFromOptions(options);
+  const { pricer } = loadFromOptions(options, io);
   const known = [...new Set(pricer.index.plans().map((p) => p.id))];
   const unknown = plans.filter((id) => !known.includes(id));
   if (unknown.length > 0) {

@@ -1,4 +1,4 @@
-/** `pricetag validate FILE...`: every problem of every file, located. */
+/** `pricetag validate FILE...`: every problem of every file, located; warnings alone do not fail a file. */
 import { validateCatalogFile } from '../../catalog/load.js';
 import { formatProblem } from '../../catalog/problems.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -13,9 +13,13 @@ export function validateCommand(files: readonly string[], options: ValidateOptio
     const result = validateCatalogFile(file);
     if (!result.ok) {
       failed = true;
-      for (const problem of result.problems) io.out(`${formatProblem(problem)}\n`);
+      const all = [...result.problems, ...(result.warnings ?? [])].sort(
+        (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0),
+      );
+      for (const problem of all) io.out(`${formatProblem(problem)}\n`);
       continue;
     }
+    for (const warning of result.warnings) io.out(`${formatProblem(warning)}\n`);
     const { document } = result;
     io.out(`${file}: valid, ${document.plans.length} plans (catalog ${document.catalog})\n`);
     if (options.verbose) {

@@ -5,7 +5,8 @@
  * assembly of rows into a dashboard (panel ids, layout).
  *
  * Metric and label names come from src/telemetry/semconv.ts and recording-rule
- * names from src/pack/rules.ts; nothing here spells a series name by hand.
+ * names from src/pack/rules.ts; nothing here spells a series name by hand. Series are
+ * named by their pull name; selectors match every naming of SERIES_NAMINGS (src/pack/series.ts).
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -56,8 +57,9 @@ import {
   ATTR_AI_PRICING_CATALOG_STATUS,
 } from '../../telemetry/semconv.js';
 import { RECORDS } from '../rules.js';
+import { select } from '../series.js';
 
-/** Prometheus label names: attribute names with dots as underscores, as the exporter writes them. */
+/** Prometheus label names: attribute names with dots as underscores, as the exporter and Prometheus' OTLP translation write them. */
 export const promLabel = (attribute: string): string => attribute.replaceAll('.', '_');
 
 export const LABEL = {
@@ -126,7 +128,12 @@ interface FilterDefinition {
 
 const FILTER_DEFINITIONS: Readonly<Record<Filter, FilterDefinition>> = {
   // Every instrumented process exports the catalog info from start-up, before its first call.
-  job: { label: LABEL.job, title: 'Job', source: S.catalogInfo, description: 'Prometheus jobs whose targets export ai-pricetag metrics.' },
+  job: {
+    label: LABEL.job,
+    title: 'Job',
+    source: S.catalogInfo,
+    description: 'Jobs that export ai-pricetag metrics: the scrape job, or service.namespace/service.name of an OTLP push.',
+  },
   provider: { label: LABEL.provider, title: 'Provider', source: S.requests, description: 'AI providers called (gen_ai.provider.name).' },
   model: {
     label: LABEL.model,
@@ -217,7 +224,7 @@ export class Selectors {
       parts.push(mode === 'multi' ? `${label}=~"$${filter}"` : `${label}="$${filter}"`);
     }
     parts.push(...extra);
-    return parts.length === 0 ? series : `${series}{${parts.join(',')}}`;
+    return select(series, ...parts);
   }
 }
 

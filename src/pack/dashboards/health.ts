@@ -56,7 +56,8 @@ export function healthDashboard(): DashboardBuilder {
             title: 'Exporter targets up',
             description:
               `Share of the scrape targets that export ai-pricetag metrics (seen within ${EXPORTER_MEMORY}) whose last scrape succeeded. ` +
-              `Below 100% spend is going unmeasured: AiCostExporterDown.`,
+              `Below 100% spend is going unmeasured: AiCostExporterDown. Scraped targets only: Prometheus writes no up series ` +
+              `for services that push over OTLP.`,
             unit: UNIT.share,
             width: 6,
             belowThresholds: 'red',
@@ -231,7 +232,7 @@ export function healthDashboard(): DashboardBuilder {
             title: 'Exporter targets up',
             description:
               'Per target that exports ai-pricetag metrics: 1 when the last scrape succeeded, 0 when it failed. ' +
-              'A target at 0 leaves a gap in spend.',
+              'A target at 0 leaves a gap in spend. Scraped targets only (an OTLP push has no up series).',
             unit: UNIT.count,
             width: 8,
             min: 0,
@@ -241,7 +242,7 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Scrape duration',
             description:
-              'How long Prometheus takes to scrape each exporter. ' +
+              'How long Prometheus takes to scrape each exporter (scraped targets only). ' +
               'Growing with samples per scrape means label cardinality is growing (see docs/metrics.md for the bounds).',
             unit: UNIT.seconds,
             width: 8,
@@ -250,7 +251,8 @@ export function healthDashboard(): DashboardBuilder {
           timeseriesPanel({
             title: 'Samples per scrape',
             description:
-              'Samples each exporter returns per scrape: the series count of ai-pricetag and everything else the process exports. ' +
+              'Samples each exporter returns per scrape (scraped targets only): ' +
+              'the series count of ai-pricetag and everything else the process exports. ' +
               'Steady is healthy; steady growth is new label values (models, attribution) being added.',
             unit: UNIT.count,
             width: 8,

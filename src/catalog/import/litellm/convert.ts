@@ -11,7 +11,7 @@
 import { isGlob } from '../../../pricing/glob.js';
 import { isCalendarDate, type CatalogDocument, type PlanDocument } from '../../schema.js';
 import { checkReasoning, EntryLog, isObj, isPriceField, parseFields, pruneDoubleCounts, resolveUnits } from './fields.js';
-import { modelNames, OPERATIONS, ourProvider } from './names.js';
+import { modelNames, ourOperation, ourProvider } from './names.js';
 import { alignUnits, combine, rangeTiers, searchCharges, thresholdTiers, type DraftTier } from './tiers.js';
 
 export interface LiteLLMImportOptions {
@@ -111,7 +111,7 @@ function convertEntry(key: string, entry: unknown, options: ResolvedOptions): Co
   const plan: PlanDocument = {
     id: `litellm/${key}`,
     provider: ourProvider(litellmProvider),
-    operations: [OPERATIONS[mode] ?? mode],
+    operations: [ourOperation(litellmProvider, mode)],
     models,
     ...(options.asOf === undefined ? {} : { as_of: options.asOf }),
     source: options.source,

@@ -5,29 +5,43 @@
  * region, commitment, data zone) that LiteLLM puts in front of it.
  */
 
+import { PROVIDER_IDS as P } from '../../../providers/provider-ids.js';
+import {
+  GEN_AI_OPERATION_CHAT,
+  GEN_AI_OPERATION_EMBEDDINGS,
+  GEN_AI_OPERATION_GENERATE_CONTENT,
+  GEN_AI_OPERATION_TEXT_COMPLETION,
+} from '../../../telemetry/semconv.js';
+
 // ---------------------------------------------------------------------------
 // Providers, operations, model names
 
-/** LiteLLM provider names that have an obvious name of ours; others are kept as they are. */
+/**
+ * LiteLLM provider names that have an obvious id of ours (the GenAI conventions' well-known
+ * gen_ai.provider.name where there is one); others are kept as they are.
+ */
 const PROVIDERS: Readonly<Record<string, string>> = {
-  openai: 'openai',
-  'text-completion-openai': 'openai',
-  anthropic: 'anthropic',
-  gemini: 'google',
-  vertex_ai: 'google',
-  azure: 'azure-openai',
-  azure_text: 'azure-openai',
-  bedrock: 'aws-bedrock',
-  bedrock_converse: 'aws-bedrock',
-  mistral: 'mistral',
-  perplexity: 'perplexity',
-  cohere: 'cohere',
-  cohere_chat: 'cohere',
+  openai: P.openai,
+  'text-completion-openai': P.openai,
+  anthropic: P.anthropic,
+  gemini: P.gemini,
+  vertex_ai: P.vertexAi,
+  azure: P.azureOpenAi,
+  azure_text: P.azureOpenAi,
+  azure_ai: P.azureAiInference,
+  bedrock: P.awsBedrock,
+  bedrock_converse: P.awsBedrock,
+  mistral: P.mistral,
+  perplexity: P.perplexity,
+  xai: P.xai,
+  watsonx: P.ibmWatsonx,
+  cohere: P.cohere,
+  cohere_chat: P.cohere,
 };
 
 export function ourProvider(litellm: string): string {
-  // Every vertex_ai-<family> (language, embedding, anthropic, … models) is Google Cloud's endpoint.
-  if (litellm.startsWith('vertex_ai-')) return 'google';
+  // Every vertex_ai-<family> (language, embedding, anthropic, … models) is Vertex AI's endpoint.
+  if (litellm.startsWith('vertex_ai-')) return P.vertexAi;
   return PROVIDERS[litellm] ?? litellm;
 }
 
@@ -36,11 +50,11 @@ export function ourProvider(litellm: string): string {
  * (per output image) and the same models serve both endpoints, so both are
  * `image_generation`. Modes not listed (e.g. `realtime`) keep LiteLLM's name.
  */
-export const OPERATIONS: Readonly<Record<string, string>> = {
-  chat: 'chat',
-  completion: 'chat',
-  responses: 'chat',
-  embedding: 'embeddings',
+const OPERATIONS: Readonly<Record<string, string>> = {
+  chat: GEN_AI_OPERATION_CHAT,
+  completion: GEN_AI_OPERATION_TEXT_COMPLETION,
+  responses: GEN_AI_OPERATION_CHAT,
+  embedding: GEN_AI_OPERATION_EMBEDDINGS,
   image_generation: 'image_generation',
   image_edit: 'image_generation',
   audio_transcription: 'audio_transcription',
@@ -50,6 +64,14 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   search: 'search',
   ocr: 'ocr',
 };
+
+/** LiteLLM providers of Gemini models, whose chat is generateContent: the GenAI conventions' `generate_content`. */
+const GENERATE_CONTENT_PROVIDERS: ReadonlySet<string> = new Set(['gemini', 'vertex_ai-language-models']);
+
+export function ourOperation(litellmProvider: string, mode: string): string {
+  if (mode === 'chat' && GENERATE_CONTENT_PROVIDERS.has(litellmProvider)) return GEN_AI_OPERATION_GENERATE_CONTENT;
+  return OPERATIONS[mode] ?? mode;
+}
 
 /**
  * Key segments that name a priced variant rather than the model: image size,
