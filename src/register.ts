@@ -16,7 +16,7 @@
  * The SDK packages are optional peers of ai-pricetag: when one the configuration needs is
  * missing, this says which to install, on stderr, and no cost is recorded.
  */
-import { diag, DiagConsoleLogger, DiagLogLevel, metrics, type DiagLogger } from '@opentelemetry/api';
+import { diag, DiagConsoleLogger, DiagLogLevel, metrics, trace, type DiagLogger } from '@opentelemetry/api';
 import { MissingPeerError } from './export/optional-peer.js';
 import { prepareZeroCodeSdk, registeredGlobals, type ZeroCodeSdk } from './export/zero-code-sdk.js';
 import { PricetagInstrumentation } from './instrumentation.js';
@@ -124,8 +124,15 @@ function flushAtExit(instrumentation: PricetagInstrumentation, sdk: ZeroCodeSdk)
 
 /** PRICETAG_SDK=app: records into the application's meter provider once it registers one. */
 function adoptWhenRegistered(instrumentation: PricetagInstrumentation): void {
+  let tracing = false;
   const adopt = () => {
-    if (!registeredGlobals().metrics) return false;
+    const have = registeredGlobals();
+    // Set explicitly: the tracer taken at construction may be another API copy's proxy (see useGlobalProviders).
+    if (have.trace && !tracing) {
+      instrumentation.setTracerProvider(trace.getTracerProvider());
+      tracing = true;
+    }
+    if (!have.metrics) return false;
     instrumentation.setMeterProvider(metrics.getMeterProvider());
     instrumentation.keepHttpWrapperOutermost();
     return true;
@@ -135,6 +142,12 @@ function adoptWhenRegistered(instrumentation: PricetagInstrumentation): void {
     if (adopt()) clearInterval(timer);
   }, ADOPT_INTERVAL_MS);
   timer.unref();
+  // Also right before each call until then: an SDK started just before a call must record it.
+  const beforeCall = () => {
+    if (adopt()) clearInterval(timer);
+    else instrumentation.beforeFirstCall(beforeCall);
+  };
+  instrumentation.beforeFirstCall(beforeCall);
 }
 
 /** Runs once the application's start-up code has run: uses its SDK, builds what it lacks. */

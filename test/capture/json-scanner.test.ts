@@ -103,6 +103,8 @@ describe('streaming JSON field scanner', function () {
   });
 
   it('skips values larger than the capture limit and keeps memory flat on huge bodies', async function () {
+    // Full collections each round: about 4 s alone, 20 s under coverage; the time says nothing here.
+    this.timeout(180_000);
     const scanner = new JsonFieldScanner([
       { path: 'usage', mode: 'value' },
       { path: 'data', mode: 'value' },

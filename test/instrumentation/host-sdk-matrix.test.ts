@@ -17,7 +17,7 @@ import { freePort } from '../support/prometheus.js';
 const HOST_APPS = fileURLToPath(new URL('../apps/host/', import.meta.url));
 const CALL_COST = 0.0003369;
 
-type Setup = 'none' | 'sdk-before' | 'sdk-after' | 'in-sdk' | 'auto';
+type Setup = 'none' | 'sdk-before' | 'sdk-after' | 'in-sdk' | 'auto' | 'late-sdk';
 type ModuleSystem = 'esm' | 'cjs';
 
 /** Node's arguments for a setup, as a user would write them (NODE_OPTIONS or the command line). */
@@ -36,6 +36,9 @@ function argsFor(setup: Setup, system: ModuleSystem): string[] {
       return system === 'esm' ? [...entry, ...appSdk, app] : [...entry, app];
     case 'in-sdk':
       return system === 'esm' ? [...appSdk, app] : [app];
+    case 'late-sdk':
+      // PRICETAG_SDK=app: the entry builds nothing and adopts the application's SDK when it comes.
+      return [...entry, app];
     case 'auto': {
       const auto = [preload, '@opentelemetry/auto-instrumentations-node/register'];
       // ESM imports reach OpenTelemetry's instrumentations through its loader hook, as its docs say.
@@ -70,9 +73,9 @@ describe('inside the application’s own OpenTelemetry setup (a child process pe
   const replay = replayServerPerSuite();
   const fixture = loadFixture('openai', 'chat-cached');
 
-  const setups: Setup[] = ['none', 'sdk-before', 'sdk-after', 'in-sdk', 'auto'];
+  const setups: Setup[] = ['none', 'sdk-before', 'sdk-after', 'in-sdk', 'auto', 'late-sdk'];
   for (const setup of setups) {
-    for (const system of ['esm', 'cjs'] as const) {
+    for (const system of setup === 'late-sdk' ? (['cjs'] as const) : (['esm', 'cjs'] as const)) {
       const title = `${setup}, ${system.toUpperCase()}: own metrics intact, cost exactly once, spans AI → HTTP, nothing warned`;
       it(title, async function () {
         replay().serve(fixture);
@@ -87,6 +90,7 @@ describe('inside the application’s own OpenTelemetry setup (a child process pe
             ...process.env,
             SETUP: setup,
             WITH_PRICETAG: setup === 'in-sdk' ? '1' : '0',
+            ...(setup === 'late-sdk' ? { PRICETAG_SDK: 'app' } : {}),
             PROVIDER_URL: base,
             REQUEST_BODY: JSON.stringify(fixture.request.body),
             PRICETAG_ENDPOINTS: `openai=${base}`,
