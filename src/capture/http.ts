@@ -128,7 +128,8 @@ export class HttpCapture {
 
   /** One call of a wrapped `http.request`/`get` (or `https.…`): starts recognised calls, passes the rest. */
   request(original: RequestFn, thisArg: unknown, args: unknown[], defaultProtocol: 'http:' | 'https:'): ClientRequest {
-    // Our `get` wrapper reached our `request` wrapper through another instrumentation's `get`:
+    // Another wrapper of ours is further out on this call (ours sits twice in the chain once
+    // someone wrapped between, or our `get` reached our `request` through another's `get`):
     // the request being built is already the outer call's.
     const outer = HTTP_CALL.getStore();
     if (outer !== undefined && !outer.bound) return original.apply(thisArg, args);
