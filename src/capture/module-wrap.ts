@@ -58,6 +58,10 @@ function stateOf(fn: unknown): WrapperState | undefined {
 
 /** Our wrapper of one property, per object (modules and their ESM namespaces). */
 const outermost = new WeakMap<object, Map<PropertyKey, Fn>>();
+/** How often we wrapped one property; each instrumentation that wraps after us costs one. */
+const rewraps = new WeakMap<object, Map<PropertyKey, number>>();
+/** More than a process's instrumentations ever need; beyond it, ours stays where it is. */
+export const MAX_REWRAPS = 16;
 
 /**
  * Makes target[name] our wrapper, wrapping over whatever is there now unless that already is
@@ -69,6 +73,12 @@ export function keepOutermost(target: object, name: PropertyKey, make: MakeWrapp
   if (typeof current !== 'function') return false;
   const ours = outermost.get(target)?.get(name);
   if (current === ours && stateOf(ours)?.active === true) return false;
+  // Bounded: another tool that also insists on being outermost must not grow the chain forever.
+  const count = (rewraps.get(target)?.get(name) ?? 0) + 1;
+  if (count > MAX_REWRAPS) return false;
+  let counts = rewraps.get(target);
+  if (counts === undefined) rewraps.set(target, (counts = new Map()));
+  counts.set(name, count);
   // Ours further down the chain stays active: a reference to it taken in between (a
   // destructured `request`) must still be priced, and a call that went through our outer
   // wrapper first is recognised as already ours (HttpCapture) and passed on.
@@ -116,6 +126,9 @@ export function releaseWrapper(target: object, name: PropertyKey): void {
   for (let inner = stateOf(next); inner !== undefined && !inner.active; inner = stateOf(next)) next = inner.next;
   try {
     record[name] = next;
+    // Out of the chain again: it no longer counts against the bound.
+    const counts = rewraps.get(target);
+    counts?.set(name, Math.max(0, (counts.get(name) ?? 1) - 1));
   } catch {
     // Read-only: ours stays as a pass-through.
   }
