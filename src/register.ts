@@ -17,6 +17,7 @@
  * missing, this says which to install, on stderr, and no cost is recorded.
  */
 import { diag, DiagConsoleLogger, DiagLogLevel, metrics, trace, type DiagLogger } from '@opentelemetry/api';
+import { reportConfigProblem } from './config/env.js';
 import { MissingPeerError } from './export/optional-peer.js';
 import { prepareZeroCodeSdk, registeredGlobals, type ZeroCodeSdk } from './export/zero-code-sdk.js';
 import { PricetagInstrumentation } from './instrumentation.js';
@@ -43,7 +44,7 @@ function sdkMode(env: NodeJS.ProcessEnv): SdkMode {
   const raw = env.PRICETAG_SDK?.trim().toLowerCase();
   if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
   if (raw === 'app' || raw === 'own') return raw;
-  process.emitWarning(`ai-pricetag: PRICETAG_SDK=${raw} is not one of auto, app, own; using auto`, { code: 'AI_PRICETAG_CONFIG' });
+  reportConfigProblem(`PRICETAG_SDK=${raw} is not one of auto, app, own; using auto`);
   return 'auto';
 }
 
@@ -52,9 +53,7 @@ function sdkWaitMs(env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return DEFAULT_SDK_WAIT_MS;
   const value = Number(raw);
   if (Number.isFinite(value) && value >= 0) return value;
-  process.emitWarning(`ai-pricetag: PRICETAG_SDK_WAIT_MS=${raw} is not a number of milliseconds; using ${DEFAULT_SDK_WAIT_MS}`, {
-    code: 'AI_PRICETAG_CONFIG',
-  });
+  reportConfigProblem(`PRICETAG_SDK_WAIT_MS=${raw} is not a number of milliseconds; using ${DEFAULT_SDK_WAIT_MS}`);
   return DEFAULT_SDK_WAIT_MS;
 }
 

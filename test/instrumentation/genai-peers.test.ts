@@ -113,6 +113,17 @@ describe('next to other GenAI instrumentations (a fresh process each)', function
     assert.equal(out.metrics.cost, TOTAL_COST);
   }
 
+  /** No peer span: ours is each call's one GenAI span, and the GenAI histograms count each call once. */
+  function assertOursAlone(out: AppOutput): void {
+    const genAi = out.spans.filter(isGenAi);
+    assert.deepEqual(
+      genAi.map((s) => s.scope),
+      ['ai-pricetag', 'ai-pricetag'],
+    );
+    assert.deepEqual(costs(genAi), [STREAMED_COST, PLAIN_COST]);
+    assert.deepEqual([out.metrics.tokenUsageInput, out.metrics.durationCount], [2, 2]);
+  }
+
   describe('@opentelemetry/instrumentation-openai 0.22 (NodeSDK 0.301)', function () {
     const contrib = (scope: string) => scope === '@opentelemetry/instrumentation-openai';
 
@@ -140,13 +151,7 @@ describe('next to other GenAI instrumentations (a fresh process each)', function
 
     it('as getNodeAutoInstrumentations() ships it, leaves openai 7 alone: our span is the only GenAI span', async function () {
       const out = await run('contrib-shipped', 'enrich');
-      const genAi = out.spans.filter(isGenAi);
-      assert.deepEqual(
-        genAi.map((s) => s.scope),
-        ['ai-pricetag', 'ai-pricetag'],
-      );
-      assert.deepEqual(costs(genAi), [STREAMED_COST, PLAIN_COST]);
-      assert.deepEqual([out.metrics.tokenUsageInput, out.metrics.durationCount], [2, 2]);
+      assertOursAlone(out);
       assert.deepEqual(out.metrics.tokenUsageScopes, ['ai-pricetag']);
       assert.equal(out.metrics.cost, TOTAL_COST);
     });
@@ -181,13 +186,7 @@ describe('next to other GenAI instrumentations (a fresh process each)', function
     for (const mode of ['enrich', 'separate'] as const) {
       it(`with experimental_telemetry on and no integration, emits no span: ours is the one GenAI span (${mode})`, async function () {
         const out = await run('ai-sdk', mode);
-        const genAi = out.spans.filter(isGenAi);
-        assert.deepEqual(
-          genAi.map((s) => s.scope),
-          ['ai-pricetag', 'ai-pricetag'],
-        );
-        assert.deepEqual(costs(genAi), [STREAMED_COST, PLAIN_COST]);
-        assert.deepEqual([out.metrics.tokenUsageInput, out.metrics.durationCount], [2, 2]);
+        assertOursAlone(out);
         assert.equal(out.metrics.cost, TOTAL_COST);
       });
     }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { replayServerPerSuite } from '../support/child-process.js';
 import { loadFixture } from '../support/fixtures.js';
 import { samples } from '../support/metrics-endpoint.js';
-import { otlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { otlpReceiver, receivedSpans } from '../support/otlp-receiver.js';
 import { freePort } from '../support/prometheus.js';
 
 const HOST_APPS = fileURLToPath(new URL('../apps/host/', import.meta.url));
@@ -46,24 +46,6 @@ function argsFor(setup: Setup, system: ModuleSystem): string[] {
       return [...hook, ...auto, ...entry, app];
     }
   }
-}
-
-interface OtlpSpan {
-  readonly spanId: string;
-  readonly parentSpanId?: string;
-  readonly name: string;
-  /** OTLP's SpanKind: 3 is CLIENT. */
-  readonly kind: number;
-  readonly scope: string;
-}
-
-function spansOf(receiver: OtlpReceiver): OtlpSpan[] {
-  type Body = { resourceSpans?: { scopeSpans?: { scope?: { name?: string }; spans?: Omit<OtlpSpan, 'scope'>[] }[] }[] };
-  return receiver.bodies
-    .filter((b) => b.path === '/v1/traces')
-    .flatMap((b) => (b.body as Body).resourceSpans ?? [])
-    .flatMap((r) => r.scopeSpans ?? [])
-    .flatMap((s) => (s.spans ?? []).map((span) => ({ ...span, scope: s.scope?.name ?? '' })));
 }
 
 const HTTP_SCOPES = ['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-undici'];
@@ -150,7 +132,7 @@ describe('inside the application’s own OpenTelemetry setup (a child process pe
         assert.equal(child.exitCode, 0, stderr);
         assert.doesNotMatch(stderr, /duplicate|overwrit|ai-pricetag|EADDRINUSE|Error/i);
 
-        const spans = spansOf(receiver);
+        const spans = receivedSpans(receiver);
         const ai = spans.filter((s) => s.scope === 'ai-pricetag');
         // Client spans only: the scrape of the application's /metrics makes a server span too.
         const transport = spans.filter((s) => HTTP_SCOPES.includes(s.scope) && s.kind === 3);

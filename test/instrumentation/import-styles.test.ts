@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadFixture } from '../support/fixtures.js';
-import { otlpReceiver } from '../support/otlp-receiver.js';
+import { otlpReceiver, receivedSpans } from '../support/otlp-receiver.js';
 import { ReplayServer } from '../support/replay-server.js';
 
 const exec = promisify(execFile);
@@ -47,13 +47,6 @@ function testCertificate(): { key: string; cert: string } {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-interface Span {
-  readonly spanId: string;
-  readonly parentSpanId?: string;
-  readonly kind: number;
-  readonly scope: string;
 }
 
 describe('parenting for every import style of http and https (a child process per setup)', function () {
@@ -119,11 +112,7 @@ describe('parenting for every import style of http and https (a child process pe
         });
         assert.match(stdout, /^done$/m);
         assert.doesNotMatch(stderr, /duplicate|ai-pricetag|Error/i);
-        type Body = { resourceSpans?: { scopeSpans?: { scope?: { name?: string }; spans?: Omit<Span, 'scope'>[] }[] }[] };
-        const spans: Span[] = receiver.bodies
-          .flatMap((b) => (b.body as Body).resourceSpans ?? [])
-          .flatMap((r) => r.scopeSpans ?? [])
-          .flatMap((s) => (s.spans ?? []).map((span) => ({ ...span, scope: s.scope?.name ?? '' })));
+        const spans = receivedSpans(receiver);
         const ai = spans.filter((s) => s.scope === 'ai-pricetag');
         const httpClient = spans.filter((s) => s.scope === '@opentelemetry/instrumentation-http' && s.kind === 3);
         assert.equal(ai.length, calls, 'one AI span per call');

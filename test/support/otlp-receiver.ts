@@ -25,3 +25,23 @@ export async function otlpReceiver(): Promise<OtlpReceiver> {
   await once(server, 'listening');
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, close: () => server.close() };
 }
+
+/** A span as received over OTLP/JSON, with the name of its instrumentation scope. */
+export interface ReceivedSpan {
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly name: string;
+  /** OTLP's SpanKind: 3 is CLIENT. */
+  readonly kind: number;
+  readonly scope: string;
+}
+
+/** Every span the receiver got on /v1/traces, in arrival order. */
+export function receivedSpans(receiver: OtlpReceiver): ReceivedSpan[] {
+  type Body = { resourceSpans?: { scopeSpans?: { scope?: { name?: string }; spans?: Omit<ReceivedSpan, 'scope'>[] }[] }[] };
+  return receiver.bodies
+    .filter((b) => b.path === '/v1/traces')
+    .flatMap((b) => (b.body as Body).resourceSpans ?? [])
+    .flatMap((r) => r.scopeSpans ?? [])
+    .flatMap((s) => (s.spans ?? []).map((span) => ({ ...span, scope: s.scope?.name ?? '' })));
+}
