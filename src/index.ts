@@ -11,8 +11,8 @@ export type {
   CustomRoute,
   Endpoint,
 } from './types.js';
-export type { PricedItem, ShadowPrice, Outcome } from './capture/call-record.js';
-export * as attributes from './telemetry/semconv.js';
+export type { PricedItem, ShadowPrice, Outcome } from './record/call-record.js';
+export * as attributes from './semconv.js';
 export { Pricer, type PriceRequest } from './pricing/pricer.js';
 export { pricePlan } from './pricing/price.js';
 export { PlanIndex, epochDay, type Resolution } from './pricing/plan-index.js';

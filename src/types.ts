@@ -2,7 +2,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { CatalogInput } from './catalog/load.js';
-import type { CallRecord, CallStart } from './capture/call-record.js';
+import type { CallRecord, CallStart } from './record/call-record.js';
 import type { CustomRoute } from './providers/custom-routes.js';
 import type { Endpoint } from './providers/registry.js';
 

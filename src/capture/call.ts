@@ -10,8 +10,8 @@ import type { Recognition } from '../providers/registry.js';
 import { ZERO } from '../pricing/decimal.js';
 import { NOTHING_EXTRACTED } from '../providers/fields.js';
 import { requestBodyReader, responseBodyReader, responseKind, type BodyReader, type ResponseReader } from './body-readers.js';
-import type { CallRecord, CallStart, Outcome } from './call-record.js';
-import { priceFacts, type PricingContext } from './price-call.js';
+import type { CallRecord, CallStart, Outcome } from '../record/call-record.js';
+import { priceFacts, type PricingContext } from '../record/price-facts.js';
 
 /** The telemetry side of one call: a span (or nothing) that outlives the transport events. */
 export interface CallHandle {

@@ -13,7 +13,7 @@
  * window of a 1-day budget would be 10s). Ranges below it are raised to it.
  */
 import { stringify } from 'yaml';
-import { PROMETHEUS_SERIES as S } from '../telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../semconv.js';
 import type { Budget, BudgetsConfig } from './budgets.js';
 import { ALERT_NAMES, BURN_RATE_WINDOWS, FORECAST, REFERENCE_WINDOW, UNIT_COST_FOR } from './config.js';
 import { formatDuration, parseDuration } from './duration.js';

@@ -17,7 +17,7 @@
  * naming. test/pack/otlp-names.test.ts checks this table against the real exporter's scrape and
  * the real SDK's OTLP payload.
  */
-import { PROMETHEUS_SERIES as S } from '../telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../semconv.js';
 import { SERIES_NAMINGS, type SeriesNaming } from './config.js';
 
 type SeriesKey = keyof typeof S;

@@ -7,7 +7,7 @@
  * output. So billed `input_tokens` = prompt − cached + tool-use prompt, and
  * `output_tokens` = candidates + thoughts.
  */
-import { GEN_AI_OPERATION_GENERATE_CONTENT } from '../telemetry/semconv.js';
+import { GEN_AI_OPERATION_GENERATE_CONTENT } from '../semconv.js';
 import { extractFields, last, value, type Extracted } from './fields.js';
 import { believable, count, hasJsonKey, minus, modelName, parseJson, plus, reasoningOf, record, usage } from './read.js';
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, RequestHead, Route, SemconvUsage } from './types.js';

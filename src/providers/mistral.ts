@@ -4,7 +4,7 @@
  * `prompt_tokens_details`), and streams always end with a usage chunk. FIM
  * (fill-in-the-middle) completions are the GenAI conventions' `text_completion`.
  */
-import { GEN_AI_OPERATION_TEXT_COMPLETION } from '../telemetry/semconv.js';
+import { GEN_AI_OPERATION_TEXT_COMPLETION } from '../semconv.js';
 import { chatCompletionsRoute, embeddingsRoute } from './openai-api.js';
 import type { ProviderAdapter } from './types.js';
 import { PROVIDER_IDS } from './provider-ids.js';

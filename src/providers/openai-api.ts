@@ -5,7 +5,7 @@
  * billed `input_tokens` is the remainder; the semantic-convention input count
  * keeps the whole.
  */
-import { GEN_AI_OPERATION_CHAT } from '../telemetry/semconv.js';
+import { GEN_AI_OPERATION_CHAT } from '../semconv.js';
 import { count as countField, first, last, sumOf, value, type Extracted, type FieldSpec } from './fields.js';
 import type { Dimensions } from '../pricing/types.js';
 import { believable, count, hasJsonKey, minus, modelName, parseJson, reasoningOf, record, text, usage } from './read.js';

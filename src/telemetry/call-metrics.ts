@@ -5,13 +5,13 @@
  * become `other`.
  */
 import { propagation, trace, ValueType, type Attributes, type Context, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
-import type { CallRecord, PricedItem } from '../capture/call-record.js';
+import type { CallRecord, PricedItem } from '../record/call-record.js';
 import { formatDecimal } from '../pricing/decimal.js';
 import type { Plan } from '../pricing/types.js';
 import type { CallTracing } from './call-spans.js';
-import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH, LabelValueLimiter } from './cardinality.js';
+import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH, LabelValueLimiter } from '../record/cardinality.js';
 import { ExactSeries } from './exact-series.js';
-import * as A from './semconv.js';
+import * as A from '../semconv.js';
 
 export interface MetricsOptions {
   /** Baggage keys whose values become labels. */

@@ -9,7 +9,7 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 import type { CallHandle, CallObserver } from '../capture/call.js';
-import type { CallRecord, CallStart } from '../capture/call-record.js';
+import type { CallRecord, CallStart } from '../record/call-record.js';
 import type { Decimal } from '../pricing/decimal.js';
 import type { GenAiSpanMode } from '../types.js';
 import { attributesOf, GENAI_SPAN_SEPARATE, genAiPeerOf, ownAttributes, type GenAiPeer } from './genai-peers.js';
@@ -19,9 +19,9 @@ import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   CONVERSATION_UNIT,
-} from './semconv.js';
+} from '../semconv.js';
 import { endAttributes, spanName, startAttributes } from './span-attributes.js';
-import { workUnitIdsOf } from './work-unit-ids.js';
+import { workUnitIdsOf } from '../record/work-unit-ids.js';
 
 /** A hook may be `async`: what it returns is looked at only to catch a rejection. */
 export interface SpanHooks {

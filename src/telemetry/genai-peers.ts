@@ -12,7 +12,7 @@ import {
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   ATTR_GEN_AI_USAGE_COST_CURRENCY,
   ATTR_GEN_AI_USAGE_COST_SOURCE,
-} from './semconv.js';
+} from '../semconv.js';
 
 /** The default: the price on the peer's span. */
 const GENAI_SPAN_ENRICH = 'enrich';

@@ -1,9 +1,9 @@
 /** The span attributes of a finished call, from its record: one place decides what a span shows. */
 import type { Attributes } from '@opentelemetry/api';
-import type { CallRecord } from '../capture/call-record.js';
+import type { CallRecord } from '../record/call-record.js';
 import { list, type Env } from '../config/env.js';
 import { isTokenUnit } from '../pricing/vocabulary.js';
-import * as A from './semconv.js';
+import * as A from '../semconv.js';
 
 /** Attribute sets a span carries only when asked for. */
 export interface SpanAttributeOptions {

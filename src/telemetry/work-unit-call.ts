@@ -1,5 +1,5 @@
 /** A finished call's share of its conversation: its charges, and what they would be under each shadow plan. */
-import type { CallRecord } from '../capture/call-record.js';
+import type { CallRecord } from '../record/call-record.js';
 import { ZERO, type Decimal } from '../pricing/decimal.js';
 import type { UnitCall } from './work-units.js';
 

@@ -5,7 +5,7 @@
  */
 import { ValueType, type Attributes, type Histogram, type Meter } from '@opentelemetry/api';
 import { formatDecimal } from '../pricing/decimal.js';
-import * as A from './semconv.js';
+import * as A from '../semconv.js';
 import type { FinishedUnit, WorkUnitTable } from './work-units.js';
 
 /** From a one-line exchange with a small model to a long agent session on a large one. */

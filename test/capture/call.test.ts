@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { Call, type CallDeps } from '../../src/capture/call.js';
-import type { CallRecord } from '../../src/capture/call-record.js';
+import type { CallRecord } from '../../src/record/call-record.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import type { ProviderAdapter } from '../../src/providers/types.js';

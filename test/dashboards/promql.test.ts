@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { loadBudgetsFile } from '../../src/pack/budgets.js';
 import { generateRules } from '../../src/pack/rules.js';
 import { seriesNames } from '../../src/pack/series.js';
-import { PROMETHEUS_SERIES as S } from '../../src/telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../src/semconv.js';
 import {
   checkPromQL,
   committedDashboards,

@@ -4,7 +4,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import axios from 'axios';
 import OpenAI from 'openai';
 import { formatDecimal, sumDecimals } from '../../src/pricing/decimal.js';
-import type { CallRecord } from '../../src/capture/call-record.js';
+import type { CallRecord } from '../../src/record/call-record.js';
 import { instrumentedEmulator, type InstrumentedEmulator } from '../emulator/support.js';
 import { samples } from '../support/metrics-endpoint.js';
 

@@ -26,7 +26,7 @@ import {
 import { startEmulator, type Emulator } from '../../examples/emulator/server.js';
 import { generateRules, renderRules } from '../../src/pack/rules.js';
 import { select, seriesName } from '../../src/pack/series.js';
-import { PROMETHEUS_SERIES as S } from '../../src/telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../src/semconv.js';
 import { assertDashboardsHaveData } from '../dashboards/support.js';
 import { otlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
 import { toExposition, translateOtlp, type OtlpMetricsRequest } from '../support/otlp-translate.js';

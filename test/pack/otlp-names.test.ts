@@ -20,15 +20,15 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { parse, stringify } from 'yaml';
-import type { CallRecord } from '../../src/capture/call-record.js';
-import { priceFacts } from '../../src/capture/price-call.js';
+import type { CallRecord } from '../../src/record/call-record.js';
+import { priceFacts } from '../../src/record/price-facts.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { SERIES_NAMINGS, type SeriesNaming } from '../../src/pack/config.js';
 import { SERIES_NAMES, seriesName, seriesNames } from '../../src/pack/series.js';
 import { decimal } from '../../src/pricing/decimal.js';
 import type { PriceItem } from '../../src/providers/types.js';
 import { CallMetrics } from '../../src/telemetry/call-metrics.js';
-import { PROMETHEUS_SERIES as S } from '../../src/telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../src/semconv.js';
 import { WorkUnitMetrics } from '../../src/telemetry/work-unit-metrics.js';
 import type { WorkUnitTable } from '../../src/telemetry/work-units.js';
 import {

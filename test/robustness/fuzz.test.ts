@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { requestBodyReader, responseBodyReader, responseKind } from '../../src/capture/body-readers.js';
-import { priceFacts, type PricingContext } from '../../src/capture/price-call.js';
+import { priceFacts, type PricingContext } from '../../src/record/price-facts.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { formatDecimal } from '../../src/pricing/decimal.js';
 import { UNPRICED_REASONS } from '../../src/pricing/vocabulary.js';

@@ -6,7 +6,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { PricetagInstrumentation } from '../../src/instrumentation.js';
-import type { CallRecord } from '../../src/capture/call-record.js';
+import type { CallRecord } from '../../src/record/call-record.js';
 import { ReplayServer } from './replay-server.js';
 
 /** Endpoint base path per provider on the replay server (the official base URL's path). */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
-import type { CallRecord } from '../../src/capture/call-record.js';
-import { priceFacts } from '../../src/capture/price-call.js';
+import type { CallRecord } from '../../src/record/call-record.js';
+import { priceFacts } from '../../src/record/price-facts.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { ZERO } from '../../src/pricing/decimal.js';
 import type { PriceItem } from '../../src/providers/types.js';

@@ -4,7 +4,7 @@
  * `$datasource` and filter variables, links between the dashboards, and the
  * assembly of rows into a dashboard (panel ids, layout).
  *
- * Metric and label names come from src/telemetry/semconv.ts and recording-rule
+ * Metric and label names come from src/semconv.ts and recording-rule
  * names from src/pack/rules.ts; nothing here spells a series name by hand. Series are
  * named by their pull name; selectors match every naming of SERIES_NAMINGS (src/pack/series.ts).
  */
@@ -55,7 +55,7 @@ import {
   PROMETHEUS_SERIES as S,
   ATTR_AI_WORK_UNIT,
   ATTR_AI_PRICING_CATALOG_STATUS,
-} from '../../telemetry/semconv.js';
+} from '../../semconv.js';
 import { RECORDS } from '../rules.js';
 import { select } from '../series.js';
 

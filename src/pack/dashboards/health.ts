@@ -4,7 +4,7 @@
  * call latency, and whether Prometheus scrapes the exporters at all.
  */
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PROMETHEUS_SERIES as S } from '../../telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../semconv.js';
 import {
   LABEL,
   PROMETHEUS_BUILTIN,

@@ -5,7 +5,7 @@
  */
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { COST_BUCKETS } from '../../telemetry/call-metrics.js';
-import { CONVERSATION_UNIT, PROMETHEUS_SERIES as S } from '../../telemetry/semconv.js';
+import { CONVERSATION_UNIT, PROMETHEUS_SERIES as S } from '../../semconv.js';
 import {
   LABEL,
   RANGE,

@@ -4,7 +4,7 @@
  * changed (against a day and a week earlier, cost per call, volume)?
  */
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PROMETHEUS_SERIES as S } from '../../telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../semconv.js';
 import { ALERT_NAMES } from '../config.js';
 import { RECORDS } from '../rules.js';
 import {

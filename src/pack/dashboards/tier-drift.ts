@@ -5,7 +5,7 @@
  * usage sizes explain it?
  */
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PROMETHEUS_SERIES as S } from '../../telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../semconv.js';
 import { RECORDS } from '../rules.js';
 import {
   LABEL,

@@ -11,7 +11,7 @@ import {
   GEN_AI_OPERATION_EMBEDDINGS,
   GEN_AI_OPERATION_GENERATE_CONTENT,
   GEN_AI_OPERATION_TEXT_COMPLETION,
-} from '../../../telemetry/semconv.js';
+} from '../../../semconv.js';
 
 // ---------------------------------------------------------------------------
 // Providers, operations, model names

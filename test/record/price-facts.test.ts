@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { priceFacts, type PricedFacts, type PricingContext } from '../../src/capture/price-call.js';
+import { priceFacts, type PricedFacts, type PricingContext } from '../../src/record/price-facts.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { decimal, formatDecimal } from '../../src/pricing/decimal.js';
 import type { Pricer } from '../../src/pricing/pricer.js';

@@ -3,7 +3,7 @@
  * kept, later ones become `other`. Bounds the series a buggy or hostile input
  * (a new model name per response, a customer id in baggage) can create.
  */
-import { OVERFLOW_LABEL_VALUE } from './semconv.js';
+import { OVERFLOW_LABEL_VALUE } from '../semconv.js';
 
 /** Characters kept of an attribution label value (or a work-unit id) unless configured otherwise. */
 export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 256;

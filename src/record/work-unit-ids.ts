@@ -6,7 +6,7 @@
  */
 import { createContextKey, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH } from './cardinality.js';
-import { ATTR_GEN_AI_CONVERSATION_ID, CONVERSATION_UNIT } from './semconv.js';
+import { ATTR_GEN_AI_CONVERSATION_ID, CONVERSATION_UNIT } from '../semconv.js';
 
 export interface WorkUnitSources {
   /** Baggage key carrying the conversation id. */
