@@ -5,7 +5,7 @@
  * `--quick` only checks that everything still runs (figures not meaningful);
  * `--only SECTION,…` runs some sections and writes nothing; `--markdown`
  * prints the table as Markdown.
- * Sections: pricing, capture, metrics, overhead, streaming, concurrency, simulate, package.
+ * Sections: pricing, capture, metrics, overhead, peers, streaming, concurrency, simulate, package.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { concurrencyBenchmarks } from './concurrency.bench.js';
 import { metricsBenchmarks } from './metrics.bench.js';
 import { overheadBenchmarks } from './overhead.bench.js';
 import { packageBenchmarks } from './package.bench.js';
+import { peersBenchmarks } from './peers.bench.js';
 import { pricingBenchmarks } from './pricing.bench.js';
 import type { Row } from './row.js';
 import { simulateBenchmarks } from './simulate.bench.js';
@@ -46,6 +47,7 @@ sections.push(['pricing', () => pricingBenchmarks(options, quick)]);
 sections.push(['capture', () => captureBenchmarks(options)]);
 sections.push(['metrics', () => metricsBenchmarks(options, quick)]);
 sections.push(['overhead', () => overheadBenchmarks(server, quick)]);
+sections.push(['peers', () => peersBenchmarks(server, quick)]);
 sections.push(['streaming', () => streamingBenchmarks(server, quick)]);
 sections.push(['concurrency', () => concurrencyBenchmarks(quick)]);
 sections.push(['simulate', () => simulateBenchmarks(quick)]);

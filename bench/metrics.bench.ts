@@ -13,8 +13,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { CallRecord } from '../src/capture/call-record.js';
-import { priceFacts } from '../src/capture/price-call.js';
+import type { CallRecord } from '../src/record/call-record.js';
+import { priceFacts } from '../src/record/price-facts.js';
 import { loadCatalogs } from '../src/catalog/load.js';
 import { CallMetrics } from '../src/telemetry/call-metrics.js';
 import { heapAfterGc, measure, summarize, type MeasureOptions } from './harness.js';
@@ -43,9 +43,6 @@ function record(model: string, i: number): CallRecord {
 
 function metricsFor(provider: MeterProvider, maxModels: number): CallMetrics {
   return new CallMetrics(provider.getMeter('ai-pricetag'), {
-    baggageKeys: [],
-    spanAttributes: [],
-    maxValuesPerLabel: 50,
     maxModels,
     genAiUsageCost: false,
     catalogLabels: () => ['bench'],
@@ -97,7 +94,7 @@ export async function metricsBenchmarks(options: MeasureOptions, quick: boolean)
     const baseline = measure('one SDK counter add, same labels', () => counter.add(1, labels), options);
     const metrics = metricsFor(provider, 100);
     const records = Array.from({ length: 256 }, (_, i) => record('gpt-4o-mini', i));
-    const ours = measure('record one priced call (all instruments)', (i) => metrics.record(records[i & 255]!, ROOT_CONTEXT), options);
+    const ours = measure('record one priced call (all instruments)', (i) => metrics.record(records[i & 255]!), options);
     rows.push({ name: 'metrics: record one priced call', baseline, ours, note: 'every instrument: cost, usage, requests, 3 histograms' });
     await provider.shutdown();
   }
@@ -111,10 +108,10 @@ export async function metricsBenchmarks(options: MeasureOptions, quick: boolean)
     const metrics = metricsFor(oursProvider, 100_000);
     const oursServer = await served(oursExporter);
     // Each call of a new model adds a fixed number of series: measure it once, then fill to the target.
-    metrics.record(record('model-0', 0), ROOT_CONTEXT);
+    metrics.record(record('model-0', 0));
     const perModel = (await timeScrapes(oursServer.url, 0)).seriesLines;
     const models = Math.ceil(target / perModel);
-    for (let m = 1; m < models; m++) metrics.record(record(`model-${m}`, m), ROOT_CONTEXT);
+    for (let m = 1; m < models; m++) metrics.record(record(`model-${m}`, m));
     const oursHeld = heapAfterGc() - heapBefore;
     const ours = await timeScrapes(oursServer.url, samples);
     const rssGrowth = process.memoryUsage.rss() - rssBefore;

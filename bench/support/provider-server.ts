@@ -7,6 +7,9 @@
  *   with `"stream":true` in the body, an SSE stream of chat chunks of about
  *   `x-bench-sse-bytes` bytes (default 10 MiB) written in 16 KiB pieces, then a
  *   usage chunk and `[DONE]`, as OpenAI sends with `stream_options.include_usage`.
+ * - `POST /peers/v1/chat/completions` (`peersBaseUrl`): a fixed OpenAI chat
+ *   completion of about 300 completion tokens (PEER_CHAT_RESPONSE), the answer
+ *   to PEER_MESSAGES (about 1,200 prompt tokens), for peers.bench.ts.
  * - Anything on the second port (`unrelatedOrigin`): the same JSON bytes, for
  *   traffic to a host that is not an AI provider.
  */
@@ -42,6 +45,106 @@ export const CHAT_RESPONSE = Buffer.from(
     usage: {
       ...CHAT_USAGE,
       total_tokens: CHAT_USAGE.prompt_tokens + CHAT_USAGE.completion_tokens,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
+    service_tier: 'default',
+    system_fingerprint: 'fp_bench0000',
+  }),
+);
+
+/** Deterministic English prose of about `chars` characters: `bank`'s sentences in an order shuffled by `seed`, repeated as needed. */
+function prose(bank: readonly string[], seed: number, chars: number): string {
+  let state = seed;
+  const order = [...bank];
+  for (let i = order.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const j = (state >>> 8) % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  let text = '';
+  for (let n = 0; text.length < chars; n++) text += `${n === 0 ? '' : n % 5 === 0 ? '\n\n' : ' '}${order[n % order.length]}`;
+  return text;
+}
+
+const PEER_SYSTEM_BANK = [
+  'You are the support assistant of Northwind Hardware, a chain of forty stores that sells tools, fasteners and garden supplies.',
+  'Answer in plain, friendly English and keep each answer under three short paragraphs unless the customer asks for detail.',
+  'Never promise a delivery date that the order system has not confirmed; say what the system shows and offer to check again.',
+  'When a customer asks about safety, mention the protective equipment the task needs before anything else.',
+  'Quote prices only from the catalogue excerpt you are given, in the currency it uses, and say when a price may have changed.',
+  'If a question falls outside hardware, tools or the store itself, say so politely and suggest where the customer could ask.',
+  'Prefer concrete steps over general advice, and name the exact product line when the excerpt contains one that fits.',
+  'Do not invent store opening hours, return policies or warranty terms; refer to the policy summary when it covers the case.',
+  'When measurements are involved, give them in both millimetres and inches, rounded sensibly.',
+  'Close with one sentence that invites a follow-up question, without repeating the greeting.',
+];
+
+const PEER_USER_BANK = [
+  'I am redoing the floor of a small bathroom and the old ceramic tiles are glued straight onto a concrete slab.',
+  'The room is roughly two metres by one and a half, with a floor drain near the corner and a radiator pipe coming up through the tiles.',
+  'My neighbour lent me a corded hammer drill, but I am not sure which bits will cut through glazed tile without cracking it.',
+  'Last weekend I tried an ordinary masonry bit on a spare tile and it skated across the glaze before chipping the edge.',
+  'I also need to anchor a towel rail and a small cabinet to the wall, which is hollow plasterboard over timber studs.',
+  'The cabinet weighs about twelve kilograms empty, and I expect it to hold bottles, towels and a hair dryer.',
+  'Your catalogue lists diamond core bits, carbide spear-point bits and a set of step drills, and I cannot tell them apart.',
+  'I would rather buy one good bit than a cheap set that wears out after a few holes, but I do not want to overspend either.',
+  'The store near the station told me the diamond bits need water cooling, which sounds messy in a finished room.',
+  'Is there a way to keep the dust down, since my partner has asthma and the flat has no window in the bathroom?',
+  'I read that starting the hole at an angle and then straightening the drill helps, but that sounds risky to me.',
+  'For the floor I plan to use a self-levelling compound before laying new porcelain tiles of sixty by sixty centimetres.',
+  'The compound bag says it needs a primer, and I am not sure whether the primer you sell works on old tile adhesive.',
+  'I have a budget of about one hundred and fifty euros for tools and consumables, not counting the new tiles themselves.',
+  'Please also tell me which plugs or anchors you would use for the plasterboard, and whether I should look for the studs instead.',
+  'Catalogue excerpt: diamond core bit 6 mm, 14.90 EUR; carbide spear-point bit 6 mm, 6.50 EUR; step drill set, 29.00 EUR.',
+  'Catalogue excerpt: hollow-wall anchors, pack of 20, 7.80 EUR; stud finder, 24.50 EUR; dust extractor adapter, 12.00 EUR.',
+  'Policy summary: unopened items can be returned within thirty days; drill bits that have been used cannot be returned.',
+];
+
+const PEER_ANSWER_BANK = [
+  'For glazed ceramic tile, a carbide spear-point bit is the safest choice with your drill, as long as the hammer action is off.',
+  'Put a cross of masking tape over the spot first: it stops the tip from skating across the glaze and keeps the edge from chipping.',
+  'Start slowly and keep the drill straight; once you are through the glaze, a standard masonry bit will finish the hole in the concrete.',
+  'The diamond core bits are meant for porcelain and stone, and they do need water, so for your floor they are more than you need.',
+  'A dust extractor adapter held under the bit catches most of the powder, and a damp cloth around the hole takes care of the rest.',
+  'Wear safety glasses and a dust mask rated FFP2 whatever bit you choose, and ear protection once you reach the concrete.',
+  'For the cabinet, find the studs and screw into them; twelve kilograms plus its contents is too much for hollow-wall anchors.',
+  'The towel rail is light enough for the hollow-wall anchors, which hold about ten kilograms each in twelve-millimetre plasterboard.',
+  'The primer we sell bonds to old tile adhesive once the surface is clean and sanded, so you can level straight over it.',
+  'The spear-point bit, the stud finder, the anchors and the extractor adapter come to about fifty-one euros, well within budget.',
+];
+
+/** The peers benchmark's request messages: a system prompt and a user message, about 4,800 characters of English in all. */
+export const PEER_MESSAGES: readonly { readonly role: 'system' | 'user'; readonly content: string }[] = [
+  { role: 'system', content: prose(PEER_SYSTEM_BANK, 7, 1200) },
+  { role: 'user', content: prose(PEER_USER_BANK, 11, 3600) },
+];
+
+const PEER_ANSWER = prose(PEER_ANSWER_BANK, 13, 1200);
+
+/** Usage of the peers' chat completion: about four characters per token, as for English text. */
+export const PEER_USAGE = {
+  prompt_tokens: Math.round(PEER_MESSAGES.reduce((n, m) => n + m.content.length, 0) / 4) + 4 * PEER_MESSAGES.length,
+  completion_tokens: Math.round(PEER_ANSWER.length / 4),
+};
+
+export const PEER_CHAT_RESPONSE = Buffer.from(
+  JSON.stringify({
+    id: 'chatcmpl-benchpeers00000000000000000',
+    object: 'chat.completion',
+    created: 1764230400,
+    model: 'gpt-4o-mini-2024-07-18',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: PEER_ANSWER, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage: {
+      ...PEER_USAGE,
+      total_tokens: PEER_USAGE.prompt_tokens + PEER_USAGE.completion_tokens,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
     },
@@ -143,6 +246,9 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (req.url === '/openai/v1/chat/completions' && body.includes('"stream":true')) {
       const bytes = Number(req.headers[SSE_BYTES_HEADER] ?? 10 * 1024 * 1024);
       writeStream(res, bytes).catch(() => res.destroy());
+    } else if (req.url === '/peers/v1/chat/completions') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': PEER_CHAT_RESPONSE.length });
+      res.end(PEER_CHAT_RESPONSE);
     } else {
       json(res);
     }
@@ -153,6 +259,8 @@ export interface ProviderServer {
   /** `http://127.0.0.1:PORT`, whose `/openai/v1` is configured as an OpenAI endpoint. */
   readonly origin: string;
   readonly openAiBaseUrl: string;
+  /** `${origin}/peers/v1`: the peers benchmark's chat completion (PEER_CHAT_RESPONSE). */
+  readonly peersBaseUrl: string;
   /** A second port nobody configures: unrelated traffic. */
   readonly unrelatedOrigin: string;
   close(): Promise<void>;
@@ -173,6 +281,7 @@ export async function startProviderServer(): Promise<ProviderServer> {
   return {
     origin,
     openAiBaseUrl: `${origin}/openai/v1`,
+    peersBaseUrl: `${origin}/peers/v1`,
     unrelatedOrigin,
     close: async () => {
       for (const server of [ai, other]) {

@@ -28,7 +28,7 @@ import {
 import type { CatalogInput } from '../../src/catalog/load.js';
 import { PricetagInstrumentation } from '../../src/instrumentation.js';
 import type { Endpoint } from '../../src/providers/registry.js';
-import { ATTR_AI_COST_AMOUNT } from '../../src/telemetry/semconv.js';
+import { ATTR_AI_COST_AMOUNT } from '../../src/semconv.js';
 
 export type Setup = 'bare' | 'otel' | 'pricetag';
 

@@ -12,7 +12,7 @@ import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
 import type { CatalogDocument } from '../../src/catalog/schema.js';
 import type { Endpoint } from '../../src/providers/registry.js';
-import { METRIC_AI_COST } from '../../src/telemetry/semconv.js';
+import { METRIC_AI_COST } from '../../src/semconv.js';
 import { forceGc, liveBytes } from '../harness.js';
 import { CLIENTS, loadClient, type PostJson } from '../support/clients.js';
 import { setUpTelemetry, type Setup } from '../support/telemetry.js';

@@ -3,7 +3,7 @@
  * tier mix now against its baseline; budget burn and alerts when Prometheus runs. Fed with scrapes
  * of the service's own /metrics (so it works without Prometheus), rendered as text.
  */
-import { PROMETHEUS_SERIES as S } from '../../src/telemetry/semconv.js';
+import { PROMETHEUS_SERIES as S } from '../../src/semconv.js';
 import { sumBy, type Sample } from './exposition.js';
 
 export interface BudgetStatus {

@@ -5,7 +5,7 @@
  */
 import { NOTHING_EXTRACTED, type Extracted, type FieldSpec } from '../providers/fields.js';
 import { decodingSink, type ByteSink } from './decompress.js';
-import { boundaryOf, multipartReader, urlEncodedReader, type FieldReader } from './form-fields.js';
+import { boundaryOf, multipartReader, urlEncodedReader } from './form-fields.js';
 import { JsonFieldScanner } from './json-scanner.js';
 import { SseReader } from './sse.js';
 
@@ -13,12 +13,23 @@ export interface BodyReader extends ByteSink {
   result(): Extracted;
 }
 
-const jsonReader = (specs: readonly FieldSpec[]): BodyReader => {
-  const scanner = new JsonFieldScanner(specs);
-  return { write: (c) => scanner.write(c), end: () => undefined, result: () => scanner.result() };
-};
-
-const formReader = (reader: FieldReader): BodyReader => reader;
+/** JSON fields of a body, read as it passes. */
+class JsonReader implements BodyReader {
+  private readonly scanner: JsonFieldScanner;
+  constructor(specs: readonly FieldSpec[]) {
+    this.scanner = new JsonFieldScanner(specs);
+  }
+  write(chunk: Uint8Array): void {
+    this.scanner.write(chunk);
+  }
+  end(): void {}
+  result(): Extracted {
+    return this.scanner.result();
+  }
+  get malformed(): boolean {
+    return this.scanner.malformed;
+  }
+}
 
 const ignore: BodyReader = { write: () => undefined, end: () => undefined, result: () => NOTHING_EXTRACTED };
 
@@ -28,10 +39,10 @@ export function requestBodyReader(contentType: string | undefined, specs: readon
   const type = (contentType ?? 'application/json').toLowerCase();
   if (type.startsWith('multipart/form-data')) {
     const boundary = boundaryOf(contentType ?? '');
-    return boundary === undefined ? ignore : formReader(multipartReader(boundary, specs));
+    return boundary === undefined ? ignore : multipartReader(boundary, specs);
   }
-  if (type.startsWith('application/x-www-form-urlencoded')) return formReader(urlEncodedReader(specs));
-  return jsonReader(specs);
+  if (type.startsWith('application/x-www-form-urlencoded')) return urlEncodedReader(specs);
+  return new JsonReader(specs);
 }
 
 export type ResponseKind = 'json' | 'sse' | 'other';
@@ -49,46 +60,75 @@ export interface ResponseReader extends ByteSink {
   readonly ok: boolean;
 }
 
+/** Who hears what a response reader finds. */
+export interface ResponseListener {
+  /** A server-sent event (SSE responses, when the reader was asked for events). */
+  onEvent(event: string, data: string): void;
+  /** Everything written has been read: for compressed bodies, once the decoder drained. */
+  onDone(): void;
+}
+
 /**
  * Decodes (Content-Encoding) and reads a response body: JSON fields, or SSE
- * events passed to `onEvent`. `onDone` runs when everything written has been
- * read, which for compressed bodies is after the decoder drains.
+ * events passed to the listener. Bodies we do not read are not decoded either.
  */
 export function responseBodyReader(
   kind: ResponseKind,
   encoding: string | undefined,
   specs: readonly FieldSpec[],
-  onEvent: ((event: string, data: string) => void) | undefined,
-  onDone: () => void,
+  listener: ResponseListener,
+  events: boolean,
 ): ResponseReader {
-  let ok = true;
-  let inner: BodyReader;
-  let overflowed = () => false;
-  if (kind === 'sse' && onEvent !== undefined) {
-    const sse = new SseReader(onEvent);
-    overflowed = () => sse.overflowed;
-    inner = { write: (c) => sse.write(c), end: () => sse.end(), result: () => NOTHING_EXTRACTED };
-  } else if (kind === 'json' && specs.length > 0) {
-    const scanner = new JsonFieldScanner(specs);
-    overflowed = () => scanner.malformed;
-    inner = { write: (c) => scanner.write(c), end: () => undefined, result: () => scanner.result() };
-  } else {
-    inner = ignore;
+  if (kind === 'sse' && events) {
+    const sse = new SseReader((event, data) => listener.onEvent(event, data));
+    return new Response(
+      { write: (c) => sse.write(c), end: () => sse.end(), result: () => NOTHING_EXTRACTED },
+      () => sse.overflowed,
+      encoding,
+      listener,
+    );
   }
-  // Bodies we do not read are not decoded either.
-  const sink =
-    inner === ignore
-      ? { write: () => undefined, end: () => onDone() }
-      : decodingSink(encoding, inner, (decoded) => {
-          if (!decoded) ok = false;
-          onDone();
-        });
-  return {
-    write: (c) => sink.write(c),
-    end: () => sink.end(),
-    result: () => inner.result(),
-    get ok() {
-      return ok && !overflowed();
-    },
-  };
+  if (kind === 'json' && specs.length > 0) {
+    const json = new JsonReader(specs);
+    return new Response(json, () => json.malformed, encoding, listener);
+  }
+  return new Response(ignore, () => false, undefined, listener);
+}
+
+/** An identity body goes straight to its reader; an encoded one through a decoder. */
+class Response implements ResponseReader {
+  private readonly sink: ByteSink;
+  private decoded = true;
+
+  constructor(
+    private readonly inner: BodyReader,
+    private readonly overflowed: () => boolean,
+    encoding: string | undefined,
+    private readonly listener: ResponseListener,
+  ) {
+    this.sink =
+      inner === ignore || encoding === undefined || encoding === '' || encoding.toLowerCase() === 'identity'
+        ? inner
+        : decodingSink(encoding, inner, (decoded) => {
+            if (!decoded) this.decoded = false;
+            listener.onDone();
+          });
+  }
+
+  write(chunk: Uint8Array): void {
+    this.sink.write(chunk);
+  }
+
+  end(): void {
+    this.sink.end();
+    if (this.sink === this.inner) this.listener.onDone();
+  }
+
+  result(): Extracted {
+    return this.inner.result();
+  }
+
+  get ok(): boolean {
+    return this.decoded && !this.overflowed();
+  }
 }

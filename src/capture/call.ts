@@ -1,6 +1,6 @@
 /**
  * One recognised AI call from request to finished record, fed by whichever
- * transport observed it. Every entry point is guarded: a fault in here is
+ * transport observed it. Every entry point catches its own faults: a fault in here is
  * reported to `onInternalError` and the call is recorded as unpriced
  * (`error`), while the host's request goes on untouched.
  */
@@ -9,26 +9,20 @@ import type { CallFacts, CallReader } from '../providers/types.js';
 import type { Recognition } from '../providers/registry.js';
 import { ZERO } from '../pricing/decimal.js';
 import { NOTHING_EXTRACTED } from '../providers/fields.js';
-import { requestBodyReader, responseBodyReader, responseKind, type BodyReader, type ResponseReader } from './body-readers.js';
+import type { CallHandle, CallObserver, CallOrigin } from '../record/call-observer.js';
 import type { CallRecord, CallStart, Outcome } from '../record/call-record.js';
-import { priceFacts, type PricingContext } from '../record/price-facts.js';
-
-/** The telemetry side of one call: a span (or nothing) that outlives the transport events. */
-export interface CallHandle {
-  /** Context to run the transport in, so spans it starts are children of the call's. */
-  readonly context: Context;
-  /** The request body told the model (or the operation) after the call started. */
-  identified(start: Readonly<CallStart>): void;
-  end(record: CallRecord): void;
-}
-
-export interface CallObserver {
-  begin(start: CallStart, parent: Context): CallHandle;
-}
+import { priceFacts, type PricingContexts } from '../record/price-facts.js';
+import {
+  requestBodyReader,
+  responseBodyReader,
+  responseKind,
+  type BodyReader,
+  type ResponseListener,
+  type ResponseReader,
+} from './body-readers.js';
 
 export interface CallDeps {
   readonly observer: CallObserver;
-  readonly pricing: (provider: string, pricedAs: string | undefined) => PricingContext;
   readonly onInternalError: (error: unknown, where: string) => void;
   /** Called once when the call is finished, to stop tracking it. */
   readonly onSettled: (call: Call) => void;
@@ -36,7 +30,7 @@ export interface CallDeps {
 
 export type Header = (name: string) => string | undefined;
 
-export class Call {
+export class Call implements ResponseListener {
   readonly handle: CallHandle;
   private readonly start: CallStart;
   private readonly startedAt = performance.now();
@@ -55,13 +49,15 @@ export class Call {
   constructor(
     private readonly recognition: Recognition,
     private readonly deps: CallDeps,
-    parent: Context,
+    origin: CallOrigin,
+    /** The pricing of the configuration the call started under. */
+    private readonly pricing: PricingContexts,
     serverAddress: string,
     serverPort: number | undefined,
     private requestContentType: string | undefined,
   ) {
     this.start = { provider: recognition.adapter.provider, operation: recognition.route.operation, serverAddress, serverPort };
-    this.handle = deps.observer.begin(this.start, parent);
+    this.handle = deps.observer.begin(this.start, origin);
   }
 
   /** The transport knows the body's type better (fetch sets it for FormData bodies). */
@@ -77,31 +73,35 @@ export class Call {
     return this.handle.context;
   }
 
-  private guard(where: string, fn: () => void): void {
-    if (this.finished) return;
-    try {
-      fn();
-    } catch (error) {
-      this.broken = true;
-      this.deps.onInternalError(error, where);
-      this.finish();
-    }
+  /** A fault of ours: reported, and the call recorded as unpriced; the host's request goes on. */
+  private broke(error: unknown, where: string): void {
+    this.broken = true;
+    this.deps.onInternalError(error, where);
+    this.finish();
   }
 
   /** A chunk of the request body as sent. */
   requestBody(chunk: Uint8Array | string): void {
-    this.guard('request body', () => {
+    if (this.finished) return;
+    try {
       this.lastActivity = performance.now();
       if (this.reader !== undefined) return;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       this.requestBytes += bytes.length;
       this.requestBodyReader().write(bytes);
-    });
+    } catch (error) {
+      this.broke(error, 'request body');
+    }
   }
 
   /** The request body is complete (or will not be seen): the adapter can start reading the call. */
   requestDone(): void {
-    this.guard('request end', () => this.begin());
+    if (this.finished || this.reader !== undefined) return;
+    try {
+      this.begin();
+    } catch (error) {
+      this.broke(error, 'request end');
+    }
   }
 
   private begin(): CallReader {
@@ -121,45 +121,70 @@ export class Call {
 
   /** Response status and headers arrived. */
   response(status: number, header: Header): void {
-    this.guard('response headers', () => {
+    if (this.finished) return;
+    try {
       this.lastActivity = performance.now();
       const reader = this.begin();
       this.status = status;
       // A new response replaces one before it (a redirect hop).
-      const kind = responseKind(header('content-type'));
-      const onEvent = reader.onEvent?.bind(reader);
       this.responseReader = responseBodyReader(
-        kind,
+        responseKind(header('content-type')),
         header('content-encoding'),
         status < 400 ? reader.responseFields : [],
-        onEvent === undefined ? undefined : (event, data) => this.guard('stream event', () => onEvent(event, data)),
-        () => this.finish(),
+        this,
+        reader.onEvent !== undefined,
       );
-    });
+    } catch (error) {
+      this.broke(error, 'response headers');
+    }
+  }
+
+  /** A server-sent event of the response, for the adapter (the response reader calls this). */
+  onEvent(event: string, data: string): void {
+    if (this.finished) return;
+    try {
+      this.reader?.onEvent?.(event, data);
+    } catch (error) {
+      this.broke(error, 'stream event');
+    }
+  }
+
+  /** Everything written to the response reader has been read (for compressed bodies, once the decoder drained). */
+  onDone(): void {
+    this.finish();
   }
 
   responseBody(chunk: Uint8Array): void {
-    this.guard('response body', () => {
+    if (this.finished) return;
+    try {
       this.lastActivity = performance.now();
       this.responseReader?.write(chunk);
-    });
+    } catch (error) {
+      this.broke(error, 'response body');
+    }
   }
 
   /** The response body ended; the call finishes once its reader has drained. */
   responseDone(): void {
-    this.guard('response end', () => {
+    if (this.finished) return;
+    try {
       if (this.responseReader === undefined) this.finish();
       else this.responseReader.end();
-    });
+    } catch (error) {
+      this.broke(error, 'response end');
+    }
   }
 
   /** The call failed or was abandoned before its response completed (aborted once a response had started). */
   fail(error: unknown): void {
-    this.guard('failure', () => {
+    if (this.finished) return;
+    try {
       this.failure ??= { errorType: errorTypeOf(error), aborted: this.responseReader !== undefined };
       if (this.responseReader === undefined) this.finish();
       else this.responseReader.end();
-    });
+    } catch (caught) {
+      this.broke(caught, 'failure');
+    }
   }
 
   private finish(): void {
@@ -221,7 +246,7 @@ export class Call {
     // A body cancelled after its final event (the SDKs do this after [DONE]) is not an abort.
     const aborted = cutShort && facts.complete !== true;
     const { adapter } = this.recognition;
-    const priced = priceFacts(this.deps.pricing(adapter.provider, adapter.pricedAs), facts, outcome);
+    const priced = priceFacts(this.pricing.of(adapter.provider, adapter.pricedAs), facts, outcome);
     const errorType =
       outcome === 'error'
         ? (this.failure?.errorType ?? (this.status !== undefined ? String(this.status) : undefined))
@@ -243,15 +268,13 @@ export class Call {
   }
 
   private failedBeforeResponse(): CallRecord {
-    const { adapter } = this.recognition;
-    const ctx = this.deps.pricing(adapter.provider, adapter.pricedAs);
     return {
       ...this.start,
       outcome: 'error',
       errorType: this.failure!.errorType,
       aborted: this.failure!.aborted,
       items: [],
-      cost: { amount: ZERO, currency: ctx.defaultCurrency, source: 'catalog' },
+      cost: { amount: ZERO, currency: this.pricing.defaultCurrency, source: 'catalog' },
       durationSeconds: this.durationSeconds(),
     };
   }

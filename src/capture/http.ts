@@ -6,21 +6,29 @@
  * span before the request exists, so OpenTelemetry's http instrumentation
  * (when it wraps inside us) makes its span a child of ours. The request
  * object itself is met on the `http.client.request.created` channel (or right
- * after construction where that channel does not exist); for recognised
- * requests only, that one instance's `write`/`end` and its response's `push`
- * are wrapped to see bytes before the application does, passing everything
- * through unchanged. Errors come from `http.client.request.error`: we never
+ * after construction where that channel does not exist), its response on
+ * `http.client.response.finish` (published before the application's
+ * `response` listeners run), its errors on `http.client.request.error`.
+ *
+ * The bytes are seen through `ClientRequest.prototype.write`/`end` and
+ * `IncomingMessage.prototype.push`/`_destroy`, wrapped once for all requests:
+ * a WeakMap lookup, and for recognised requests a look at the chunk, then the
+ * original with the same arguments, `this` and return value. Nothing is set on
+ * the request or response objects themselves: an own property on some of them
+ * would give Node's stream code two shapes to handle on every call. We never
  * add an `error` listener, which would change what an unhandled error does.
  */
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ClientRequest, IncomingMessage, type RequestOptions } from 'node:http';
 import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
+import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
-import type { CaptureHost } from './undici.js';
 
-/** The call a wrapped `request` started, for the `created` event inside it (independent of any context manager). */
-const HTTP_CALL = new AsyncLocalStorage<HttpCallState>();
+/**
+ * The call a wrapped `request` started, for the `created` event published while it constructs
+ * the request (synchronously, so a variable serves, whatever the context manager).
+ */
+let current: HttpCallState | undefined;
 
 /**
  * True while a wrapped `request`/`get` that found its call unrelated constructs the request
@@ -33,12 +41,23 @@ interface HttpCallState {
   bound: boolean;
 }
 
+/** A recognised request being written. */
+interface Tapped {
+  readonly call: Call;
+  /** Inside our `end`: a `write` it makes is the same bytes. */
+  ending: boolean;
+}
+
 type RequestFn = (...args: unknown[]) => ClientRequest;
 
 /** What http.request's arguments say about the request, without building anything for other hosts. */
 interface Target {
   readonly protocol: string;
   readonly hostKey: string;
+  /** As URL gives it: lower case, an IPv6 literal in brackets. */
+  readonly hostname: string;
+  /** '' for the protocol's default port, as URL gives it. */
+  readonly port: string;
   readonly method: string;
   readonly pathAndQuery: string;
   readonly header: Header;
@@ -90,13 +109,32 @@ export function targetOf(args: readonly unknown[], defaultProtocol: string): Tar
   const portText = options.port ?? url?.port ?? options.defaultPort;
   const port = portText === undefined || portText === '' || portText === null ? undefined : Number(portText);
   const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const defaultPort = protocol === 'https:' ? 443 : 80;
   return {
     protocol,
     hostKey: hostKeyOf(bare, port, protocol),
+    hostname: (bare.includes(':') ? `[${bare}]` : bare).toLowerCase(),
+    port: port === undefined || port === defaultPort ? '' : String(port),
     method: (options.method ?? 'GET').toUpperCase(),
     pathAndQuery: options.path ?? (url === undefined ? '/' : `${url.pathname}${url.search}`),
     header: objectHeader(options.headers),
   };
+}
+
+/** Headers of which Node's `headers` keeps the first, dropping repeats (of those we read). */
+const FIRST_ONLY: ReadonlySet<string> = new Set(['content-type', 'content-length']);
+
+/** A response header from Node's raw `[name, value, …]` list, as `res.headers` would give it. */
+function rawHeader(raw: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    if (value === undefined) value = raw[i + 1];
+    else if (FIRST_ONLY.has(name)) break;
+    else value = `${value}, ${raw[i + 1]}`;
+  }
+  return value;
 }
 
 function toBytes(chunk: unknown, encoding: unknown): Uint8Array | undefined {
@@ -105,8 +143,74 @@ function toBytes(chunk: unknown, encoding: unknown): Uint8Array | undefined {
   return undefined;
 }
 
+/** Requests and responses of recognised calls, for the prototype hooks (one per process). */
+const requests = new WeakMap<object, Tapped>();
+const responses = new WeakMap<object, Call>();
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Wraps `proto[name]` once per process. The wrapper stays (inert for objects we do not know),
+ * since someone may have wrapped over it; it calls whatever it replaced, or the inherited method.
+ */
+function hook(proto: object, name: string, before: (self: object, args: unknown[]) => void): void {
+  const key = Symbol.for(`ai-pricetag.http.${name}`);
+  const target = proto as Record<string | symbol, unknown>;
+  if (target[key] === true) return;
+  const own = Object.prototype.hasOwnProperty.call(proto, name) ? (target[name] as Method) : undefined;
+  const parent = Object.getPrototypeOf(proto) as Record<string, Method>;
+  const wrapped = function (this: object, ...args: unknown[]): unknown {
+    try {
+      before(this, args);
+    } catch (error) {
+      onHookError?.(error, `http ${name}`);
+    }
+    return (own ?? parent[name]!).apply(this, args);
+  };
+  Object.defineProperty(proto, key, { value: true });
+  Object.defineProperty(proto, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+}
+
+/** Our own faults in a hook go to the capture's error counter; the host's call goes on. */
+let onHookError: ((error: unknown, where: string) => void) | undefined;
+
+function hookRequestsAndResponses(): void {
+  hook(ClientRequest.prototype, 'write', (self, args) => {
+    const tapped = requests.get(self);
+    if (tapped === undefined || tapped.ending) return;
+    const bytes = toBytes(args[0], args[1]);
+    if (bytes !== undefined) tapped.call.requestBody(bytes);
+  });
+  hook(ClientRequest.prototype, 'end', (self, args) => {
+    const tapped = requests.get(self);
+    if (tapped === undefined || tapped.ending) return;
+    // `end` may call `write` with what it was given: those bytes are seen here, once. A second
+    // `end` is the application's mistake, for Node to report.
+    tapped.ending = true;
+    if (typeof args[0] !== 'function') {
+      const bytes = toBytes(args[0], args[1]);
+      if (bytes !== undefined) tapped.call.requestBody(bytes);
+    }
+    tapped.call.requestDone();
+  });
+  hook(IncomingMessage.prototype, 'push', (self, args) => {
+    const call = responses.get(self);
+    if (call === undefined) return;
+    const [chunk, encoding] = args;
+    if (chunk === null) call.responseDone();
+    else {
+      const bytes = toBytes(chunk, encoding);
+      if (bytes !== undefined) call.responseBody(bytes);
+    }
+  });
+  hook(IncomingMessage.prototype, '_destroy', (self) => {
+    const call = responses.get(self);
+    if (call !== undefined && !(self as IncomingMessage).complete)
+      call.fail(Object.assign(new Error('response closed before it completed'), { name: 'AbortError' }));
+  });
+}
+
 export class HttpCapture {
-  private readonly byRequest = new WeakMap<object, Call>();
   private readonly channels: ChannelSubscriptions;
 
   constructor(private readonly host: CaptureHost) {
@@ -115,10 +219,17 @@ export class HttpCapture {
 
   /** Subscribes to the client channels; the module functions are wrapped by the instrumentation. */
   enable(): void {
+    onHookError = (error, where) => this.host.onInternalError(error, where);
+    hookRequestsAndResponses();
     this.channels.on('http.client.request.created', (m) => this.onCreated((m as { request: ClientRequest }).request));
+    this.channels.on('http.client.response.finish', (m) => {
+      const { request, response } = m as { request: ClientRequest; response: IncomingMessage };
+      const tapped = requests.get(request);
+      if (tapped !== undefined) this.onResponse(request, response, tapped.call);
+    });
     this.channels.on('http.client.request.error', (m) => {
       const { request, error } = m as { request: object; error: unknown };
-      this.byRequest.get(request)?.fail(error);
+      requests.get(request)?.call.fail(error);
     });
   }
 
@@ -131,7 +242,7 @@ export class HttpCapture {
     // Another wrapper of ours is further out on this call (ours sits twice in the chain once
     // someone wrapped between, or our `get` reached our `request` through another's `get`):
     // the request being built is already the outer call's.
-    const outer = HTTP_CALL.getStore();
+    const outer = current;
     if (outer !== undefined && !outer.bound) return original.apply(thisArg, args);
     const state = this.start(args, defaultProtocol);
     if (state === undefined) {
@@ -143,20 +254,24 @@ export class HttpCapture {
         declined = false;
       }
     }
-    const req = HTTP_CALL.run(state, () => context.with(state.call.context, () => original.apply(thisArg, args)));
+    current = state;
+    let req: ClientRequest;
+    try {
+      req = context.with(state.call.context, original, thisArg, ...args);
+    } finally {
+      current = outer;
+    }
     // Where no `created` channel met the request, attach now (before any write or response).
     if (!state.bound) this.attach(req, state.call);
     return req;
   }
-
   private start(args: readonly unknown[], defaultProtocol: string): HttpCallState | undefined {
     try {
       const target = targetOf(args, defaultProtocol);
       if (target === undefined || !this.host.registry.knowsHost(target.hostKey)) return undefined;
       const recognition = this.host.registry.recognize(target.method, target.hostKey, target.pathAndQuery, target.header);
       if (recognition === undefined) return undefined;
-      const url = new URL(`${target.protocol}//${target.hostKey}${target.pathAndQuery}`);
-      const call = this.host.startCall(recognition, context.active(), url, target.header('content-type'));
+      const call = this.host.startCall(recognition, context.active(), target, target.header('content-type'));
       return call === undefined ? undefined : { call, bound: false };
     } catch (error) {
       this.host.onInternalError(error, 'http.request');
@@ -169,12 +284,12 @@ export class HttpCapture {
       declined = false;
       return;
     }
-    const state = HTTP_CALL.getStore();
+    const state = current;
     if (state !== undefined && !state.bound) {
       this.attach(req, state.call);
       return;
     }
-    if (this.byRequest.has(req)) return;
+    if (requests.has(req)) return;
     // A request made through a function reference taken before we wrapped the module.
     const header: Header = (name) => {
       const v = req.getHeader(name);
@@ -193,57 +308,19 @@ export class HttpCapture {
 
   /** Observes one recognised request: its body as written, its response as pushed. */
   private attach(req: ClientRequest, call: Call): void {
-    const state = HTTP_CALL.getStore();
+    const state = current;
     if (state !== undefined && state.call === call) state.bound = true;
-    if (this.byRequest.has(req)) return;
-    this.byRequest.set(req, call);
-
-    const write = req.write;
-    const end = req.end;
-    let ending = false;
-    req.write = function (this: ClientRequest, ...args: unknown[]) {
-      if (!ending) {
-        const bytes = toBytes(args[0], args[1]);
-        if (bytes !== undefined) call.requestBody(bytes);
-      }
-      return (write as (...a: unknown[]) => boolean).apply(this, args);
-    } as ClientRequest['write'];
-    req.end = function (this: ClientRequest, ...args: unknown[]) {
-      if (typeof args[0] !== 'function') {
-        const bytes = toBytes(args[0], args[1]);
-        if (bytes !== undefined) call.requestBody(bytes);
-      }
-      call.requestDone();
-      ending = true;
-      try {
-        return (end as (...a: unknown[]) => ClientRequest).apply(this, args);
-      } finally {
-        ending = false;
-      }
-    } as ClientRequest['end'];
-
-    req.prependListener('response', (res: IncomingMessage) => this.onResponse(req, res, call));
+    if (requests.has(req)) return;
+    requests.set(req, { call, ending: false });
   }
 
   private onResponse(req: ClientRequest, res: IncomingMessage, call: Call): void {
-    const headers = res.headers;
-    call.response(res.statusCode ?? 0, (name) => {
-      const v = headers[name];
-      return Array.isArray(v) ? v.join(', ') : v;
-    });
-    const push = res.push;
-    res.push = function (this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
-      if (chunk === null) call.responseDone();
-      else {
-        const bytes = toBytes(chunk, encoding);
-        if (bytes !== undefined) call.responseBody(bytes);
-      }
-      return push.call(this, chunk, encoding);
-    };
-    res.once('close', () => {
-      if (!res.complete) call.fail(Object.assign(new Error('response closed before it completed'), { name: 'AbortError' }));
-    });
-    // Without an application listener Node would discard the response; ours must not keep it alive.
-    if (req.listenerCount('response') === 1) res.resume();
+    // From the raw list: `res.headers` is built on first use, and the application may never ask.
+    const raw = res.rawHeaders;
+    call.response(res.statusCode ?? 0, (name) => rawHeader(raw, name));
+    responses.set(res, call);
+    // Without an application listener Node would discard the body unread; we read it, and
+    // ours must not keep the response alive.
+    if (req.listenerCount('response') === 0) req.once('response', () => res.resume());
   }
 }

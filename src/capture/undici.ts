@@ -14,9 +14,9 @@
  *   passing arguments, `this` and return values through unchanged.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, type Context } from '@opentelemetry/api';
-import type { ProviderRegistry, Recognition } from '../providers/registry.js';
+import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
+import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
 
 /** undici from which body chunks are published on diagnostics channels. */
@@ -32,13 +32,6 @@ export function undiciPublishesBodies(version = process.versions.undici): boolea
  * Our own storage: OpenTelemetry's context works only where a context manager is registered.
  */
 const FETCH_CALL = new AsyncLocalStorage<FetchCallState>();
-
-export interface CaptureHost {
-  readonly registry: ProviderRegistry;
-  /** Starts a call for a recognised request; undefined when calls are not being captured. */
-  startCall(recognition: Recognition, parent: Context, url: URL, contentType: string | undefined): Call | undefined;
-  onInternalError(error: unknown, where: string): void;
-}
 
 interface UndiciRequest {
   origin?: unknown;
@@ -60,12 +53,32 @@ interface FetchCallState {
 
 type Fetch = typeof globalThis.fetch;
 
+/** The original fetch in the call's context (no closure per call). */
+function callInContext(call: Call, original: Fetch, self: unknown, input: Parameters<Fetch>[0], init: Parameters<Fetch>[1]): ReturnType<Fetch> {
+  return context.with(call.context, original, self, input, init);
+}
+
+/** Is this raw header name (a string or undici's Buffer) `name` (lower case)? Compared without decoding. */
+function isHeaderName(raw: unknown, name: string): boolean {
+  if (typeof raw === 'string') return raw.length === name.length && raw.toLowerCase() === name;
+  if (raw instanceof Uint8Array) {
+    if (raw.length !== name.length) return false;
+    for (let i = 0; i < raw.length; i++) {
+      let c = raw[i]!;
+      if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      if (c !== name.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+  return String(raw).toLowerCase() === name;
+}
+
 /** A header from undici's flat `[name, value, …]` list (strings or Buffers) or raw header text. */
 export function undiciHeader(headers: unknown): Header {
   return (name: string) => {
     if (Array.isArray(headers)) {
       for (let i = 0; i + 1 < headers.length; i += 2) {
-        if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+        if (isHeaderName(headers[i], name)) return String(headers[i + 1]);
       }
       return undefined;
     }
@@ -116,18 +129,33 @@ export function hostOf(href: string): string | undefined {
   if (!https && !href.startsWith('http://')) return undefined;
   const start = https ? 8 : 7;
   let end = href.length;
+  let at = -1;
   for (let i = start; i < href.length; i++) {
     const c = href.charCodeAt(i);
     if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) {
       end = i;
       break;
     }
+    if (c === 0x40) at = i;
   }
-  let authority = href.slice(start, end);
-  const at = authority.lastIndexOf('@');
-  if (at !== -1) authority = authority.slice(at + 1);
-  const lower = authority.toLowerCase();
-  if (!/^[a-z0-9.-]+(:[1-9][0-9]{0,4})?$/.test(lower)) return undefined;
+  // host: [a-z0-9.-]+ in any case, then an optional port :[1-9][0-9]{0,4}
+  const from = at === -1 ? start : at + 1;
+  let colon = -1;
+  let upper = false;
+  for (let i = from; i < end; i++) {
+    const c = href.charCodeAt(i);
+    if (colon !== -1) {
+      if (c < 0x30 || c > 0x39 || (i === colon + 1 && c === 0x30)) return undefined;
+    } else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d) {
+      // a host character
+    } else if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c === 0x3a) colon = i;
+    else return undefined;
+  }
+  const hostEnd = colon === -1 ? end : colon;
+  if (hostEnd === from || (colon !== -1 && (end === colon + 1 || end - colon - 1 > 5))) return undefined;
+  const authority = href.slice(from, end);
+  const lower = upper ? authority.toLowerCase() : authority;
   // Default ports are not part of a URL's host.
   if (https && lower.endsWith(':443')) return lower.slice(0, -4);
   if (!https && lower.endsWith(':80')) return lower.slice(0, -3);
@@ -164,7 +192,7 @@ export class UndiciCapture {
     const wrapped = function fetch(this: unknown, input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]): ReturnType<Fetch> {
       const state = start(input, init);
       if (state === undefined) return original.call(this, input, init);
-      const pending = FETCH_CALL.run(state, () => context.with(state.call.context, () => original.call(this, input, init)));
+      const pending = FETCH_CALL.run(state, callInContext, state.call, original, this, input, init);
       // Observe a rejection that no channel reports (bad URL, abort before dispatch); the caller gets
       // a promise settling the same way, so an unhandled rejection stays unhandled.
       return pending.then(undefined, (error: unknown) => {
@@ -237,29 +265,42 @@ export class UndiciCapture {
     const origin = String(request.origin);
     // Every request passes here: other traffic is turned away before any URL is built.
     // Only a path like `/x` keeps the origin's host (a proxy's absolute or `//host` path does not).
-    if (path.startsWith('/') && !path.startsWith('//')) {
-      const originHost = hostKeyOf(origin);
-      if (originHost !== undefined && !this.host.registry.knowsHost(originHost)) return;
-    }
-    const url = new URL(path, origin);
-    const hostKey = url.host.toLowerCase();
-    if (!this.host.registry.knowsHost(hostKey)) return;
+    const relative = path.startsWith('/') && !path.startsWith('//');
+    const originHost = relative ? hostKeyOf(origin) : undefined;
+    if (originHost !== undefined && !this.host.registry.knowsHost(originHost)) return;
 
     const state = FETCH_CALL.getStore();
     let call: Call | undefined;
     let bodyKnown = false;
-    // Our wrapper's call, if this is its request (not, say, a token fetch made inside it).
-    if (state !== undefined && !state.bound && state.host === hostKey && state.path === url.pathname) {
+    // Our wrapper's call, if this is its request (not, say, a token fetch made inside it); undici's
+    // path is the one fetch normalised, so it is compared as it is.
+    const query = path.indexOf('?');
+    if (
+      state !== undefined &&
+      !state.bound &&
+      originHost !== undefined &&
+      state.host === originHost &&
+      state.path === (query === -1 ? path : path.slice(0, query))
+    ) {
       state.bound = true;
       call = state.call;
       bodyKnown = state.bodyKnown;
     } else {
-      // A fetch that did not go through the wrapper (a fetch reference taken before we started).
-      const header = undiciHeader(request.headers);
-      const recognition = this.host.registry.recognize(String(request.method ?? 'GET'), hostKey, `${url.pathname}${url.search}`, header);
-      if (recognition === undefined) return;
-      call = this.host.startCall(recognition, context.active(), url, header('content-type'));
-      if (call === undefined) return;
+      const url = new URL(path, origin);
+      const hostKey = url.host.toLowerCase();
+      if (!this.host.registry.knowsHost(hostKey)) return;
+      if (state !== undefined && !state.bound && state.host === hostKey && state.path === url.pathname) {
+        state.bound = true;
+        call = state.call;
+        bodyKnown = state.bodyKnown;
+      } else {
+        // A fetch that did not go through the wrapper (a fetch reference taken before we started).
+        const header = undiciHeader(request.headers);
+        const recognition = this.host.registry.recognize(String(request.method ?? 'GET'), hostKey, `${url.pathname}${url.search}`, header);
+        if (recognition === undefined) return;
+        call = this.host.startCall(recognition, context.active(), url, header('content-type'));
+        if (call === undefined) return;
+      }
     }
     this.byRequest.set(request, call);
     if (!bodyKnown) call.setRequestContentType(undiciHeader(request.headers)('content-type'));

@@ -85,3 +85,25 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
   }
   return { items, main, unpricedReason, cost: catalog === undefined ? undefined : { ...catalog, source: 'catalog' } };
 }
+
+/** One pricing context per provider (and the provider it is priced as), made on first use. */
+export class PricingContexts {
+  private readonly contexts = new Map<string, PricingContext>();
+
+  constructor(
+    private readonly pricer: Pricer,
+    private readonly shadowPlans: ReadonlyMap<string, readonly string[]>,
+    /** Currency of a failed call's 0 when no plan was found. */
+    readonly defaultCurrency: string,
+  ) {}
+
+  of(provider: string, pricedAs: string | undefined): PricingContext {
+    const key = pricedAs === undefined ? provider : `${provider}\u0000${pricedAs}`;
+    let ctx = this.contexts.get(key);
+    if (ctx === undefined) {
+      ctx = { pricer: this.pricer, provider, pricedAs, shadowPlans: this.shadowPlans, defaultCurrency: this.defaultCurrency };
+      this.contexts.set(key, ctx);
+    }
+    return ctx;
+  }
+}

@@ -4,24 +4,17 @@
  * labels are bounded: model names and attribution values past their caps
  * become `other`.
  */
-import { propagation, trace, ValueType, type Attributes, type Context, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import { ValueType, type Attributes, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import { NO_ATTRIBUTION, type Attribution } from '../record/attribution.js';
+import { LabelValueLimiter } from '../record/cardinality.js';
 import type { CallRecord, PricedItem } from '../record/call-record.js';
 import { formatDecimal } from '../pricing/decimal.js';
-import type { Plan } from '../pricing/types.js';
-import type { CallTracing } from './call-spans.js';
-import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH, LabelValueLimiter } from '../record/cardinality.js';
-import { ExactSeries } from './exact-series.js';
+import type { Plan, Tier } from '../pricing/types.js';
+import type { CallTracing } from './finished-call.js';
+import { addTo, ExactSeries, type SeriesEntry } from './exact-series.js';
 import * as A from '../semconv.js';
 
 export interface MetricsOptions {
-  /** Baggage keys whose values become labels. */
-  readonly baggageKeys: readonly string[];
-  /** Attributes of the call's parent span whose values become labels. */
-  readonly spanAttributes: readonly string[];
-  /** Distinct values kept per attribution label. */
-  readonly maxValuesPerLabel: number;
-  /** Characters kept of each attribution value. @default DEFAULT_MAX_LABEL_VALUE_LENGTH */
-  readonly maxValueLength?: number;
   /** Distinct model names kept as label values. */
   readonly maxModels: number;
   /** Also record the de-facto `gen_ai.usage.cost` histogram (USD calls only). */
@@ -49,8 +42,8 @@ export class CallMetrics {
   private readonly rates = new Map<string, { attributes: Attributes; value: number }>();
   private readonly pricedPlans = new WeakSet<Plan>();
   private readonly models: LabelValueLimiter;
-  private readonly attribution: LabelValueLimiter;
-  private readonly maxValueLength: number;
+  /** provider → model label → operation → its series. */
+  private readonly callSeries = new Map<string, Map<string, Map<string, CallSeries>>>();
 
   private readonly errors: Counter;
   private readonly requestCost: Histogram;
@@ -63,9 +56,6 @@ export class CallMetrics {
     private readonly options: MetricsOptions,
   ) {
     this.models = new LabelValueLimiter(options.maxModels);
-    this.attribution = new LabelValueLimiter(options.maxValuesPerLabel);
-    const length = options.maxValueLength;
-    this.maxValueLength = length !== undefined && length >= 1 ? Math.floor(length) : DEFAULT_MAX_LABEL_VALUE_LENGTH;
 
     const counter = (name: string, description: string, series: ExactSeries) =>
       meter.createObservableCounter(name, { description, valueType: ValueType.DOUBLE }).addCallback((r) => series.observe(r));
@@ -122,104 +112,76 @@ export class CallMetrics {
     this.errors.add(1, { [A.ATTR_AI_INSTRUMENTATION_STAGE]: stage });
   }
 
-  /** `tracing` says whether another GenAI instrumentation covering the call records the gen_ai.client.* histograms itself. */
-  record(record: CallRecord, parent: Context, tracing?: CallTracing): void {
+  /**
+   * Records a finished call under its attribution labels; `tracing` says whether another GenAI
+   * instrumentation covering the call records the gen_ai.client.* histograms itself.
+   */
+  record(record: CallRecord, attribution: Attribution = NO_ATTRIBUTION, tracing?: CallTracing): void {
     const model = this.models.value(A.ATTR_GEN_AI_REQUEST_MODEL, record.requestModel ?? record.responseModel ?? '');
-    const call: Attributes = {
-      [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,
-      [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
-      [A.ATTR_GEN_AI_OPERATION_NAME]: record.operation,
-    };
-    // Series keys are built from label values in a fixed order; attributes only for new series.
-    const callKey = `${record.provider}\u0000${model}\u0000${record.operation}`;
-    const attribution = this.attributionOf(parent);
+    const series = this.seriesOf(record.provider, model, record.operation);
     const main = record.main?.result.priced ? record.main.result : undefined;
-    const mainKey = main === undefined ? '' : `${main.plan.id}\u0000${main.tier.name}`;
-
-    this.requests.add(
-      `${callKey}\u0000${mainKey}\u0000${attribution.key}`,
-      record.outcome,
-      () => ({ ...call, ...planLabels(main), ...attribution.labels, [A.ATTR_AI_OUTCOME]: record.outcome }),
-      1,
-    );
+    const byTier = series.tierSeries(main);
+    const outcome = record.outcome;
+    addTo(byTier.requests(outcome, attribution, this.requests), 1);
     const reason = record.unpricedReason;
-    if (reason !== undefined) this.unpriced.add(callKey, reason, () => ({ ...call, [A.ATTR_AI_PRICING_UNPRICED_REASON]: reason }), 1);
+    if (reason !== undefined) addTo(series.unpriced(reason, this.unpriced), 1);
 
-    const success = record.outcome === 'success';
-    for (const priced of record.items) this.recordItem(priced, record, model, attribution, success);
+    const success = outcome === 'success';
+    for (const priced of record.items) this.recordItem(priced, series, attribution, success);
 
     // The GenAI convention histograms once per call: not again where that instrumentation records them.
     if (tracing?.peerRecordsGenAiMetrics !== true) {
       this.duration.record(
         record.durationSeconds,
-        !success && record.errorType !== undefined ? { ...call, [A.ATTR_ERROR_TYPE]: record.errorType } : call,
+        !success && record.errorType !== undefined ? series.failed(record.errorType) : series.call,
       );
       const tokens = record.semconv;
-      const type = A.ATTR_GEN_AI_TOKEN_TYPE;
-      if (tokens?.inputTokens !== undefined) this.tokenUsage.record(tokens.inputTokens, { ...call, [type]: 'input' });
-      if (tokens?.outputTokens !== undefined) this.tokenUsage.record(tokens.outputTokens, { ...call, [type]: 'output' });
+      if (tokens?.inputTokens !== undefined) this.tokenUsage.record(tokens.inputTokens, series.input);
+      if (tokens?.outputTokens !== undefined) this.tokenUsage.record(tokens.outputTokens, series.output);
     }
 
     if (success && record.cost !== undefined) {
       const amount = Number(formatDecimal(record.cost.amount));
-      const labels: Attributes = { ...call, [A.ATTR_AI_COST_CURRENCY]: record.cost.currency };
-      if (main !== undefined) {
-        labels[A.ATTR_AI_PRICING_PLAN] = main.plan.id;
-        labels[A.ATTR_AI_PRICING_TIER] = main.tier.name;
-      }
-      this.requestCost.record(amount, labels);
-      if (this.usageCost !== undefined && record.cost.currency === 'USD') this.usageCost.record(amount, call);
+      this.requestCost.record(amount, byTier.requestCost(record.cost.currency));
+      if (this.usageCost !== undefined && record.cost.currency === 'USD') this.usageCost.record(amount, series.call);
     }
   }
 
-  private recordItem(priced: PricedItem, record: CallRecord, model: string, attribution: Attribution, success: boolean): void {
+  /** The series of one provider, model and operation, made on its first call. */
+  private seriesOf(provider: string, model: string, operation: string): CallSeries {
+    let byModel = this.callSeries.get(provider);
+    if (byModel === undefined) this.callSeries.set(provider, (byModel = new Map()));
+    let byOperation = byModel.get(model);
+    if (byOperation === undefined) byModel.set(model, (byOperation = new Map()));
+    let series = byOperation.get(operation);
+    if (series === undefined) byOperation.set(operation, (series = new CallSeries(provider, model, operation)));
+    return series;
+  }
+
+  private recordItem(priced: PricedItem, series: CallSeries, attribution: Attribution, success: boolean): void {
     const { item, result } = priced;
-    const pricedKey = result.priced ? `${result.plan.id}\u0000${result.tier.name}` : '';
-    const itemKey = `${record.provider}\u0000${model}\u0000${item.operation}\u0000${pricedKey}`;
-    const labels = (): Attributes => {
-      const out: Attributes = {
-        [A.ATTR_GEN_AI_PROVIDER_NAME]: record.provider,
-        [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
-        [A.ATTR_GEN_AI_OPERATION_NAME]: item.operation,
-      };
-      if (result.priced) {
-        out[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
-        out[A.ATTR_AI_PRICING_TIER] = result.tier.name;
-      }
-      return out;
-    };
+    const itemSeries = series.itemSeries(item.operation, result.priced ? result : undefined);
     for (const unit in item.usage) {
       const quantity = item.usage[unit]!;
-      if (quantity > 0) this.usage.add(itemKey, unit, () => ({ ...labels(), [A.ATTR_AI_USAGE_UNIT]: unit }), quantity);
+      if (quantity > 0) addTo(itemSeries.usage(unit, this.usage), quantity);
     }
     if (!result.priced) return;
     this.notePlan(result.plan);
     if (priced.charged !== undefined) {
       // The price's scaled form, unless the call failed and is charged 0.
       const exact = priced.charged === result.cost ? result.scaledCost : undefined;
-      this.cost.add(
-        itemKey,
-        `${result.plan.currency}\u0000${attribution.key}`,
-        () => ({ ...labels(), ...planLabels(result), ...attribution.labels }),
-        priced.charged,
-        exact,
-      );
+      addTo(itemSeries.cost(attribution, this.cost), priced.charged, exact);
     }
     if (!success) return;
     for (const shadow of priced.shadows) {
       if (!shadow.result.priced) continue;
       const currency = shadow.result.plan.currency;
-      this.shadow.add(
-        `${result.plan.id}\u0000${shadow.plan}`,
-        currency,
-        () => ({
-          [A.ATTR_AI_PRICING_PLAN]: result.plan.id,
-          [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan,
-          [A.ATTR_AI_COST_CURRENCY]: currency,
-        }),
-        shadow.result.cost,
-        shadow.result.scaledCost,
-      );
+      const entry = this.shadow.entry(`${result.plan.id}\u0000${shadow.plan}\u0000${currency}`, () => ({
+        [A.ATTR_AI_PRICING_PLAN]: result.plan.id,
+        [A.ATTR_AI_PRICING_SHADOW_PLAN]: shadow.plan,
+        [A.ATTR_AI_COST_CURRENCY]: currency,
+      }));
+      addTo(entry, shadow.result.cost, shadow.result.scaledCost);
       this.notePlan(shadow.result.plan);
     }
   }
@@ -242,46 +204,14 @@ export class CallMetrics {
     }
   }
 
-  /**
-   * The attribution labels of a call with this parent context, capped like every label: each
-   * value cut to maxValueLength before it counts towards maxValuesPerLabel. Work units take
-   * their labels from here too, so metrics and units see the same values.
-   */
-  attributionOf(parent: Context): Attribution {
-    if (this.options.baggageKeys.length === 0 && this.options.spanAttributes.length === 0) return NO_ATTRIBUTION;
-    const labels: Attributes = {};
-    const baggage = this.options.baggageKeys.length > 0 ? propagation.getBaggage(parent) : undefined;
-    for (const key of this.options.baggageKeys) {
-      const value = baggage?.getEntry(key)?.value;
-      if (value !== undefined) labels[key] = this.attribution.value(key, capLength(value, this.maxValueLength));
-    }
-    if (this.options.spanAttributes.length > 0) {
-      // SDK spans expose their attributes; the API's Span type does not promise it.
-      const attributes = (trace.getSpan(parent) as unknown as { attributes?: Attributes } | undefined)?.attributes;
-      for (const key of this.options.spanAttributes) {
-        const value = attributes?.[key];
-        if (value !== undefined && labels[key] === undefined)
-          labels[key] = this.attribution.value(key, capLength(String(value), this.maxValueLength));
-      }
-    }
-    const key = Object.entries(labels)
-      .map(([k, v]) => `${k}\u0001${String(v)}`)
-      .join('\u0000');
-    return { labels, key };
-  }
 }
 
-export interface Attribution {
-  readonly labels: Attributes;
-  /** The labels as a series-key fragment. */
-  readonly key: string;
-}
 
-const NO_ATTRIBUTION: Attribution = { labels: {}, key: '' };
 
-function planLabels(
-  result: { readonly plan: Plan; readonly tier: { readonly name: string; readonly pricingModel: string } } | undefined,
-): Attributes {
+type PricedResult = { readonly plan: Plan; readonly tier: Tier };
+
+/** The labels of a priced plan and tier. */
+function planLabels(result: PricedResult | undefined): Attributes {
   if (result === undefined) return {};
   const { plan, tier } = result;
   return {
@@ -290,4 +220,154 @@ function planLabels(
     [A.ATTR_AI_PRICING_MODEL]: tier.pricingModel,
     [A.ATTR_AI_COST_CURRENCY]: plan.currency,
   };
+}
+
+/** A series key fragment of a priced plan and tier ('' unpriced). */
+const tierKey = (result: PricedResult | undefined) => (result === undefined ? '' : `${result.plan.id}\u0000${result.tier.name}`);
+
+/**
+ * Everything one (provider, model, operation) records into, found once per call: attribute sets
+ * are built on a series' first call and reused (the SDK only hashes them), entries of the exact
+ * counters are kept by the objects that tell them apart (a tier, a unit, an attribution).
+ */
+class CallSeries {
+  readonly call: Attributes;
+  readonly input: Attributes;
+  readonly output: Attributes;
+  readonly key: string;
+  private readonly failures = new Map<string, Attributes>();
+  private readonly unpricedEntries = new Map<string, SeriesEntry>();
+  /** Main tier (undefined: unpriced) → its series. */
+  private readonly tiers = new Map<Tier | undefined, TierSeries>();
+  /** Item operation → tier → its series. */
+  private readonly items = new Map<string, Map<Tier | undefined, ItemSeries>>();
+
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    readonly operation: string,
+  ) {
+    this.call = { [A.ATTR_GEN_AI_PROVIDER_NAME]: provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: model, [A.ATTR_GEN_AI_OPERATION_NAME]: operation };
+    this.input = { ...this.call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
+    this.output = { ...this.call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
+    this.key = `${provider}\u0000${model}\u0000${operation}`;
+  }
+
+  failed(errorType: string): Attributes {
+    let attrs = this.failures.get(errorType);
+    if (attrs === undefined) this.failures.set(errorType, (attrs = { ...this.call, [A.ATTR_ERROR_TYPE]: errorType }));
+    return attrs;
+  }
+
+  unpriced(reason: string, series: ExactSeries): SeriesEntry {
+    let entry = this.unpricedEntries.get(reason);
+    if (entry === undefined) {
+      entry = series.entry(`${this.key}\u0000${reason}`, () => ({ ...this.call, [A.ATTR_AI_PRICING_UNPRICED_REASON]: reason }));
+      this.unpricedEntries.set(reason, entry);
+    }
+    return entry;
+  }
+
+  tierSeries(main: PricedResult | undefined): TierSeries {
+    const tier = main?.tier;
+    let found = this.tiers.get(tier);
+    if (found === undefined) this.tiers.set(tier, (found = new TierSeries(this, main)));
+    return found;
+  }
+
+  itemSeries(operation: string, result: PricedResult | undefined): ItemSeries {
+    let byTier = this.items.get(operation);
+    if (byTier === undefined) this.items.set(operation, (byTier = new Map()));
+    const tier = result?.tier;
+    let found = byTier.get(tier);
+    if (found === undefined) byTier.set(tier, (found = new ItemSeries(this, operation, result)));
+    return found;
+  }
+}
+
+/** What a call records by its main plan and tier: requests by outcome and attribution, the cost histogram. */
+class TierSeries {
+  private readonly requestEntries = new Map<string, SeriesEntry>();
+  private readonly costLabels = new Map<string, Attributes>();
+  private readonly key: string;
+
+  constructor(
+    private readonly call: CallSeries,
+    private readonly main: PricedResult | undefined,
+  ) {
+    this.key = `${call.key}\u0000${tierKey(main)}`;
+  }
+
+  requests(outcome: string, attribution: Attribution, series: ExactSeries): SeriesEntry {
+    const lookup = attribution.key === '' ? outcome : `${outcome}\u0000${attribution.key}`;
+    let entry = this.requestEntries.get(lookup);
+    if (entry === undefined) {
+      entry = series.entry(`${this.key}\u0000${attribution.key}\u0000${outcome}`, () => ({
+        ...this.call.call,
+        ...planLabels(this.main),
+        ...attribution.labels,
+        [A.ATTR_AI_OUTCOME]: outcome,
+      }));
+      this.requestEntries.set(lookup, entry);
+    }
+    return entry;
+  }
+
+  requestCost(currency: string): Attributes {
+    let labels = this.costLabels.get(currency);
+    if (labels === undefined) {
+      labels = { ...this.call.call, [A.ATTR_AI_COST_CURRENCY]: currency };
+      if (this.main !== undefined) {
+        labels[A.ATTR_AI_PRICING_PLAN] = this.main.plan.id;
+        labels[A.ATTR_AI_PRICING_TIER] = this.main.tier.name;
+      }
+      this.costLabels.set(currency, labels);
+    }
+    return labels;
+  }
+}
+
+/** What one priced item records: usage by unit, cost by attribution. */
+class ItemSeries {
+  private readonly usageEntries = new Map<string, SeriesEntry>();
+  private readonly costEntries = new Map<string, SeriesEntry>();
+  private readonly labels: Attributes;
+  private readonly key: string;
+
+  constructor(
+    call: CallSeries,
+    operation: string,
+    private readonly result: PricedResult | undefined,
+  ) {
+    this.labels = { [A.ATTR_GEN_AI_PROVIDER_NAME]: call.provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: call.model, [A.ATTR_GEN_AI_OPERATION_NAME]: operation };
+    if (result !== undefined) {
+      this.labels[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
+      this.labels[A.ATTR_AI_PRICING_TIER] = result.tier.name;
+    }
+    this.key = `${call.provider}\u0000${call.model}\u0000${operation}\u0000${tierKey(result)}`;
+  }
+
+  usage(unit: string, series: ExactSeries): SeriesEntry {
+    let entry = this.usageEntries.get(unit);
+    if (entry === undefined) {
+      entry = series.entry(`${this.key}\u0000${unit}`, () => ({ ...this.labels, [A.ATTR_AI_USAGE_UNIT]: unit }));
+      this.usageEntries.set(unit, entry);
+    }
+    return entry;
+  }
+
+  /** Priced items only. */
+  cost(attribution: Attribution, series: ExactSeries): SeriesEntry {
+    let entry = this.costEntries.get(attribution.key);
+    if (entry === undefined) {
+      const result = this.result!;
+      entry = series.entry(`${this.key}\u0000${result.plan.currency}\u0000${attribution.key}`, () => ({
+        ...this.labels,
+        ...planLabels(result),
+        ...attribution.labels,
+      }));
+      this.costEntries.set(attribution.key, entry);
+    }
+    return entry;
+  }
 }

@@ -8,27 +8,30 @@
  */
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
-import type { CallHandle, CallObserver } from '../capture/call.js';
-import type { CallRecord, CallStart } from '../record/call-record.js';
 import type { Decimal } from '../pricing/decimal.js';
-import type { GenAiSpanMode } from '../types.js';
-import { attributesOf, GENAI_SPAN_SEPARATE, genAiPeerOf, ownAttributes, type GenAiPeer } from './genai-peers.js';
+import type { CallHandle, CallObserver, CallOrigin } from '../record/call-observer.js';
+import type { CallRecord, CallStart } from '../record/call-record.js';
+import type { WorkUnitIds } from '../record/work-unit-ids.js';
 import {
   ATTR_AI_COST_AMOUNT,
   ATTR_AI_WORK_UNIT_ID_PREFIX,
   ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   CONVERSATION_UNIT,
 } from '../semconv.js';
-import { endAttributes, spanName, startAttributes } from './span-attributes.js';
-import { workUnitIdsOf } from '../record/work-unit-ids.js';
+import type { GenAiSpanMode } from '../types.js';
+import type { CallListener, CallTracing, FinishedCall } from './finished-call.js';
+import { attributesOf, GENAI_SPAN_SEPARATE, genAiPeerOf, ownAttributes, type GenAiPeer } from './genai-peers.js';
+import { endAttributes, spanName, startAttributes, type SpanAttributeOptions } from './span-attributes.js';
 
 /** A hook may be `async`: what it returns is looked at only to catch a rejection. */
 export interface SpanHooks {
   readonly startHook?: (span: Span, call: Readonly<CallStart>) => unknown;
   readonly endHook?: (span: Span, record: CallRecord) => unknown;
-  /** @default 'enrich' */
-  readonly genAiSpan?: GenAiSpanMode;
+  readonly genAiSpan: GenAiSpanMode;
+  readonly attributes: SpanAttributeOptions;
 }
 
 /** What a hook threw or rejected with, as an Error for the log (a hook may throw anything). */
@@ -43,23 +46,11 @@ function asError(error: unknown): Error {
   return new Error(text);
 }
 
-/** How a finished call was traced, for listeners that must not count what another instrumentation counts. */
-export interface CallTracing {
-  /** The price went on another instrumentation's GenAI span, not on a span of ours. */
-  readonly enriched: boolean;
-  /** Another GenAI instrumentation covering this call records the gen_ai.client.* histograms itself. */
-  readonly peerRecordsGenAiMetrics: boolean;
-}
-
 const OWN_SPAN: CallTracing = { enriched: false, peerRecordsGenAiMetrics: false };
 
-/** Something else that wants every finished call (the metrics). */
-export type RecordListener = (record: CallRecord, parent: Context, tracing: CallTracing) => void;
-
 /** Every call of a conversation (or another unit of work) carries its id, so traces can sum it exactly. */
-function workUnitAttributes(parent: Context): Attributes {
-  const attrs: Attributes = {};
-  for (const [unit, id] of workUnitIdsOf(parent) ?? []) {
+function addWorkUnitAttributes(attrs: Attributes, ids: WorkUnitIds): Attributes {
+  for (const [unit, id] of ids) {
     attrs[unit === CONVERSATION_UNIT ? ATTR_GEN_AI_CONVERSATION_ID : `${ATTR_AI_WORK_UNIT_ID_PREFIX}${unit}.id`] = id;
   }
   return attrs;
@@ -79,56 +70,55 @@ export class CallSpans implements CallObserver {
   constructor(
     private readonly tracer: () => Tracer,
     private readonly hooks: () => SpanHooks,
-    private readonly listeners: readonly RecordListener[],
+    private readonly listeners: readonly CallListener[],
     private readonly logHookError: (error: Error, hook: string) => void,
   ) {}
 
-  begin(start: CallStart, parent: Context): CallHandle {
-    const peer = this.hooks().genAiSpan === GENAI_SPAN_SEPARATE ? undefined : genAiPeerOf(parent, this.own);
-    if (peer !== undefined) return this.enrich(peer, start, parent);
-    const span = this.startSpan(start, parent);
-    this.runHook('startHook', () => this.hooks().startHook?.(span, start));
-    return {
-      context: trace.setSpan(parent, span),
-      identified: (known) => {
-        span.updateName(spanName(known.operation, known.requestModel));
-        span.setAttributes(startAttributes(known));
-      },
-      end: (record) => this.finish(span, record, parent, OWN_SPAN),
-    };
+  begin(start: CallStart, origin: CallOrigin): CallHandle {
+    const hooks = this.hooks();
+    const peer = hooks.genAiSpan === GENAI_SPAN_SEPARATE ? undefined : genAiPeerOf(origin.parent, this.own);
+    if (peer !== undefined) return this.enrich(peer, start, origin);
+    const span = this.startSpan(start, origin);
+    if (hooks.startHook !== undefined) this.runHook('startHook', () => hooks.startHook?.(span, start));
+    return new OwnSpan(this, span, origin, trace.setSpan(origin.parent, span));
   }
 
-  private startSpan(start: CallStart, parent: Context, startTime?: number): Span {
+  private startSpan(start: CallStart, origin: CallOrigin, startTime?: number): Span {
     const span = this.tracer().startSpan(
       spanName(start.operation, start.requestModel),
-      { kind: SpanKind.CLIENT, attributes: startAttributes(start), startTime },
-      parent,
+      { kind: SpanKind.CLIENT, attributes: addWorkUnitAttributes(startAttributes(start), origin.workUnitIds), startTime },
+      origin.parent,
     );
     this.own.add(span);
-    span.setAttributes(workUnitAttributes(parent));
     return span;
   }
 
-  private finish(span: Span, record: CallRecord, parent: Context, tracing: CallTracing): void {
-    span.setAttributes(endAttributes(record));
+  /** Ends a span of ours with the priced call, then hands the call on. */
+  finish(span: Span, record: CallRecord, origin: CallOrigin, tracing: CallTracing, withStart = false): void {
+    const hooks = this.hooks();
+    span.setAttributes(endAttributes(record, hooks.attributes, withStart));
     if (record.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorType });
-    this.runHook('endHook', () => this.hooks().endHook?.(span, record));
+    if (hooks.endHook !== undefined) this.runHook('endHook', () => hooks.endHook?.(span, record));
     span.end();
-    for (const listener of this.listeners) listener(record, parent, tracing);
+    this.emit({ record, origin, tracing });
+  }
+
+  private emit(call: FinishedCall): void {
+    for (const listener of this.listeners) listener(call);
   }
 
   /**
    * The call under a peer's GenAI span: the transport runs in the parent context (its spans are
    * children of the peer's), the price goes on the peer's span, which is neither renamed nor ended.
    */
-  private enrich(peer: GenAiPeer, start: CallStart, parent: Context): CallHandle {
+  private enrich(peer: GenAiPeer, start: CallStart, origin: CallOrigin): CallHandle {
     const startedAt = performance.now();
     const writes = this.peerWrites.get(peer.span) ?? { keys: new Set<string>() };
     this.peerWrites.set(peer.span, writes);
-    this.write(peer.span, writes, workUnitAttributes(parent));
+    this.write(peer.span, writes, addWorkUnitAttributes({}, origin.workUnitIds));
     this.runHook('startHook', () => this.hooks().startHook?.(peer.span, start));
     return {
-      context: parent,
+      context: origin.parent,
       // The peer's span has its own name and gen_ai.* attributes.
       identified: () => undefined,
       end: (record) => {
@@ -138,11 +128,11 @@ export class CallSpans implements CallObserver {
           // body has been read): the call gets a span of ours, started when the call started so the
           // trace shows it where it happened, under the peer's. The peer still counted the call.
           // (The start hook has run with the peer's span; the end hook runs with this one.)
-          const own = this.startSpan(record, parent, startedAt);
-          this.finish(own, record, parent, { ...tracing, enriched: false });
+          const own = this.startSpan(record, origin, startedAt);
+          this.finish(own, record, origin, { ...tracing, enriched: false });
           return;
         }
-        const attrs = ownAttributes(endAttributes(record));
+        const attrs = ownAttributes(endAttributes(record, this.hooks().attributes));
         const cost = record.cost;
         if (cost !== undefined && writes.cost?.currency === cost.currency) {
           // A second call under one span (a retry after a failure, charged 0 or billed): the span carries their sum.
@@ -153,7 +143,7 @@ export class CallSpans implements CallObserver {
         } else if (cost !== undefined) writes.cost = { amount: cost.amount, currency: cost.currency };
         this.write(peer.span, writes, attrs);
         this.runHook('endHook', () => this.hooks().endHook?.(peer.span, record));
-        for (const listener of this.listeners) listener(record, parent, tracing);
+        this.emit({ record, origin, tracing });
       },
     };
   }
@@ -168,7 +158,7 @@ export class CallSpans implements CallObserver {
     }
   }
 
-  private runHook(name: string, fn: () => unknown): void {
+  runHook(name: string, fn: () => unknown): void {
     const report = (error: unknown) => {
       try {
         this.logHookError(asError(error), name);
@@ -187,5 +177,25 @@ export class CallSpans implements CallObserver {
     // Caught, never awaited: the span ends and the call goes on without waiting for the hook.
     // Promise.resolve also adopts a foreign thenable, and turns a throwing `then` into a rejection.
     if (result !== null && (typeof result === 'object' || typeof result === 'function')) Promise.resolve(result).catch(report);
+  }
+}
+
+/** A call with a span of ours: renamed when the model is known, ended with the priced record. */
+class OwnSpan implements CallHandle {
+  constructor(
+    private readonly spans: CallSpans,
+    private readonly span: Span,
+    private readonly origin: CallOrigin,
+    readonly context: Context,
+  ) {}
+
+  identified(known: Readonly<CallStart>): void {
+    this.span.updateName(spanName(known.operation, known.requestModel));
+    this.span.setAttribute(ATTR_GEN_AI_OPERATION_NAME, known.operation);
+    if (known.requestModel !== undefined) this.span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, known.requestModel);
+  }
+
+  end(record: CallRecord): void {
+    this.spans.finish(this.span, record, this.origin, OWN_SPAN);
   }
 }

@@ -36,11 +36,16 @@ export function spanName(operation: string, model: string | undefined): string {
   return model === undefined ? operation : `${operation} ${model}`;
 }
 
+/**
+ * Everything a finished call's span shows; `withStart` false leaves out what the span got when
+ * it started (or was identified), for a span of ours that has them already.
+ */
 export function endAttributes(
   record: CallRecord,
   options: SpanAttributeOptions = (fromEnvironment ??= spanAttributeOptions()),
+  withStart = true,
 ): Attributes {
-  const attrs: Attributes = startAttributes(record);
+  const attrs: Attributes = withStart ? startAttributes(record) : {};
   if (record.responseModel !== undefined) attrs[A.ATTR_GEN_AI_RESPONSE_MODEL] = record.responseModel;
   const u = record.semconv;
   if (u?.inputTokens !== undefined) attrs[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = u.inputTokens;

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { Call, type CallDeps } from '../../src/capture/call.js';
+import { NO_ATTRIBUTION } from '../../src/record/attribution.js';
 import type { CallRecord } from '../../src/record/call-record.js';
+import { PricingContexts } from '../../src/record/price-facts.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import type { ProviderAdapter } from '../../src/providers/types.js';
@@ -39,13 +41,14 @@ function harnessFor(adapter: ProviderAdapter) {
   const errors: string[] = [];
   const deps: CallDeps = {
     observer: { begin: () => ({ context: ROOT_CONTEXT, identified: () => undefined, end: (r) => records.push(r) }) },
-    pricing: (provider) => ({ pricer: loaded.pricer, provider, shadowPlans: new Map(), defaultCurrency: 'USD' }),
     onInternalError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
     onSettled: () => undefined,
   };
   const registry = new ProviderRegistry([adapter]);
   const recognition = registry.recognize('POST', 'api.example.com', '/v1/chat/completions', () => undefined)!;
-  const call = new Call(recognition, deps, ROOT_CONTEXT, 'api.example.com', 443, 'application/json');
+  const origin = { parent: ROOT_CONTEXT, attribution: NO_ATTRIBUTION, workUnitIds: new Map() };
+  const pricing = new PricingContexts(loaded.pricer, new Map(), 'USD');
+  const call = new Call(recognition, deps, origin, pricing, 'api.example.com', 443, 'application/json');
   return { call, records, errors };
 }
 

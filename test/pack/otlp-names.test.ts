@@ -366,9 +366,6 @@ function recordEveryInstrument(provider: MeterProvider): void {
   };
   const meter = provider.getMeter('ai-pricetag', '0.1.0');
   const calls = new CallMetrics(meter, {
-    baggageKeys: [],
-    spanAttributes: [],
-    maxValuesPerLabel: 3,
     maxModels: 4,
     genAiUsageCost: true,
     catalogLabels: () => ['ai-pricetag-default-2026-11'],
@@ -388,9 +385,9 @@ function recordEveryInstrument(provider: MeterProvider): void {
       ...priceFacts(pricing, { items: [item] }, 'success'),
     };
   };
-  calls.record(record('gpt-4o-mini', 1200, 300), ROOT_CONTEXT);
-  calls.record(record('gpt-4o-mini', 90_000, 1_500), ROOT_CONTEXT);
-  calls.record(record('gpt-99', 10, 5), ROOT_CONTEXT); // unknown to the catalog: unpriced
+  calls.record(record('gpt-4o-mini', 1200, 300));
+  calls.record(record('gpt-4o-mini', 90_000, 1_500));
+  calls.record(record('gpt-99', 10, 5)); // unknown to the catalog: unpriced
   calls.recordInternalError('recording');
   const table = { activeByUnit: () => new Map([['conversation', 2]]), evictions: () => new Map([['conversation', 1]]) };
   const units = new WorkUnitMetrics(meter, () => table as unknown as WorkUnitTable);

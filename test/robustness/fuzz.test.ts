@@ -263,8 +263,12 @@ async function runOne(x: Exchange, rng: Rng, pool: readonly Exchange[], tally: T
   }
   let done!: () => void;
   const drained = new Promise<void>((resolve) => (done = resolve));
-  const response = responseBodyReader(kind, encoding, status < 400 ? reader.responseFields : [], reader.onEvent?.bind(reader), () =>
-    done(),
+  const response = responseBodyReader(
+    kind,
+    encoding,
+    status < 400 ? reader.responseFields : [],
+    { onEvent: (event, data) => reader.onEvent?.(event, data), onDone: () => done() },
+    reader.onEvent !== undefined,
   );
   feed(response, body, rng);
   response.end();
@@ -352,7 +356,8 @@ describe('fuzzing the usage extractors', function () {
       for (let i = 0; i < noise.length; i++) noise[i] = rng.int(256);
       const reader = x.recognition.route.begin(new Map(), x.recognition.head);
       for (const kind of ['json', 'sse'] as const) {
-        const r = responseBodyReader(kind, undefined, reader.responseFields, reader.onEvent?.bind(reader), () => undefined);
+        const listener = { onEvent: (event: string, data: string) => reader.onEvent?.(event, data), onDone: () => undefined };
+        const r = responseBodyReader(kind, undefined, reader.responseFields, listener, reader.onEvent !== undefined);
         feed(r, noise, rng);
         r.end();
       }

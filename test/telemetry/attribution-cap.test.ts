@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { CallRecord } from '../../src/record/call-record.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { Attributor } from '../../src/record/attribution.js';
 import { CallMetrics } from '../../src/telemetry/call-metrics.js';
 import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH } from '../../src/record/cardinality.js';
 import { readWorkUnitIds } from '../../src/record/work-unit-ids.js';
@@ -42,21 +44,23 @@ describe('attribution value length', function () {
     });
   });
 
-  describe('CallMetrics', function () {
+  describe('attribution (read once per call, used by the metrics and work units)', function () {
     let endpoint: MetricsEndpoint;
     beforeEach(async () => (endpoint = await metricsEndpoint()));
     afterEach(async () => endpoint.close());
 
-    const metricsWith = (maxValueLength?: number) =>
+    const metrics = () =>
       new CallMetrics(endpoint.meterProvider.getMeter('ai-pricetag'), {
-        baggageKeys: ['team'],
-        spanAttributes: ['app.feature'],
-        maxValuesPerLabel: 2,
-        maxValueLength,
         maxModels: 10,
         genAiUsageCost: false,
         catalogLabels: () => [],
       });
+    // Through resolveConfig, as the instrumentation builds it.
+    const attributorWith = (maxValueLength?: number) =>
+      new Attributor(
+        resolveConfig({ attribution: { baggageKeys: ['team'], spanAttributes: ['app.feature'], maxValuesPerLabel: 2, maxValueLength } }, {})
+          .attribution,
+      );
     const record: CallRecord = {
       provider: 'openai',
       operation: 'chat',
@@ -70,10 +74,11 @@ describe('attribution value length', function () {
     };
 
     it('cuts a baggage value to 256 characters by default, before it counts towards maxValuesPerLabel', async function () {
-      const metrics = metricsWith();
+      const calls = metrics();
+      const attributor = attributorWith();
       const long = `${'t'.repeat(255)}${EMOJI}${'-tail'.repeat(800)}`;
       // Two values alike in their first 256 characters are one label value: the third distinct one still fits.
-      for (const team of [long, `${long}-other`, 'short']) metrics.record(record, withBaggage({ team }));
+      for (const team of [long, `${long}-other`, 'short']) calls.record(record, attributor.of(withBaggage({ team })));
       const teams = [...samples(await endpoint.scrape(), 'ai_requests_total').entries()].map(([labels, n]) => [
         /team="([^"]*)"/.exec(labels)?.[1],
         n,
@@ -84,20 +89,19 @@ describe('attribution value length', function () {
       ]);
     });
 
-    it('cuts to the configured maxValueLength, span attributes too; attributionOf hands the same values to work units', function () {
-      const metrics = metricsWith(8);
+    it('cuts to the configured maxValueLength, span attributes too; the same values for work units', function () {
       const span = new TracerProvider()
         .getTracer('t')
         .startSpan('parent', { attributes: { 'app.feature': `summarise-${EMOJI.repeat(20)}` } });
       const parent = trace.setSpan(withBaggage({ team: `${'abcdefg'}${EMOJI}${EMOJI}` }), span);
-      const { labels } = metrics.attributionOf(parent);
+      const { labels } = attributorWith(8).of(parent);
       assert.deepEqual(labels, { team: `abcdefg${EMOJI}`, 'app.feature': 'summaris' });
       assert.ok(!Object.values(labels).some((v) => loneSurrogate(String(v))));
     });
 
     it('falls back to the default for a cap that is not a positive number', function () {
       for (const bad of [0, -1, Number.NaN]) {
-        const { labels } = metricsWith(bad).attributionOf(withBaggage({ team: 'x'.repeat(300) }));
+        const { labels } = attributorWith(bad).of(withBaggage({ team: 'x'.repeat(300) }));
         assert.equal(chars(String(labels.team)), 256, `maxValueLength ${bad}`);
       }
     });

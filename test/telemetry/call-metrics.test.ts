@@ -6,6 +6,7 @@ import { loadCatalogs } from '../../src/catalog/load.js';
 import { ZERO } from '../../src/pricing/decimal.js';
 import type { PriceItem } from '../../src/providers/types.js';
 import { CallMetrics } from '../../src/telemetry/call-metrics.js';
+import { Attributor } from '../../src/record/attribution.js';
 import { metricsEndpoint, samples, type MetricsEndpoint } from '../support/metrics-endpoint.js';
 
 const loaded = loadCatalogs([]);
@@ -42,13 +43,12 @@ const chat = (input: number, output: number, model = 'gpt-4o-mini'): PriceItem =
 describe('cost metrics', function () {
   let endpoint: MetricsEndpoint;
   let metrics: CallMetrics;
+  let attributor: Attributor;
 
   beforeEach(async function () {
     endpoint = await metricsEndpoint();
+    attributor = new Attributor({ baggageKeys: ['team'], spanAttributes: ['app.feature'], maxValuesPerLabel: 3, maxValueLength: 256 });
     metrics = new CallMetrics(endpoint.meterProvider.getMeter('ai-pricetag', '0.1.0'), {
-      baggageKeys: ['team'],
-      spanAttributes: ['app.feature'],
-      maxValuesPerLabel: 3,
       maxModels: 4,
       genAiUsageCost: true,
       catalogLabels: () => ['ai-pricetag-default-2026-11', 'acme-overrides'],
@@ -65,7 +65,7 @@ describe('cost metrics', function () {
     let inputTokens = 0;
     for (let i = 0; i < 100_000; i++) {
       const r = record(chat(1 + (i % 97), (i * 7) % 13));
-      metrics.record(r, ROOT_CONTEXT);
+      metrics.record(r);
       exact = exact.plus(r.cost!.amount);
       float += Number(r.cost!.amount.toFixed());
       inputTokens += 1 + (i % 97);
@@ -79,9 +79,9 @@ describe('cost metrics', function () {
   });
 
   it('exposes shadow costs, unit prices in force, catalog versions, unpriced calls and the GenAI histograms', async function () {
-    metrics.record(record(chat(1000, 500)), ROOT_CONTEXT);
-    metrics.record(record(chat(10, 10, 'gpt-99')), ROOT_CONTEXT);
-    metrics.record(record(chat(1000, 500), { outcome: 'error', errorType: '429' }), ROOT_CONTEXT);
+    metrics.record(record(chat(1000, 500)));
+    metrics.record(record(chat(10, 10, 'gpt-99')));
+    metrics.record(record(chat(1000, 500), { outcome: 'error', errorType: '429' }));
     const text = await endpoint.scrape();
     // gpt-4.1-nano for the same usage: 1,000 × 0.10 + 500 × 0.40 per million.
     const shadow = samples(text, 'ai_cost_shadow_total');
@@ -109,7 +109,7 @@ describe('cost metrics', function () {
   it('caps model names and attribution values, so hostile input cannot explode the series count', async function () {
     for (let i = 0; i < 50; i++) {
       const ctx = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ team: { value: `team-${i}` } }));
-      metrics.record(record(chat(10, 10, `model-${i}`)), ctx);
+      metrics.record(record(chat(10, 10, `model-${i}`)), attributor.of(ctx));
     }
     const text = await endpoint.scrape();
     const keys = [...samples(text, 'ai_requests_total').keys()];
@@ -126,21 +126,21 @@ describe('cost metrics', function () {
       spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }),
     };
     const ctx = trace.setSpan(ROOT_CONTEXT, span as never);
-    metrics.record(record(chat(10, 10)), ctx);
+    metrics.record(record(chat(10, 10)), attributor.of(ctx));
     const [labels] = samples(await endpoint.scrape(), 'ai_cost_total').keys();
     assert.match(labels!, /app_feature="search"/);
     assert.doesNotMatch(labels!, /user/);
   });
 
   it('escapes label values that carry quotes, backslashes and newlines', async function () {
-    metrics.record(record(chat(10, 10, 'evil"model\\\nname')), ROOT_CONTEXT);
+    metrics.record(record(chat(10, 10, 'evil"model\\\nname')));
     const text = await endpoint.scrape();
     assert.match(text, /gen_ai_request_model="evil\\"model\\\\\\nname"/);
     for (const line of text.split('\n')) assert.ok(line === '' || line.startsWith('#') || /^[a-z_]+(\{.*\})? \S+$/.test(line), line);
   });
 
   it('adds zero for failed calls and keeps them out of the cost histogram', async function () {
-    metrics.record(record(chat(1000, 500), { outcome: 'error', errorType: '500' }), ROOT_CONTEXT);
+    metrics.record(record(chat(1000, 500), { outcome: 'error', errorType: '500' }));
     const text = await endpoint.scrape();
     assert.deepEqual([...samples(text, 'ai_cost_total').values()], [0]);
     assert.doesNotMatch(text, /^ai_request_cost_count/m);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { ObservableResult } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { decimal, formatDecimal, fromScaledInteger, ZERO } from '../../src/pricing/decimal.js';
-import { ExactSeries } from '../../src/telemetry/exact-series.js';
+import { addTo, ExactSeries } from '../../src/telemetry/exact-series.js';
 
 function observed(series: ExactSeries): number[] {
   const values: number[] = [];
@@ -25,14 +25,14 @@ describe('exact series', function () {
         let exact = ZERO;
         for (const a of amounts) {
           if (a.kind === 'count') {
-            series.add('k', 'u', () => ({}), a.n);
+            addTo(series.entry('k', () => ({})), a.n);
             exact = exact.plus(a.n);
           } else if (a.kind === 'scaled') {
             const d = fromScaledInteger(a.c, a.s);
-            series.add('k', 'u', () => ({}), d, { coefficient: a.c, scale: a.s });
+            addTo(series.entry('k', () => ({})), d, { coefficient: a.c, scale: a.s });
             exact = exact.plus(d);
           } else {
-            series.add('k', 'u', () => ({}), decimal(a.d));
+            addTo(series.entry('k', () => ({})), decimal(a.d));
             exact = exact.plus(decimal(a.d));
           }
         }
@@ -43,19 +43,25 @@ describe('exact series', function () {
 
   it('falls back to decimals when integer sums would leave exact doubles', function () {
     const series = new ExactSeries();
-    series.add('k', 'u', () => ({}), Number.MAX_SAFE_INTEGER);
-    series.add('k', 'u', () => ({}), Number.MAX_SAFE_INTEGER);
-    series.add('k', 'u', () => ({}), fromScaledInteger(Number.MAX_SAFE_INTEGER, 3), { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 });
-    series.add('k', 'u', () => ({}), fromScaledInteger(Number.MAX_SAFE_INTEGER, 3), { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 });
+    addTo(series.entry('k', () => ({})), Number.MAX_SAFE_INTEGER);
+    addTo(series.entry('k', () => ({})), Number.MAX_SAFE_INTEGER);
+    addTo(series.entry('k', () => ({})), fromScaledInteger(Number.MAX_SAFE_INTEGER, 3), { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 });
+    addTo(series.entry('k', () => ({})), fromScaledInteger(Number.MAX_SAFE_INTEGER, 3), { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 });
     const exact = decimal(Number.MAX_SAFE_INTEGER).times(2).plus(fromScaledInteger(Number.MAX_SAFE_INTEGER, 3).times(2));
     assert.deepEqual(observed(series), [Number(exact.toFixed())]);
   });
 
-  it('keeps one series per key pair and builds its attributes once', function () {
+  it('keeps one series per key and builds its attributes once; a second scale adds exactly beside the first', function () {
     const series = new ExactSeries();
     let built = 0;
-    for (let i = 0; i < 10; i++) series.add('a', i % 2 ? 'x' : 'y', () => ({ n: ++built }), 1);
+    for (let i = 0; i < 10; i++) addTo(series.entry(i % 2 ? 'x' : 'y', () => ({ n: ++built })), 1);
     assert.equal(series.size, 2);
     assert.equal(built, 2);
+    const mixed = new ExactSeries();
+    const entry = mixed.entry('k', () => ({}));
+    addTo(entry, fromScaledInteger(15, 2), { coefficient: 15, scale: 2 });
+    addTo(entry, fromScaledInteger(7, 9), { coefficient: 7, scale: 9 });
+    addTo(entry, 3);
+    assert.deepEqual(observed(mixed), [3.150000007]);
   });
 });
