@@ -15,7 +15,7 @@ import type { Pricer } from './pricing/pricer.js';
 import type { CallRecord } from './record/call-record.js';
 import { CallMetrics } from './telemetry/call-metrics.js';
 import { CallSpans, type SpanHooks } from './telemetry/call-spans.js';
-import { containedLogger } from './telemetry/contained-diag.js';
+import { containedLogger } from './contained-diag.js';
 import type { CallListener, CallTracing } from './telemetry/finished-call.js';
 import { WorkUnitTracker } from './telemetry/work-unit-tracker.js';
 import type { PricetagInstrumentationConfig } from './types.js';

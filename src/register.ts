@@ -21,7 +21,7 @@ import { reportConfigProblem } from './config/env.js';
 import { MissingPeerError } from './export/optional-peer.js';
 import { prepareZeroCodeSdk, registeredGlobals, type ZeroCodeSdk } from './export/zero-code-sdk.js';
 import { PricetagInstrumentation } from './instrumentation.js';
-import { containedLogger } from './telemetry/contained-diag.js';
+import { containedLogger } from './contained-diag.js';
 
 /** The global diag logger, which may be the application's and may throw: never into the application. */
 const log = containedLogger(diag);

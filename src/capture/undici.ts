@@ -54,7 +54,13 @@ interface FetchCallState {
 type Fetch = typeof globalThis.fetch;
 
 /** The original fetch in the call's context (no closure per call). */
-function callInContext(call: Call, original: Fetch, self: unknown, input: Parameters<Fetch>[0], init: Parameters<Fetch>[1]): ReturnType<Fetch> {
+function callInContext(
+  call: Call,
+  original: Fetch,
+  self: unknown,
+  input: Parameters<Fetch>[0],
+  init: Parameters<Fetch>[1],
+): ReturnType<Fetch> {
   return context.with(call.context, original, self, input, init);
 }
 

@@ -18,7 +18,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { redactUrl, type Endpoint } from '../providers/registry.js';
-import { containedLogger } from '../telemetry/contained-diag.js';
+import { containedLogger } from '../contained-diag.js';
 import { GENAI_SPAN_MODES } from '../telemetry/genai-peers.js';
 import type { GenAiSpanMode, PricetagInstrumentationConfig } from '../types.js';
 

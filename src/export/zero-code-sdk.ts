@@ -14,7 +14,7 @@ import type * as Resources from '@opentelemetry/resources';
 import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
 import type * as SdkTrace from '@opentelemetry/sdk-trace';
 import { list, type Env } from '../config/env.js';
-import { containedLogger } from '../telemetry/contained-diag.js';
+import { containedLogger } from '../contained-diag.js';
 import { requirePeer, requirePeers } from './optional-peer.js';
 import { unrefAgentFactory } from './unref-agent.js';
 

@@ -118,6 +118,28 @@ export function formatDecimal(value: Decimal): string {
   return value.toFixed();
 }
 
+/** Doubles already worked out: a call's cost is converted for its span and for its metrics. */
+const doubles = new WeakMap<Decimal, number>();
+/** Powers of ten a double holds exactly. */
+const EXACT_POWERS_OF_TEN = 22;
+
+/**
+ * The double nearest a decimal. Given the decimal's scaled form (coefficient × 10^-scale, as the
+ * pricing fast path gives it), one division: both operands are exact doubles, and IEEE division
+ * rounds the exact quotient to the nearest double, as parsing the decimal's text would.
+ */
+export function nearestDouble(value: Decimal, scaled?: { readonly coefficient: number; readonly scale: number }): number {
+  let double = doubles.get(value);
+  if (double === undefined) {
+    double =
+      scaled !== undefined && scaled.scale >= 0 && scaled.scale <= EXACT_POWERS_OF_TEN && Number.isSafeInteger(scaled.coefficient)
+        ? scaled.coefficient / 10 ** scaled.scale
+        : Number(value.toFixed());
+    doubles.set(value, double);
+  }
+  return double;
+}
+
 export function sumDecimals(values: Iterable<Decimal>): Decimal {
   let total = ZERO;
   for (const v of values) total = total.plus(v);

@@ -6,7 +6,7 @@
  * deprecation warning, and keep meaning what they meant (operations included).
  */
 import { diag } from '@opentelemetry/api';
-import { containedLogger } from '../telemetry/contained-diag.js';
+import { containedLogger } from '../contained-diag.js';
 
 export const PROVIDER_IDS = {
   // gen_ai.provider.name well-known values.

@@ -3,12 +3,12 @@
  * calls are charged 0 (providers do not bill them); a call without usage is
  * unpriced (`no_usage`), never free.
  */
-import { decimal, ZERO, type Decimal } from '../pricing/decimal.js';
+import { decimal, nearestDouble, ZERO, type Decimal } from '../pricing/decimal.js';
 import type { Pricer } from '../pricing/pricer.js';
 import type { PriceResult } from '../pricing/types.js';
 import type { UnpricedReason } from '../pricing/vocabulary.js';
 import type { CallFacts, PriceItem } from '../providers/types.js';
-import type { CallRecord, Outcome, PricedItem } from './call-record.js';
+import type { CallRecord, Outcome, PricedItem, ShadowPrice } from './call-record.js';
 
 export interface PricingContext {
   readonly pricer: Pricer;
@@ -36,20 +36,24 @@ function priceItem(ctx: PricingContext, item: PriceItem): PriceResult {
   return result;
 }
 
+const NO_SHADOWS: readonly ShadowPrice[] = [];
+
 export type PricedFacts = Pick<CallRecord, 'items' | 'main' | 'unpricedReason' | 'cost'>;
 
 export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outcome): PricedFacts {
-  const items: PricedItem[] = facts.items.map((item) => {
+  const items: PricedItem[] = [];
+  for (const item of facts.items) {
     const result = priceItem(ctx, item);
     const charged = !result.priced ? undefined : outcome === 'error' ? ZERO : result.cost;
-    const shadows = result.priced
-      ? (ctx.shadowPlans.get(result.plan.id) ?? []).map((plan) => ({
-          plan,
-          result: ctx.pricer.priceWithPlan(plan, item.usage, item.dimensions),
-        }))
-      : [];
-    return { item, result, charged, shadows };
-  });
+    const alternatives = result.priced ? ctx.shadowPlans.get(result.plan.id) : undefined;
+    const shadows =
+      alternatives === undefined
+        ? NO_SHADOWS
+        : alternatives.map((plan) => ({ plan, result: ctx.pricer.priceWithPlan(plan, item.usage, item.dimensions) }));
+    // Its double is worked out once, from the scaled form where there is one (the span and the metrics both want it).
+    if (result.priced) nearestDouble(result.cost, result.scaledCost);
+    items.push({ item, result, charged, shadows });
+  }
 
   const main = facts.itemsAreParts ? (items.find((p) => p.result.priced) ?? items[0]) : items[0];
   if (outcome === 'error') {
@@ -68,11 +72,13 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
   let catalog: { amount: Decimal; currency: string } | undefined;
   if (main?.result.priced) {
     const currency = main.result.plan.currency;
-    let amount = ZERO;
+    let amount: Decimal | undefined;
     // Items priced in another currency are recorded on their own; the call's total stays in one currency.
+    // One item's charge is the total itself (no addition, and its double is known).
     for (const p of items)
-      if (p.result.priced && p.charged !== undefined && p.result.plan.currency === currency) amount = amount.plus(p.charged);
-    catalog = { amount, currency };
+      if (p.result.priced && p.charged !== undefined && p.result.plan.currency === currency)
+        amount = amount === undefined ? p.charged : amount.plus(p.charged);
+    catalog = { amount: amount ?? ZERO, currency };
   }
   if (facts.providerCost !== undefined) {
     const amount = decimal(facts.providerCost.amount);

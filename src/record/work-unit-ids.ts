@@ -1,10 +1,10 @@
 /**
  * Which conversation (and which other configured units of work) an AI call belongs to, read when
  * the call starts: the `gen_ai.conversation.id` attribute of the active span, a baggage entry,
- * or a request header, in that order. The ids ride on the call's parent context so the span and
+ * or a request header, in that order. The ids travel with the call's origin (CallOrigin) so the span and
  * the per-unit table see the same ones; they never become metric labels.
  */
-import { createContextKey, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { capLength, DEFAULT_MAX_LABEL_VALUE_LENGTH } from './cardinality.js';
 import { ATTR_GEN_AI_CONVERSATION_ID, CONVERSATION_UNIT } from '../semconv.js';
 
@@ -19,8 +19,6 @@ export interface WorkUnitSources {
 
 /** Unit name → id. */
 export type WorkUnitIds = ReadonlyMap<string, string>;
-
-const WORK_UNIT_IDS = createContextKey('ai-pricetag work unit ids');
 
 /**
  * Characters kept of an id (baggage and headers come from clients): an id is a key, not content.
@@ -52,12 +50,4 @@ export function readWorkUnitIds(parent: Context, header: (name: string) => strin
   }
   // Most calls belong to no conversation: nothing is allocated for them.
   return ids ?? NO_IDS;
-}
-
-export function withWorkUnitIds(parent: Context, ids: WorkUnitIds): Context {
-  return ids.size === 0 ? parent : parent.setValue(WORK_UNIT_IDS, ids);
-}
-
-export function workUnitIdsOf(parent: Context): WorkUnitIds | undefined {
-  return parent.getValue(WORK_UNIT_IDS) as WorkUnitIds | undefined;
 }

@@ -8,7 +8,7 @@ import { ValueType, type Attributes, type Counter, type Histogram, type Meter } 
 import { NO_ATTRIBUTION, type Attribution } from '../record/attribution.js';
 import { LabelValueLimiter } from '../record/cardinality.js';
 import type { CallRecord, PricedItem } from '../record/call-record.js';
-import { formatDecimal } from '../pricing/decimal.js';
+import { formatDecimal, nearestDouble } from '../pricing/decimal.js';
 import type { Plan, Tier } from '../pricing/types.js';
 import type { CallTracing } from './finished-call.js';
 import { addTo, ExactSeries, type SeriesEntry } from './exact-series.js';
@@ -141,7 +141,7 @@ export class CallMetrics {
     }
 
     if (success && record.cost !== undefined) {
-      const amount = Number(formatDecimal(record.cost.amount));
+      const amount = nearestDouble(record.cost.amount);
       this.requestCost.record(amount, byTier.requestCost(record.cost.currency));
       if (this.usageCost !== undefined && record.cost.currency === 'USD') this.usageCost.record(amount, series.call);
     }
@@ -203,10 +203,7 @@ export class CallMetrics {
       }
     }
   }
-
 }
-
-
 
 type PricedResult = { readonly plan: Plan; readonly tier: Tier };
 
@@ -247,7 +244,11 @@ class CallSeries {
     readonly model: string,
     readonly operation: string,
   ) {
-    this.call = { [A.ATTR_GEN_AI_PROVIDER_NAME]: provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: model, [A.ATTR_GEN_AI_OPERATION_NAME]: operation };
+    this.call = {
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: provider,
+      [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
+      [A.ATTR_GEN_AI_OPERATION_NAME]: operation,
+    };
     this.input = { ...this.call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
     this.output = { ...this.call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
     this.key = `${provider}\u0000${model}\u0000${operation}`;
@@ -339,7 +340,11 @@ class ItemSeries {
     operation: string,
     private readonly result: PricedResult | undefined,
   ) {
-    this.labels = { [A.ATTR_GEN_AI_PROVIDER_NAME]: call.provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: call.model, [A.ATTR_GEN_AI_OPERATION_NAME]: operation };
+    this.labels = {
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: call.provider,
+      [A.ATTR_GEN_AI_REQUEST_MODEL]: call.model,
+      [A.ATTR_GEN_AI_OPERATION_NAME]: operation,
+    };
     if (result !== undefined) {
       this.labels[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
       this.labels[A.ATTR_AI_PRICING_TIER] = result.tier.name;

@@ -1,22 +1,15 @@
 /** The span attributes of a finished call, from its record: one place decides what a span shows. */
 import type { Attributes } from '@opentelemetry/api';
 import type { CallRecord } from '../record/call-record.js';
-import { list, type Env } from '../config/env.js';
+import { nearestDouble } from '../pricing/decimal.js';
 import { isTokenUnit } from '../pricing/vocabulary.js';
 import * as A from '../semconv.js';
 
-/** Attribute sets a span carries only when asked for. */
+/** Attribute sets a span carries only when asked for (resolveConfig reads them from the environment). */
 export interface SpanAttributeOptions {
   /** OTEL_SEMCONV_STABILITY_OPT_IN lists gen_ai_latest_experimental: also the proposed gen_ai.usage.cost.* attributes. */
   readonly genAiLatestExperimental: boolean;
 }
-
-export function spanAttributeOptions(env: Env = process.env): SpanAttributeOptions {
-  return { genAiLatestExperimental: list(env[A.ENV_SEMCONV_STABILITY_OPT_IN]).includes(A.SEMCONV_OPT_IN_GEN_AI_LATEST_EXPERIMENTAL) };
-}
-
-/** The options from the environment, resolved once, on the first call that ends. */
-let fromEnvironment: SpanAttributeOptions | undefined;
 
 /** Attributes known when the call starts (also used as the span's start attributes). */
 export function startAttributes(
@@ -40,11 +33,7 @@ export function spanName(operation: string, model: string | undefined): string {
  * Everything a finished call's span shows; `withStart` false leaves out what the span got when
  * it started (or was identified), for a span of ours that has them already.
  */
-export function endAttributes(
-  record: CallRecord,
-  options: SpanAttributeOptions = (fromEnvironment ??= spanAttributeOptions()),
-  withStart = true,
-): Attributes {
+export function endAttributes(record: CallRecord, options: SpanAttributeOptions, withStart = true): Attributes {
   const attrs: Attributes = withStart ? startAttributes(record) : {};
   if (record.responseModel !== undefined) attrs[A.ATTR_GEN_AI_RESPONSE_MODEL] = record.responseModel;
   const u = record.semconv;
@@ -69,11 +58,11 @@ export function endAttributes(
   }
   if (record.cost !== undefined) {
     // The double nearest the exact decimal, converted once so both cost attributes carry the same value.
-    const amount = Number(record.cost.amount.toFixed());
+    const amount = nearestDouble(record.cost.amount);
     attrs[A.ATTR_AI_COST_AMOUNT] = amount;
     attrs[A.ATTR_AI_COST_CURRENCY] = record.cost.currency;
     attrs[A.ATTR_AI_COST_SOURCE] = record.cost.source;
-    if (record.cost.catalogAmount !== undefined) attrs[A.ATTR_AI_COST_CATALOG_AMOUNT] = Number(record.cost.catalogAmount.toFixed());
+    if (record.cost.catalogAmount !== undefined) attrs[A.ATTR_AI_COST_CATALOG_AMOUNT] = nearestDouble(record.cost.catalogAmount);
     if (options.genAiLatestExperimental) {
       attrs[A.ATTR_GEN_AI_USAGE_COST_AMOUNT] = amount;
       attrs[A.ATTR_GEN_AI_USAGE_COST_CURRENCY] = record.cost.currency;

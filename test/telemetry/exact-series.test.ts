@@ -25,14 +25,24 @@ describe('exact series', function () {
         let exact = ZERO;
         for (const a of amounts) {
           if (a.kind === 'count') {
-            addTo(series.entry('k', () => ({})), a.n);
+            addTo(
+              series.entry('k', () => ({})),
+              a.n,
+            );
             exact = exact.plus(a.n);
           } else if (a.kind === 'scaled') {
             const d = fromScaledInteger(a.c, a.s);
-            addTo(series.entry('k', () => ({})), d, { coefficient: a.c, scale: a.s });
+            addTo(
+              series.entry('k', () => ({})),
+              d,
+              { coefficient: a.c, scale: a.s },
+            );
             exact = exact.plus(d);
           } else {
-            addTo(series.entry('k', () => ({})), decimal(a.d));
+            addTo(
+              series.entry('k', () => ({})),
+              decimal(a.d),
+            );
             exact = exact.plus(decimal(a.d));
           }
         }
@@ -43,10 +53,24 @@ describe('exact series', function () {
 
   it('falls back to decimals when integer sums would leave exact doubles', function () {
     const series = new ExactSeries();
-    addTo(series.entry('k', () => ({})), Number.MAX_SAFE_INTEGER);
-    addTo(series.entry('k', () => ({})), Number.MAX_SAFE_INTEGER);
-    addTo(series.entry('k', () => ({})), fromScaledInteger(Number.MAX_SAFE_INTEGER, 3), { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 });
-    addTo(series.entry('k', () => ({})), fromScaledInteger(Number.MAX_SAFE_INTEGER, 3), { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 });
+    addTo(
+      series.entry('k', () => ({})),
+      Number.MAX_SAFE_INTEGER,
+    );
+    addTo(
+      series.entry('k', () => ({})),
+      Number.MAX_SAFE_INTEGER,
+    );
+    addTo(
+      series.entry('k', () => ({})),
+      fromScaledInteger(Number.MAX_SAFE_INTEGER, 3),
+      { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 },
+    );
+    addTo(
+      series.entry('k', () => ({})),
+      fromScaledInteger(Number.MAX_SAFE_INTEGER, 3),
+      { coefficient: Number.MAX_SAFE_INTEGER, scale: 3 },
+    );
     const exact = decimal(Number.MAX_SAFE_INTEGER).times(2).plus(fromScaledInteger(Number.MAX_SAFE_INTEGER, 3).times(2));
     assert.deepEqual(observed(series), [Number(exact.toFixed())]);
   });
@@ -54,7 +78,11 @@ describe('exact series', function () {
   it('keeps one series per key and builds its attributes once; a second scale adds exactly beside the first', function () {
     const series = new ExactSeries();
     let built = 0;
-    for (let i = 0; i < 10; i++) addTo(series.entry(i % 2 ? 'x' : 'y', () => ({ n: ++built })), 1);
+    for (let i = 0; i < 10; i++)
+      addTo(
+        series.entry(i % 2 ? 'x' : 'y', () => ({ n: ++built })),
+        1,
+      );
     assert.equal(series.size, 2);
     assert.equal(built, 2);
     const mixed = new ExactSeries();

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { spanAttributeOptions } from '../../src/telemetry/span-attributes.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { replayServerPerSuite, runApp } from '../support/child-process.js';
 import { loadFixture, type Fixture } from '../support/fixtures.js';
 import { bodyBytes } from '../support/replay-server.js';
@@ -10,7 +10,7 @@ const COST_ATTRIBUTES = ['gen_ai.usage.cost.amount', 'gen_ai.usage.cost.currency
 describe('span attributes', function () {
   describe('OTEL_SEMCONV_STABILITY_OPT_IN', function () {
     it('opts in to the latest experimental GenAI attributes when its list names gen_ai_latest_experimental', function () {
-      const optedIn = (value: string | undefined) => spanAttributeOptions({ OTEL_SEMCONV_STABILITY_OPT_IN: value }).genAiLatestExperimental;
+      const optedIn = (value: string | undefined) => resolveConfig({}, { OTEL_SEMCONV_STABILITY_OPT_IN: value }).genAiLatestExperimental;
       assert.equal(optedIn(undefined), false);
       assert.equal(optedIn(''), false);
       assert.equal(optedIn('http'), false);
