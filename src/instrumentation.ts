@@ -46,6 +46,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private listeners: CallListener[];
   declare private componentLogger: DiagLogger;
   declare private internalErrorCount: number;
+  declare private hooksFor: { readonly config: ResolvedConfig; readonly hooks: SpanHooks } | undefined;
 
   constructor(config: PricetagInstrumentationConfig = {}) {
     // Enabled below, once our diag logger is one that cannot throw into the application.
@@ -227,14 +228,21 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     return this.calls;
   }
 
+  /** What the spans need of the configuration: made once per configuration, read per call. */
   private spanHooks(): SpanHooks {
     const config = this.resolved;
-    return {
-      startHook: config.startHook,
-      endHook: config.endHook,
-      genAiSpan: config.genAiSpan,
-      attributes: { genAiLatestExperimental: config.genAiLatestExperimental },
-    };
+    if (this.hooksFor?.config !== config) {
+      this.hooksFor = {
+        config,
+        hooks: {
+          startHook: config.startHook,
+          endHook: config.endHook,
+          genAiSpan: config.genAiSpan,
+          attributes: { genAiLatestExperimental: config.genAiLatestExperimental },
+        },
+      };
+    }
+    return this.hooksFor.hooks;
   }
 
   private internalError(error: unknown, where: string): void {

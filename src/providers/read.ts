@@ -44,11 +44,15 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Control characters never belong in a model name; they would corrupt span names and exports. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+// eslint-disable-next-line no-control-regex
+const HAS_CONTROL = /[\u0000-\u001f\u007f]/;
+
 export function modelName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // Control characters never belong in a model name; they would corrupt span names and exports.
-  // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const clean = (HAS_CONTROL.test(value) ? value.replace(CONTROL, '') : value).trim();
   if (clean === '') return undefined;
   return clean.length > MODEL_NAME_LIMIT ? clean.slice(0, MODEL_NAME_LIMIT) : clean;
 }
@@ -60,7 +64,10 @@ export function record(value: unknown): Record<string, unknown> | undefined {
 /** A usage map without absent entries. */
 export function usage(entries: Record<string, number | undefined>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  for (const k in entries) {
+    const v = entries[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { extractFields, type FieldSpec } from '../../src/providers/fields.js';
+import { extractFields, VALUE_LIMIT, type FieldSpec } from '../../src/providers/fields.js';
 import { JsonFieldScanner } from '../../src/capture/json-scanner.js';
 import { writeInPieces } from '../support/chunks.js';
 import { describeLeft, liveBytes, medianIncrease, Retained } from '../support/retention.js';
@@ -21,6 +21,26 @@ const WRITES_PER_ROUND = 4000;
 const GROWTH_PER_WRITE = 8;
 
 const asObject = (m: ReadonlyMap<string, readonly unknown[]>) => Object.fromEntries(m);
+
+/**
+ * The scanner's result for `text` cut once at every byte position (and, with `pairs`, at every position and the
+ * next one: a one-byte chunk), as Buffer pieces and as plain Uint8Array copies, equals the reference extraction.
+ */
+function agreesAtEveryCut(text: string, specs: readonly FieldSpec[], pairs = true): void {
+  const bytes = Buffer.from(text, 'utf8');
+  const expected = asObject(extractFields(JSON.parse(text), specs));
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    for (const cuts of pairs ? [[cut], [cut, cut + 1]] : [[cut]]) {
+      const where = `cut at ${cuts.join(', ')} of ${text.length > 120 ? `${text.slice(0, 120)}…` : text}`;
+      const { result, malformed } = scan(bytes, specs, cuts);
+      assert.equal(malformed, false, where);
+      assert.deepEqual(asObject(result), expected, where);
+      const copies = new JsonFieldScanner(specs);
+      writeInPieces({ write: (c) => copies.write(new Uint8Array(c)) }, bytes, cuts);
+      assert.deepEqual(asObject(copies.result()), expected, `${where} (Uint8Array chunks)`);
+    }
+  }
+}
 
 describe('streaming JSON field scanner', function () {
   it('extracts top-level and nested values, counts and character lengths', function () {
@@ -141,6 +161,116 @@ describe('streaming JSON field scanner', function () {
     );
     scanner.write(Buffer.from('{"embedding":[]}],"usage":{"prompt_tokens":7}}'));
     assert.deepEqual(asObject(scanner.result()), { usage: [{ prompt_tokens: 7 }] });
+  });
+
+  describe('fast paths', function () {
+    // JSON text of a string long enough that the scanner leaves its byte-by-byte loop for indexOf, with escaped
+    // quotes and backslash runs of both parities on both sides of that point, and a backslash just before the end.
+    const longText = String.raw`${'word '.repeat(12)}say \"stop\" \\ then \\\" and \n${'x'.repeat(40)}\\\\\"é 🎉 \u00e9 end\\`;
+    const specs: FieldSpec[] = [
+      { path: 'model', mode: 'value' },
+      { path: 'stream', mode: 'value' },
+      { path: 'messages.*.role', mode: 'value' },
+      { path: 'messages.*.content', mode: 'chars' },
+      { path: 'usage', mode: 'value' },
+    ];
+
+    it('finds the same fields wherever a chunk cuts a long string, an escape or a backslash run', function () {
+      const text =
+        `{"messages":[{"role":"system","content":"${longText}"},{"content":"${longText}","role":"user"},` +
+        `{"role":"x","name":"${longText}"}],"model":"gpt-4o-mini","note":"${longText}",` +
+        `"usage":{"text":"${longText}","n":1},"stream":false}`;
+      assert.equal((JSON.parse(text) as { note: string }).note.endsWith('end\\'), true);
+      agreesAtEveryCut(text, specs);
+    });
+
+    it('compares keys as bytes only where that decides: escaped, near-miss, non-ASCII and cut keys', function () {
+      const text =
+        String.raw`{"modelx":1,"mode":2,"mod\\u0065l":3,"mod\u0065l":"escaped","m\u00f6del":4,"é":{"x":5},"usage\"":6,` +
+        String.raw`"${'k'.repeat(256)}":{"x":7},"${'k'.repeat(257)}":{"x":8},"stream":true,"usag\u0065":{"a":[1,{"b":2}]}}`;
+      const keySpecs: FieldSpec[] = [
+        { path: 'model', mode: 'value' },
+        { path: 'stream', mode: 'value' },
+        { path: 'usage', mode: 'value' },
+        { path: 'é.x', mode: 'value' },
+        { path: 'mödel', mode: 'value' },
+        { path: `${'k'.repeat(256)}.x`, mode: 'value' },
+        { path: '*.x', mode: 'count' },
+      ];
+      assert.deepEqual(asObject(scan(text, keySpecs).result), {
+        model: ['escaped'],
+        stream: [true],
+        usage: [{ a: [1, { b: 2 }] }],
+        'é.x': [5],
+        mödel: [4],
+        [`${'k'.repeat(256)}.x`]: [7],
+        '*.x': [1, 1, 1],
+      });
+      agreesAtEveryCut(text, keySpecs);
+      // A key over the limit (257 bytes) is not compared: it reads as '' and only `*` matches it.
+      const long = scan(`{"${'k'.repeat(257)}":1,"":2}`, [
+        { path: 'k'.repeat(257), mode: 'value' },
+        { path: '', mode: 'count' },
+        { path: '*', mode: 'value' },
+      ]);
+      assert.deepEqual(asObject(long.result), { '': [1], '*': [1, 2] });
+    });
+
+    it('reads only what is asked inside deeply nested containers it skips, and where they close', function () {
+      const deep = (levels: number) => `${'[{"a":'.repeat(levels)}"${longText}"${'}]'.repeat(levels)}`;
+      const text = `{"messages":${deep(2000)},"model":"m","usage":{"deep":${deep(50)},"n":2},"stream":null}`;
+      const deepSpecs: FieldSpec[] = [
+        { path: 'model', mode: 'value' },
+        { path: 'usage', mode: 'value' },
+        { path: 'stream', mode: 'value' },
+      ];
+      const { result, malformed } = scan(text, deepSpecs);
+      assert.equal(malformed, false);
+      assert.deepEqual(asObject(result), asObject(extractFields(JSON.parse(text), deepSpecs)));
+      assert.equal(result.get('model')?.length, 1);
+      for (const cut of [7, 13, 12_000, text.length - 40, text.length - 3]) {
+        assert.deepEqual(asObject(scan(text, deepSpecs, [cut, cut + 1, cut + 5]).result), asObject(result), `cut at ${cut}`);
+      }
+      // A bracket that does not match, deep inside a skipped container, is still malformed input.
+      const broken = scan('{"model":"m","messages":[{"a":[1,{"b":[2}]}],"stream":true}', deepSpecs);
+      assert.equal(broken.malformed, true);
+      assert.deepEqual(asObject(broken.result), { model: ['m'] });
+    });
+
+    it('keeps values of up to VALUE_LIMIT bytes and leaves out larger ones, however they are cut', function () {
+      const of = (size: number) => `"${'v'.repeat(size - 2)}"`;
+      const limitSpecs: FieldSpec[] = [
+        { path: 'usage', mode: 'value' },
+        { path: 'model', mode: 'value' },
+        { path: 'stream', mode: 'value' },
+      ];
+      for (const size of [VALUE_LIMIT - 1, VALUE_LIMIT, VALUE_LIMIT + 1]) {
+        // usage ({"a":…}) and model are each `size` bytes of JSON.
+        const text = `{"usage":{"a":${of(size - 6)}},"model":${of(size)},"stream":true}`;
+        const expected = asObject(extractFields(JSON.parse(text), limitSpecs));
+        assert.equal('model' in expected && 'usage' in expected, size <= VALUE_LIMIT);
+        for (const cuts of [[], [1], [9], [10, 11], [20, 30_000, VALUE_LIMIT - 1, VALUE_LIMIT, VALUE_LIMIT + 1], [size + 8, size + 9]]) {
+          assert.deepEqual(asObject(scan(text, limitSpecs, cuts).result), expected, `${size} bytes, cut at ${cuts.join(', ')}`);
+        }
+      }
+    });
+
+    it('reads scalars and plain strings as JSON.parse does, and leaves out what it would reject', function () {
+      const values = [
+        ...['0', '-0', '7', '-12', '123456789012345', '-999999999999999', '1234567890123456', '12345678901234567890', '1.5', '-0.0'],
+        ...['1e3', '2E-2', 'true', 'false', 'null', '"plain"', '""', String.raw`"tab\there"`, '"é"', String.raw`"\u00e9\ud83c\udf89"`],
+        String.raw`"a\/b"`,
+      ];
+      const { result } = scan(`{"v":[${values.join(',')}]}`, [{ path: 'v.*', mode: 'value' }]);
+      const found = result.get('v.*')!;
+      assert.equal(found.length, values.length);
+      values.forEach((v, i) => assert.ok(Object.is(found[i], JSON.parse(v)), `${v} read as ${String(found[i])}`));
+      // What JSON.parse rejects (the scanner does not validate scalars or string contents) is left out, not guessed.
+      for (const bad of ['01', '-', '1-', 'tru', 'nul', 'falsey', '"a\u0001b"', String.raw`"a\qb"`]) {
+        const out = scan(`{"v":[${bad},1]}`, [{ path: 'v.*', mode: 'value' }]);
+        assert.deepEqual(out.result.get('v.*'), [1], bad);
+      }
+    });
   });
 
   it('reports malformed input without throwing and keeps what came before', function () {
