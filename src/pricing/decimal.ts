@@ -118,8 +118,6 @@ export function formatDecimal(value: Decimal): string {
   return value.toFixed();
 }
 
-/** Doubles already worked out: a call's cost is converted for its span and for its metrics. */
-const doubles = new WeakMap<Decimal, number>();
 /** Powers of ten a double holds exactly. */
 const EXACT_POWERS_OF_TEN = 22;
 
@@ -129,15 +127,9 @@ const EXACT_POWERS_OF_TEN = 22;
  * rounds the exact quotient to the nearest double, as parsing the decimal's text would.
  */
 export function nearestDouble(value: Decimal, scaled?: { readonly coefficient: number; readonly scale: number }): number {
-  let double = doubles.get(value);
-  if (double === undefined) {
-    double =
-      scaled !== undefined && scaled.scale >= 0 && scaled.scale <= EXACT_POWERS_OF_TEN && Number.isSafeInteger(scaled.coefficient)
-        ? scaled.coefficient / 10 ** scaled.scale
-        : Number(value.toFixed());
-    doubles.set(value, double);
-  }
-  return double;
+  return scaled !== undefined && scaled.scale >= 0 && scaled.scale <= EXACT_POWERS_OF_TEN && Number.isSafeInteger(scaled.coefficient)
+    ? scaled.coefficient / 10 ** scaled.scale
+    : Number(value.toFixed());
 }
 
 export function sumDecimals(values: Iterable<Decimal>): Decimal {

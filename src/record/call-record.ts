@@ -2,7 +2,7 @@
  * What capture hands to telemetry for one finished AI call: who was called,
  * what came back, and its prices. Plain data; no HTTP objects, no content.
  */
-import type { Decimal } from '../pricing/decimal.js';
+import { nearestDouble, type Decimal } from '../pricing/decimal.js';
 import type { PriceResult } from '../pricing/types.js';
 import type { UnpricedReason } from '../pricing/vocabulary.js';
 import type { PriceItem, SemconvUsage } from '../providers/types.js';
@@ -32,6 +32,11 @@ export interface CallStart {
   requestModel?: string;
 }
 
+/** The double a cost is reported as: the one worked out with it, or from its text. */
+export function costValue(cost: NonNullable<CallRecord['cost']>): number {
+  return cost.value ?? nearestDouble(cost.amount);
+}
+
 export interface CallRecord extends CallStart {
   readonly responseModel?: string;
   readonly status?: number;
@@ -48,6 +53,8 @@ export interface CallRecord extends CallStart {
   /** The call's cost: ours, or the one the provider reported. */
   readonly cost?: {
     readonly amount: Decimal;
+    /** The double nearest `amount`, as spans and metrics report it (worked out once). */
+    readonly value?: number;
     readonly currency: string;
     readonly source: 'catalog' | 'provider';
     /** Our catalog's price when the provider's won, to compare. */

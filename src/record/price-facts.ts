@@ -50,8 +50,6 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
       alternatives === undefined
         ? NO_SHADOWS
         : alternatives.map((plan) => ({ plan, result: ctx.pricer.priceWithPlan(plan, item.usage, item.dimensions) }));
-    // Its double is worked out once, from the scaled form where there is one (the span and the metrics both want it).
-    if (result.priced) nearestDouble(result.cost, result.scaledCost);
     items.push({ item, result, charged, shadows });
   }
 
@@ -69,16 +67,25 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
     if (missing !== undefined && !missing.result.priced) unpricedReason = missing.result.reason;
   }
 
-  let catalog: { amount: Decimal; currency: string } | undefined;
+  let catalog: { amount: Decimal; currency: string; value: number } | undefined;
   if (main?.result.priced) {
     const currency = main.result.plan.currency;
     let amount: Decimal | undefined;
+    let only: PricedItem | undefined;
     // Items priced in another currency are recorded on their own; the call's total stays in one currency.
     // One item's charge is the total itself (no addition, and its double is known).
     for (const p of items)
       if (p.result.priced && p.charged !== undefined && p.result.plan.currency === currency)
-        amount = amount === undefined ? p.charged : amount.plus(p.charged);
-    catalog = { amount: amount ?? ZERO, currency };
+        if (amount === undefined) {
+          amount = p.charged;
+          only = p;
+        } else {
+          amount = amount.plus(p.charged);
+          only = undefined;
+        }
+    // One item's price: its double from its scaled form, without formatting the decimal.
+    const scaled = only !== undefined && only.result.priced && only.charged === only.result.cost ? only.result.scaledCost : undefined;
+    catalog = { amount: amount ?? ZERO, currency, value: nearestDouble(amount ?? ZERO, scaled) };
   }
   if (facts.providerCost !== undefined) {
     const amount = decimal(facts.providerCost.amount);
@@ -86,7 +93,13 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
       items,
       main,
       unpricedReason: undefined,
-      cost: { amount, currency: facts.providerCost.currency, source: 'provider', catalogAmount: catalog?.amount },
+      cost: {
+        amount,
+        value: nearestDouble(amount),
+        currency: facts.providerCost.currency,
+        source: 'provider',
+        catalogAmount: catalog?.amount,
+      },
     };
   }
   return { items, main, unpricedReason, cost: catalog === undefined ? undefined : { ...catalog, source: 'catalog' } };

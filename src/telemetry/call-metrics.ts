@@ -7,8 +7,8 @@
 import { ValueType, type Attributes, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
 import { NO_ATTRIBUTION, type Attribution } from '../record/attribution.js';
 import { LabelValueLimiter } from '../record/cardinality.js';
-import type { CallRecord, PricedItem } from '../record/call-record.js';
-import { formatDecimal, nearestDouble } from '../pricing/decimal.js';
+import { costValue, type CallRecord, type PricedItem } from '../record/call-record.js';
+import { formatDecimal } from '../pricing/decimal.js';
 import type { Plan, Tier } from '../pricing/types.js';
 import type { CallTracing } from './finished-call.js';
 import { addTo, ExactSeries, type SeriesEntry } from './exact-series.js';
@@ -141,7 +141,7 @@ export class CallMetrics {
     }
 
     if (success && record.cost !== undefined) {
-      const amount = nearestDouble(record.cost.amount);
+      const amount = costValue(record.cost);
       this.requestCost.record(amount, byTier.requestCost(record.cost.currency));
       if (this.usageCost !== undefined && record.cost.currency === 'USD') this.usageCost.record(amount, series.call);
     }

@@ -63,8 +63,6 @@ interface PeerWrites {
 }
 
 export class CallSpans implements CallObserver {
-  /** Spans of ours, never taken for a peer's. */
-  private readonly own = new WeakSet<Span>();
   private readonly peerWrites = new WeakMap<Span, PeerWrites>();
 
   constructor(
@@ -76,7 +74,7 @@ export class CallSpans implements CallObserver {
 
   begin(start: CallStart, origin: CallOrigin): CallHandle {
     const hooks = this.hooks();
-    const peer = hooks.genAiSpan === GENAI_SPAN_SEPARATE ? undefined : genAiPeerOf(origin.parent, this.own);
+    const peer = hooks.genAiSpan === GENAI_SPAN_SEPARATE ? undefined : genAiPeerOf(origin.parent);
     if (peer !== undefined) return this.enrich(peer, start, origin);
     const span = this.startSpan(start, origin);
     if (hooks.startHook !== undefined) this.runHook('startHook', () => hooks.startHook?.(span, start));
@@ -89,7 +87,6 @@ export class CallSpans implements CallObserver {
       { kind: SpanKind.CLIENT, attributes: addWorkUnitAttributes(startAttributes(start), origin.workUnitIds), startTime },
       origin.parent,
     );
-    this.own.add(span);
     return span;
   }
 

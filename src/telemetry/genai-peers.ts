@@ -13,6 +13,7 @@ import {
   ATTR_GEN_AI_USAGE_COST_CURRENCY,
   ATTR_GEN_AI_USAGE_COST_SOURCE,
 } from '../semconv.js';
+import { PACKAGE_NAME } from '../version.js';
 
 /** The default: the price on the peer's span. */
 const GENAI_SPAN_ENRICH = 'enrich';
@@ -82,16 +83,18 @@ interface SdkSpanFields {
  * undefined. Read by duck-typing the SDK span's fields: a span that shows none (a non-recording
  * or foreign implementation) is not taken for a GenAI one.
  */
-export function genAiPeerOf(parent: Context, own: WeakSet<Span>): GenAiPeer | undefined {
+export function genAiPeerOf(parent: Context): GenAiPeer | undefined {
   const span = trace.getSpan(parent);
-  if (span === undefined || own.has(span) || !span.isRecording()) return undefined;
+  if (span === undefined || !span.isRecording()) return undefined;
   const fields = span as unknown as SdkSpanFields;
+  const scope = fields.instrumentationScope?.name ?? fields.instrumentationLibrary?.name;
+  // A span of ours (a call made inside another's transport) is never taken for a peer's.
+  if (scope === PACKAGE_NAME) return undefined;
   const attributes = fields.attributes ?? {};
   const name = typeof fields.name === 'string' ? fields.name : '';
   const aiSdkCall = AI_SDK_CALL_SPAN.test(name);
   if (!aiSdkCall && !GENAI_SPAN_ATTRIBUTES.some((key) => attributes[key] !== undefined)) return undefined;
   if (GROUPING_OPERATIONS.has(attributes[ATTR_GEN_AI_OPERATION_NAME])) return undefined;
-  const scope = fields.instrumentationScope?.name ?? fields.instrumentationLibrary?.name;
   const recordsGenAiMetrics =
     RECORDS_GENAI_METRICS.has(scope) || (typeof scope === 'string' && scope.startsWith(RECORDS_GENAI_METRICS_PREFIX));
   return { span, recordsGenAiMetrics };

@@ -1,6 +1,6 @@
 /** The span attributes of a finished call, from its record: one place decides what a span shows. */
 import type { Attributes } from '@opentelemetry/api';
-import type { CallRecord } from '../record/call-record.js';
+import { costValue, type CallRecord } from '../record/call-record.js';
 import { nearestDouble } from '../pricing/decimal.js';
 import { isTokenUnit } from '../pricing/vocabulary.js';
 import * as A from '../semconv.js';
@@ -58,7 +58,7 @@ export function endAttributes(record: CallRecord, options: SpanAttributeOptions,
   }
   if (record.cost !== undefined) {
     // The double nearest the exact decimal, converted once so both cost attributes carry the same value.
-    const amount = nearestDouble(record.cost.amount);
+    const amount = costValue(record.cost);
     attrs[A.ATTR_AI_COST_AMOUNT] = amount;
     attrs[A.ATTR_AI_COST_CURRENCY] = record.cost.currency;
     attrs[A.ATTR_AI_COST_SOURCE] = record.cost.source;
