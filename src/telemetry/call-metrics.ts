@@ -13,6 +13,7 @@ import type { Plan, Tier } from '../pricing/types.js';
 import type { CallTracing } from './finished-call.js';
 import { addTo, ExactSeries, type SeriesEntry } from './exact-series.js';
 import * as A from '../semconv.js';
+import { callLabels, planLabels, planTierLabels, type PricedPlan } from './call-attributes.js';
 
 export interface MetricsOptions {
   /** Distinct model names kept as label values. */
@@ -205,19 +206,7 @@ export class CallMetrics {
   }
 }
 
-type PricedResult = { readonly plan: Plan; readonly tier: Tier };
-
-/** The labels of a priced plan and tier. */
-function planLabels(result: PricedResult | undefined): Attributes {
-  if (result === undefined) return {};
-  const { plan, tier } = result;
-  return {
-    [A.ATTR_AI_PRICING_PLAN]: plan.id,
-    [A.ATTR_AI_PRICING_TIER]: tier.name,
-    [A.ATTR_AI_PRICING_MODEL]: tier.pricingModel,
-    [A.ATTR_AI_COST_CURRENCY]: plan.currency,
-  };
-}
+type PricedResult = PricedPlan;
 
 /** A series key fragment of a priced plan and tier ('' unpriced). */
 const tierKey = (result: PricedResult | undefined) => (result === undefined ? '' : `${result.plan.id}\u0000${result.tier.name}`);
@@ -244,11 +233,7 @@ class CallSeries {
     readonly model: string,
     readonly operation: string,
   ) {
-    this.call = {
-      [A.ATTR_GEN_AI_PROVIDER_NAME]: provider,
-      [A.ATTR_GEN_AI_REQUEST_MODEL]: model,
-      [A.ATTR_GEN_AI_OPERATION_NAME]: operation,
-    };
+    this.call = callLabels(provider, model, operation);
     this.input = { ...this.call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
     this.output = { ...this.call, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
     this.key = `${provider}\u0000${model}\u0000${operation}`;
@@ -317,11 +302,7 @@ class TierSeries {
   requestCost(currency: string): Attributes {
     let labels = this.costLabels.get(currency);
     if (labels === undefined) {
-      labels = { ...this.call.call, [A.ATTR_AI_COST_CURRENCY]: currency };
-      if (this.main !== undefined) {
-        labels[A.ATTR_AI_PRICING_PLAN] = this.main.plan.id;
-        labels[A.ATTR_AI_PRICING_TIER] = this.main.tier.name;
-      }
+      labels = { ...this.call.call, [A.ATTR_AI_COST_CURRENCY]: currency, ...(this.main === undefined ? {} : planTierLabels(this.main)) };
       this.costLabels.set(currency, labels);
     }
     return labels;
@@ -340,15 +321,7 @@ class ItemSeries {
     operation: string,
     private readonly result: PricedResult | undefined,
   ) {
-    this.labels = {
-      [A.ATTR_GEN_AI_PROVIDER_NAME]: call.provider,
-      [A.ATTR_GEN_AI_REQUEST_MODEL]: call.model,
-      [A.ATTR_GEN_AI_OPERATION_NAME]: operation,
-    };
-    if (result !== undefined) {
-      this.labels[A.ATTR_AI_PRICING_PLAN] = result.plan.id;
-      this.labels[A.ATTR_AI_PRICING_TIER] = result.tier.name;
-    }
+    this.labels = { ...callLabels(call.provider, call.model, operation), ...(result === undefined ? {} : planTierLabels(result)) };
     this.key = `${call.provider}\u0000${call.model}\u0000${operation}\u0000${tierKey(result)}`;
   }
 

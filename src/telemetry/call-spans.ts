@@ -24,7 +24,7 @@ import {
 import type { GenAiSpanMode } from '../types.js';
 import type { CallListener, CallTracing, FinishedCall } from './finished-call.js';
 import { attributesOf, GENAI_SPAN_SEPARATE, genAiPeerOf, ownAttributes, type GenAiPeer } from './genai-peers.js';
-import { endAttributes, spanName, startAttributes, type SpanAttributeOptions } from './span-attributes.js';
+import { endAttributes, spanName, startAttributes, type SpanAttributeOptions } from './call-attributes.js';
 
 /** A hook may be `async`: what it returns is looked at only to catch a rejection. */
 export interface SpanHooks {

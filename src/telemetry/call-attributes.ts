@@ -1,5 +1,10 @@
-/** The span attributes of a finished call, from its record: one place decides what a span shows. */
+/**
+ * The attributes of a call, for its span and for its metric series: one place decides the names
+ * and values both show. The span gets them per call; the metrics once per series (a metric's
+ * model is the capped label value, the span's the model as sent).
+ */
 import type { Attributes } from '@opentelemetry/api';
+import type { Plan, Tier } from '../pricing/types.js';
 import { costValue, type CallRecord } from '../record/call-record.js';
 import { nearestDouble } from '../pricing/decimal.js';
 import { isTokenUnit } from '../pricing/vocabulary.js';
@@ -9,6 +14,31 @@ import * as A from '../semconv.js';
 export interface SpanAttributeOptions {
   /** OTEL_SEMCONV_STABILITY_OPT_IN lists gen_ai_latest_experimental: also the proposed gen_ai.usage.cost.* attributes. */
   readonly genAiLatestExperimental: boolean;
+}
+
+/** Who was called for what: the labels every series of a call carries. */
+export function callLabels(provider: string, model: string, operation: string): Attributes {
+  return { [A.ATTR_GEN_AI_PROVIDER_NAME]: provider, [A.ATTR_GEN_AI_REQUEST_MODEL]: model, [A.ATTR_GEN_AI_OPERATION_NAME]: operation };
+}
+
+/** A priced plan and tier, as every cost attribute set names them. */
+export interface PricedPlan {
+  readonly plan: Plan;
+  readonly tier: Tier;
+}
+
+export function planTierLabels({ plan, tier }: PricedPlan): Attributes {
+  return { [A.ATTR_AI_PRICING_PLAN]: plan.id, [A.ATTR_AI_PRICING_TIER]: tier.name };
+}
+
+/** The plan and tier with the pricing model and the plan's currency (requests and cost series). */
+export function planLabels(result: PricedPlan | undefined): Attributes {
+  if (result === undefined) return {};
+  return {
+    ...planTierLabels(result),
+    [A.ATTR_AI_PRICING_MODEL]: result.tier.pricingModel,
+    [A.ATTR_AI_COST_CURRENCY]: result.plan.currency,
+  };
 }
 
 /** Attributes known when the call starts (also used as the span's start attributes). */
@@ -45,11 +75,9 @@ export function endAttributes(record: CallRecord, options: SpanAttributeOptions,
 
   const main = record.main;
   if (main?.result.priced) {
-    const { plan, tier } = main.result;
-    attrs[A.ATTR_AI_PRICING_PLAN] = plan.id;
-    attrs[A.ATTR_AI_PRICING_MODEL] = tier.pricingModel;
-    attrs[A.ATTR_AI_PRICING_TIER] = tier.name;
-    attrs[A.ATTR_AI_PRICING_CATALOG] = plan.catalog;
+    Object.assign(attrs, planTierLabels(main.result));
+    attrs[A.ATTR_AI_PRICING_MODEL] = main.result.tier.pricingModel;
+    attrs[A.ATTR_AI_PRICING_CATALOG] = main.result.plan.catalog;
   }
   // Non-token quantities (characters, images, seconds…); tokens have their semconv attributes.
   const usage = { ...main?.item.usage, ...record.extraUsage };
