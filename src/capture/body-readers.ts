@@ -64,6 +64,11 @@ export interface ResponseReader extends ByteSink {
 export interface ResponseListener {
   /** A server-sent event (SSE responses, when the reader was asked for events). */
   onEvent(event: string, data: string): void;
+  /**
+   * Asked after each event delivered, when the reader was told events may be skipped: byte patterns
+   * such that later events containing none of them need not be delivered (SkipPatterns in sse.ts).
+   */
+  skipPatterns?(): readonly string[] | undefined;
   /** Everything written has been read: for compressed bodies, once the decoder drained. */
   onDone(): void;
 }
@@ -78,9 +83,12 @@ export function responseBodyReader(
   specs: readonly FieldSpec[],
   listener: ResponseListener,
   events: boolean,
+  /** The listener's `skipPatterns` may let events go unread. */
+  skippable = false,
 ): ResponseReader {
   if (kind === 'sse' && events) {
-    const sse = new SseReader((event, data) => listener.onEvent(event, data));
+    const skip = skippable && listener.skipPatterns !== undefined ? () => listener.skipPatterns!() : undefined;
+    const sse = new SseReader((event, data) => listener.onEvent(event, data), skip);
     return new Response(
       { write: (c) => sse.write(c), end: () => sse.end(), result: () => NOTHING_EXTRACTED },
       () => sse.overflowed,

@@ -30,6 +30,9 @@ export interface CallDeps {
 
 export type Header = (name: string) => string | undefined;
 
+/** No pattern: every later event may be skipped. */
+const NOTHING_NEEDED: readonly string[] = [];
+
 export class Call implements ResponseListener {
   readonly handle: CallHandle;
   private readonly start: CallStart;
@@ -133,6 +136,7 @@ export class Call implements ResponseListener {
         status < 400 ? reader.responseFields : [],
         this,
         reader.onEvent !== undefined,
+        reader.skipEventsWithout !== undefined,
       );
     } catch (error) {
       this.broke(error, 'response headers');
@@ -146,6 +150,18 @@ export class Call implements ResponseListener {
       this.reader?.onEvent?.(event, data);
     } catch (error) {
       this.broke(error, 'stream event');
+    }
+  }
+
+  /** What the adapter still needs of the stream (the response reader asks after each event it delivers). */
+  skipPatterns(): readonly string[] | undefined {
+    // Finished: nothing more is needed.
+    if (this.finished) return NOTHING_NEEDED;
+    try {
+      return this.reader?.skipEventsWithout?.();
+    } catch (error) {
+      this.broke(error, 'stream event');
+      return NOTHING_NEEDED;
     }
   }
 

@@ -2,21 +2,143 @@
  * Server-sent events from body bytes, for reading streamed usage: UTF-8
  * decoding across chunk boundaries, then eventsource-parser with a buffer
  * bound, so a stream that never ends an event cannot make us hold it.
+ *
+ * A reader whose listener can tell which events it still needs (`skip`) skips
+ * the others unread. After each event delivered it asks; when the answer is a
+ * list of byte patterns, a later event is decoded and parsed only if its bytes
+ * contain one of them. The bytes are searched as they come, with native
+ * `indexOf`, and cut at blank lines (`\n\n`): each one ends an event whatever
+ * line breaks the stream uses (the line before it ended at its first `\n`, so
+ * the second is an empty line), and leaves the parser with nothing pending.
+ * So the bytes between two of them are either given to the parser whole, from
+ * that clean state, or not at all: the events delivered are exactly those the
+ * plain reader delivers whose bytes (comment, `id:` and `event:` lines
+ * included) contain a pattern, in order and unchanged. Events cut by other
+ * line breaks (`\r\n\r\n`) are only read or skipped together with their
+ * neighbours up to the next `\n\n`; and once bytes held back waiting for one
+ * have a `\r`, the plain reader takes over for good.
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 
 /** Most characters held while an event (or line) is incomplete; past it the stream is given up on. */
 export const EVENT_LIMIT = 1024 * 1024;
 
+/**
+ * Asked after each event delivered: byte patterns such that every later event whose bytes contain
+ * none of them may be skipped, or undefined to read every event. Answer with the same array each
+ * time (it is compiled once, by identity); a pattern must be non-empty and hold no line break.
+ */
+export type SkipPatterns = () => readonly string[] | undefined;
+
+const LF = 10;
+const CR = 13;
+const BLANK_LINE = Buffer.from('\n\n');
+const STREAM = { stream: true } as const;
+const NO_BYTES = Buffer.alloc(0);
+/** A carry buffer bigger than this is let go once it is emptied. */
+const CARRY_KEPT = 64 * 1024;
+
+/**
+ * A pattern as searched: `Buffer.prototype.indexOf` is fastest when the first byte of what it looks
+ * for is rare (it skips with memchr to each occurrence of that byte), so it looks for a short key that
+ * starts at the pattern's least common byte, and each place the key is found is checked whole.
+ */
+interface Needle {
+  readonly bytes: Buffer;
+  /** Where the key starts in the pattern. */
+  readonly at: number;
+  readonly key: Buffer;
+}
+
+/** Bytes of JSON event streams, most common first (by the look of provider streams); others are rarer still. */
+const COMMON_BYTES = ' "etaoinsrl:,cdhu_m0123456789p{}f.yw[]bvk-g';
+/**
+ * Node's string search finds keys shorter than 7 bytes with memchr on their first byte; longer ones
+ * switch to Boyer–Moore–Horspool after a few false starts, which JSON soon gives and where it is slow.
+ */
+const KEY_LENGTH = 6;
+
+function needleOf(pattern: string): Needle | undefined {
+  if (pattern === '' || /[\r\n]/.test(pattern)) return undefined;
+  const bytes = Buffer.from(pattern, 'utf8');
+  let at = 0;
+  let rank = -1;
+  for (let i = 0; i < bytes.length; i++) {
+    const common = COMMON_BYTES.indexOf(String.fromCharCode(bytes[i]!));
+    const r = common === -1 || bytes[i]! >= 0x80 ? COMMON_BYTES.length : common;
+    if (r > rank) {
+      rank = r;
+      at = i;
+    }
+  }
+  return { bytes, at, key: bytes.subarray(at, Math.min(bytes.length, at + KEY_LENGTH)) };
+}
+
+/** Compiled pattern lists by identity; null when a list cannot be used (then nothing is skipped). */
+const compiled = new WeakMap<readonly string[], readonly Needle[] | null>();
+
+function needlesOf(patterns: readonly string[] | undefined): readonly Needle[] | undefined {
+  if (patterns === undefined) return undefined;
+  let needles = compiled.get(patterns);
+  if (needles === undefined) {
+    const list = patterns.map(needleOf);
+    needles = list.every((n) => n !== undefined) ? (list as Needle[]) : null;
+    compiled.set(patterns, needles);
+  }
+  return needles ?? undefined;
+}
+
+/** `bytes` is at `at` in `chunk`, wholly. */
+function isAt(chunk: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  if (at < 0 || at + bytes.length > chunk.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (chunk[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Where the first occurrence of the needle at or after `from` starts, wholly inside `chunk`; -1 if none. */
+function find(chunk: Buffer, needle: Needle, from: number): number {
+  const { bytes, at, key } = needle;
+  for (let k = chunk.indexOf(key, from + at); k !== -1; k = chunk.indexOf(key, k + 1)) {
+    // Every later occurrence of the key would run past the end too: the next chunk's straddle check finds it.
+    if (k - at + bytes.length > chunk.length) return -1;
+    if (isAt(chunk, k - at, bytes)) return k - at;
+  }
+  return -1;
+}
+
+/** A search position not looked for yet in this chunk. */
+const UNSEARCHED = -2;
+
 export class SseReader {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
   private abandoned = false;
+  /** Every byte goes to the parser as it comes (no listener to ask, or a stream with other line breaks). */
+  private plain: boolean;
+  /** What the listener needs, as of the last event delivered; undefined: every event. */
+  private needles: readonly Needle[] | undefined;
+  /** The parser holds the start of an event (lines since the last blank line): the rest of it must follow. */
+  private feeding = false;
+  /** The last byte given to the parser (while feeding) was `\n`: a `\n` first in the next chunk ends the event. */
+  private lastFedLf = false;
+  /** Bytes since the last blank line held back from the parser: the start of an event that may be skipped. */
+  private carry: Buffer = NO_BYTES;
+  private carryLength = 0;
+  /** Per needle of `hitsOf`, where its next occurrence in the current chunk starts (-1: none). */
+  private readonly hits: number[] = [];
+  private hitsOf: readonly Needle[] | undefined;
 
-  constructor(onEvent: (event: string, data: string) => void) {
+  constructor(
+    onEvent: (event: string, data: string) => void,
+    private readonly skip?: SkipPatterns,
+  ) {
+    this.plain = skip === undefined;
     this.parser = createParser({
       maxBufferSize: EVENT_LIMIT,
-      onEvent: (e) => onEvent(e.event ?? 'message', e.data),
+      onEvent: (e) => {
+        onEvent(e.event ?? 'message', e.data);
+        if (this.skip !== undefined && !this.plain) this.needles = needlesOf(this.skip());
+      },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') this.abandoned = true;
       },
@@ -30,14 +152,170 @@ export class SseReader {
 
   write(chunk: Uint8Array): void {
     if (this.abandoned) return;
-    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
+    if (this.plain) this.feed(chunk);
+    else this.scan(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
 
   end(): void {
     if (this.abandoned) return;
+    // Bytes held back are an event without any pattern: skipped like the others.
+    this.carryLength = 0;
+    this.carry = NO_BYTES;
     // A last event without its blank line still counts (servers that close right after it):
     // the line breaks it lacks are added. A stream that ended with them gains an empty line only.
     this.parser.feed(`${this.decoder.decode()}\n\n`);
     this.parser.reset();
+  }
+
+  private feed(bytes: Uint8Array): void {
+    if (!this.abandoned) this.parser.feed(this.decoder.decode(bytes, STREAM));
+  }
+
+  private scan(chunk: Buffer): void {
+    const n = chunk.length;
+    if (n === 0) return;
+    this.hitsOf = undefined;
+    let pos = 0;
+    while (pos < n && !this.abandoned) {
+      const needles = this.needles;
+      if (this.feeding || needles === undefined) {
+        // To the parser, up to the end of the event: one event at a time until the listener says what it needs.
+        const end = this.eventEnd(chunk, pos);
+        if (end === -1) {
+          this.feed(pos === 0 ? chunk : chunk.subarray(pos));
+          this.feeding = true;
+          this.lastFedLf = chunk[n - 1] === LF;
+          return;
+        }
+        this.feeding = false;
+        this.feed(chunk.subarray(pos, end));
+        pos = end;
+        continue;
+      }
+      // Skipping. The event held back in the carry is needed if a pattern runs from it into this chunk.
+      if (pos === 0 && this.carryLength > 0 && this.straddles(chunk, needles)) {
+        this.release();
+        this.feeding = true;
+        continue;
+      }
+      const hit = this.nextHit(chunk, pos, needles);
+      const start = this.eventStart(chunk, pos, hit === -1 ? n : hit);
+      if (hit === -1) {
+        this.hold(chunk, pos, start);
+        return;
+      }
+      // The event with the pattern, from its start (in the carry, or after a blank line here).
+      if (start === -1) this.release();
+      else {
+        this.drop();
+        pos = start;
+      }
+      this.feeding = true;
+    }
+  }
+
+  /** Where the blank line that ends the event under way ends, at or after `pos`; -1 if not in this chunk. */
+  private eventEnd(chunk: Buffer, pos: number): number {
+    if (pos === 0 && this.feeding && this.lastFedLf && chunk[0] === LF) return 1;
+    const i = chunk.indexOf(BLANK_LINE, pos);
+    return i === -1 ? -1 : i + 2;
+  }
+
+  /**
+   * Where the event holding the byte before `limit` starts: after the last blank line between
+   * `pos` and it; -1 when there is none, so it started at `pos` (or in the carry, when `pos` is 0).
+   */
+  private eventStart(chunk: Buffer, pos: number, limit: number): number {
+    if (limit >= 2) {
+      const i = chunk.lastIndexOf(BLANK_LINE, limit - 2);
+      if (i !== -1 && i + 2 > pos) return i + 2;
+    }
+    if (pos === 0 && this.carryLength > 0 && this.carry[this.carryLength - 1] === LF && limit > 0 && chunk[0] === LF) return 1;
+    return -1;
+  }
+
+  /** Where the next pattern wholly in the chunk at or after `from` starts; -1 if none. */
+  private nextHit(chunk: Buffer, from: number, needles: readonly Needle[]): number {
+    const hits = this.hits;
+    if (this.hitsOf !== needles) {
+      this.hitsOf = needles;
+      hits.length = needles.length;
+      hits.fill(UNSEARCHED);
+    }
+    let first = -1;
+    for (let i = 0; i < needles.length; i++) {
+      let at = hits[i]!;
+      if (at === UNSEARCHED || (at !== -1 && at < from)) hits[i] = at = find(chunk, needles[i]!, from);
+      if (at !== -1 && (first === -1 || at < first)) first = at;
+    }
+    return first;
+  }
+
+  /** A pattern that starts in the carry and ends in this chunk. */
+  private straddles(chunk: Buffer, needles: readonly Needle[]): boolean {
+    const carry = this.carry;
+    const held = this.carryLength;
+    for (const { bytes } of needles) {
+      // `t` bytes of the pattern end the carry, the rest start the chunk.
+      for (let t = Math.max(1, bytes.length - chunk.length); t < bytes.length && t <= held; t++) {
+        if (chunk[0] !== bytes[t]) continue;
+        let i = 1;
+        while (t + i < bytes.length && chunk[i] === bytes[t + i]) i++;
+        if (t + i < bytes.length) continue;
+        let j = 0;
+        while (j < t && carry[held - t + j] === bytes[j]) j++;
+        if (j === t) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The end of the chunk, from `pos`, has no pattern: kept back as the start of an event that may still need reading. */
+  private hold(chunk: Buffer, pos: number, start: number): void {
+    const n = chunk.length;
+    if (start !== -1) {
+      this.drop();
+      pos = start;
+    }
+    if (chunk.indexOf(CR, pos) !== -1) {
+      // Other line breaks in what would be held: events cut by them, which could pile up here
+      // unseen until the next \n\n, so the plain reader from now on.
+      this.release();
+      this.feed(chunk.subarray(pos));
+      this.plain = true;
+      return;
+    }
+    const more = n - pos;
+    if (more === 0) return;
+    if (this.carryLength + more > EVENT_LIMIT) {
+      // Too long to hold back: the parser reads it, within its own bound, as the plain reader would.
+      this.release();
+      this.feed(chunk.subarray(pos));
+      this.feeding = true;
+      this.lastFedLf = chunk[n - 1] === LF;
+      return;
+    }
+    if (this.carry.length < this.carryLength + more) {
+      const grown = Buffer.allocUnsafe(Math.min(EVENT_LIMIT, Math.max(1024, 2 * (this.carryLength + more))));
+      this.carry.copy(grown, 0, 0, this.carryLength);
+      this.carry = grown;
+    }
+    chunk.copy(this.carry, this.carryLength, pos, n);
+    this.carryLength += more;
+  }
+
+  /** Forgets the carry: the event in it ended without a pattern. */
+  private drop(): void {
+    this.carryLength = 0;
+    if (this.carry.length > CARRY_KEPT) this.carry = NO_BYTES;
+  }
+
+  /** Gives the carry to the parser: the event in it is read after all. */
+  private release(): void {
+    const held = this.carryLength;
+    this.lastFedLf = held > 0 && this.carry[held - 1] === LF;
+    this.carryLength = 0;
+    if (held > 0) this.feed(this.carry.subarray(0, held));
+    if (this.carry.length > CARRY_KEPT) this.carry = NO_BYTES;
   }
 }

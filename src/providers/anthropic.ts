@@ -73,6 +73,9 @@ function facts(observed: Observed, responseModel: string | undefined, requestMod
   };
 }
 
+/** What a messages stream is read for: message_start, message_delta and message_stop all have it on their `event:` lines. */
+const MESSAGE_EVENTS: readonly string[] = ['message_'];
+
 /** POST /v1/messages: usage in the body, or in `message_start` then `message_delta` events. */
 export function messagesRoute(): Route {
   return {
@@ -98,6 +101,7 @@ export function messagesRoute(): Route {
             stopped = true;
           }
         },
+        skipEventsWithout: () => MESSAGE_EVENTS,
         finish(outcome): CallFacts {
           // A stream cut short is priced as far as it was observed.
           observe(observed, first(outcome.response, 'usage'));

@@ -67,6 +67,9 @@ export function generateContentRoute(pathModel: string | undefined, head: Reques
     requestFields: [],
     begin(): CallReader {
       // Every SSE chunk repeats the cumulative usage: keep the latest text and parse it once, at the end.
+      // No skipEventsWithout: only chunks without usageMetadata, webSearchQueries and finishReason could
+      // go unread, and every chunk carries usageMetadata. Only the last one matters, but which one that
+      // is shows only when the stream ends.
       let usageChunk: string | undefined;
       let groundingChunk: string | undefined;
       let finished = false;

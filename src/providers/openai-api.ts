@@ -87,6 +87,13 @@ function requestModel(request: Extracted, options: RouteOptions): string | undef
   return modelName(first(request, 'model')) ?? options.pathModel;
 }
 
+/**
+ * What a chat stream's reader still needs once it knows the model: chunks with a usage object,
+ * spelled as onEvent's pre-check finds them (`"usage":{`, no space: keep the two in step), and
+ * the closing `[DONE]`. Any other chunk would be passed over by that pre-check.
+ */
+const CHAT_STREAM_NEEDS: readonly string[] = ['"usage":{', '[DONE]'];
+
 export function chatCompletionsRoute(options: RouteOptions = {}): Route {
   const operation = options.operation ?? GEN_AI_OPERATION_CHAT;
   return {
@@ -116,6 +123,7 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
           if (record(chunk.usage) !== undefined) streamUsage = chunk.usage;
           if (chunk.service_tier !== undefined) streamTier = chunk.service_tier;
         },
+        skipEventsWithout: () => (streamModel === undefined ? undefined : CHAT_STREAM_NEEDS),
         finish(outcome: CallOutcome): CallFacts {
           const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
           const read = chatUsage(first(outcome.response, 'usage') ?? streamUsage);
@@ -127,6 +135,9 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
     },
   };
 }
+
+/** The events a Responses stream is read for; their names are on their `event:` lines. */
+const RESPONSES_FINAL_EVENTS: readonly string[] = ['response.completed', 'response.incomplete', 'response.failed'];
 
 /** Responses API: usage in the body, or in the `response.completed` (or incomplete/failed) event. */
 export function responsesRoute(options: RouteOptions = {}): Route {
@@ -140,9 +151,10 @@ export function responsesRoute(options: RouteOptions = {}): Route {
         requestModel: model,
         responseFields: [value('model'), value('usage'), value('service_tier'), value('output.*.type')],
         onEvent(event, data) {
-          if (event !== 'response.completed' && event !== 'response.incomplete' && event !== 'response.failed') return;
+          if (!RESPONSES_FINAL_EVENTS.includes(event)) return;
           final = record(record(parseJson(data))?.response);
         },
+        skipEventsWithout: () => RESPONSES_FINAL_EVENTS,
         finish(outcome): CallFacts {
           const body = outcome.response;
           const responseModel = modelName(first(body, 'model') ?? final?.model);

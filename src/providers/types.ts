@@ -88,6 +88,14 @@ export interface CallReader {
   readonly responseFields: readonly FieldSpec[];
   /** One server-sent event of a streamed response (`event` is `message` when unnamed). */
   onEvent?(event: string, data: string): void;
+  /**
+   * Asked after each event delivered: byte patterns (ASCII, no line breaks) such that delivering a
+   * later event whose bytes (its `event:`, `data:`, `id:` and comment lines) contain none of them
+   * would change nothing this reader records. Capture may then skip such events, never decoding
+   * them. Undefined: every event is needed. Return the same array each time (module constants):
+   * it is compiled once. Only declare what onEvent provably ignores.
+   */
+  skipEventsWithout?(): readonly string[] | undefined;
   finish(outcome: CallOutcome): CallFacts;
 }
 
