@@ -121,7 +121,9 @@ export async function metricsBenchmarks(options: MeasureOptions, quick: boolean)
       name: 'metrics: record one priced call',
       baseline,
       ours,
-      note: `every instrument: cost, usage, requests, 3 histograms; the SDK's 4 histogram points alone take ${ns(sdkPart.median)}, ours the other ${ns(ours.median - sdkPart.median)}`,
+      note:
+        'every instrument: cost, usage, requests, 3 histograms; ' +
+        `the SDK's 4 histogram points alone take ${ns(sdkPart.median)}, ours the other ${ns(ours.median - sdkPart.median)}`,
       goal: { text: '≤ 2 µs', met: ours.median <= 2000 },
     });
     rows.push({

@@ -14,7 +14,7 @@ describe('nearestDouble (a cost as the double on spans and metrics)', function (
   });
 
   it('without a scaled form, or one a double cannot divide exactly, parses the text', function () {
-    assert.equal(nearestDouble(decimal('0.000000123456789012345678901')), 1.23456789012345678901e-7);
+    assert.equal(nearestDouble(decimal('0.000000123456789012345678901')), Number('1.23456789012345678901e-7'));
     const tiny = fromScaledInteger(123456789, 30);
     assert.equal(nearestDouble(tiny, { coefficient: 123456789, scale: 30 }), Number(tiny.toFixed()));
   });
