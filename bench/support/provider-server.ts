@@ -28,30 +28,30 @@ export const STREAM_REQUEST = JSON.stringify({
 /** The usage the fixed chat completion reports. */
 export const CHAT_USAGE = { prompt_tokens: 19, completion_tokens: 10 };
 
-export const CHAT_RESPONSE = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-bench0000000000000000000000',
-    object: 'chat.completion',
-    created: 1764230400,
-    model: 'gpt-4o-mini-2024-07-18',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hello! How can I help you today?', refusal: null, annotations: [] },
-        logprobs: null,
-        finish_reason: 'stop',
+/** A `chat.completion` as OpenAI answers it, with this content and usage. */
+function chatCompletion(id: string, content: string, usage: { prompt_tokens: number; completion_tokens: number }): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      id,
+      object: 'chat.completion',
+      created: 1764230400,
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: [
+        { index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' },
+      ],
+      usage: {
+        ...usage,
+        total_tokens: usage.prompt_tokens + usage.completion_tokens,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
       },
-    ],
-    usage: {
-      ...CHAT_USAGE,
-      total_tokens: CHAT_USAGE.prompt_tokens + CHAT_USAGE.completion_tokens,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    },
-    service_tier: 'default',
-    system_fingerprint: 'fp_bench0000',
-  }),
-);
+      service_tier: 'default',
+      system_fingerprint: 'fp_bench0000',
+    }),
+  );
+}
+
+export const CHAT_RESPONSE = chatCompletion('chatcmpl-bench0000000000000000000000', 'Hello! How can I help you today?', CHAT_USAGE);
 
 /** Deterministic English prose of about `chars` characters: `bank`'s sentences in an order shuffled by `seed`, repeated as needed. */
 function prose(bank: readonly string[], seed: number, chars: number): string {
@@ -128,30 +128,7 @@ export const PEER_USAGE = {
   completion_tokens: Math.round(PEER_ANSWER.length / 4),
 };
 
-export const PEER_CHAT_RESPONSE = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-benchpeers00000000000000000',
-    object: 'chat.completion',
-    created: 1764230400,
-    model: 'gpt-4o-mini-2024-07-18',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: PEER_ANSWER, refusal: null, annotations: [] },
-        logprobs: null,
-        finish_reason: 'stop',
-      },
-    ],
-    usage: {
-      ...PEER_USAGE,
-      total_tokens: PEER_USAGE.prompt_tokens + PEER_USAGE.completion_tokens,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    },
-    service_tier: 'default',
-    system_fingerprint: 'fp_bench0000',
-  }),
-);
+export const PEER_CHAT_RESPONSE = chatCompletion('chatcmpl-benchpeers00000000000000000', PEER_ANSWER, PEER_USAGE);
 
 export const SSE_BYTES_HEADER = 'x-bench-sse-bytes';
 const SSE_PIECE = 16 * 1024;

@@ -282,12 +282,12 @@ export class JsonFieldScanner {
     } else if (this.candidatesFrom === from) {
       return from;
     } else if (this.isArray) {
-      to = this.matchIndex(this.index);
+      to = this.matchSegment(this.index, undefined);
     } else if (this.hasKey) {
       to = this.matchesTo;
     } else {
       // A value where a key should have been (`{"a":1 "b"}`): it is the value of key ''.
-      to = this.matchText('');
+      to = this.matchSegment(-1, '');
     }
     const pool = this.pool;
     const depth = this.depth;
@@ -379,28 +379,18 @@ export class JsonFieldScanner {
     captures.length = kept;
   }
 
-  /** Candidates of the current container whose segment matches array index `index`; written after them. */
-  private matchIndex(index: number): number {
+  /**
+   * Candidates of the current container whose segment matches array index `index` (`key`
+   * undefined) or the object key `key` (decoded), written after them.
+   */
+  private matchSegment(index: number, key: string | undefined): number {
     const pool = this.pool;
     const segmentAt = this.depth - 1;
     let to = this.candidatesTo;
     for (let k = this.candidatesFrom; k < this.candidatesTo; k++) {
       const spec = pool[k]!;
       const s = this.segments[spec]![segmentAt]!;
-      if (s.any || s.index === index) pool[to++] = spec;
-    }
-    return to;
-  }
-
-  /** Candidates of the current container whose segment is `key` (decoded), written after them. */
-  private matchText(key: string): number {
-    const pool = this.pool;
-    const segmentAt = this.depth - 1;
-    let to = this.candidatesTo;
-    for (let k = this.candidatesFrom; k < this.candidatesTo; k++) {
-      const spec = pool[k]!;
-      const s = this.segments[spec]![segmentAt]!;
-      if (s.any || s.text === key) pool[to++] = spec;
+      if (s.any || (key === undefined ? s.index === index : s.text === key)) pool[to++] = spec;
     }
     return to;
   }
@@ -411,7 +401,7 @@ export class JsonFieldScanner {
    */
   private matchKey(bytes: Uint8Array, from: number, to: number): void {
     if (to - from > KEY_LIMIT) {
-      this.matchesTo = this.matchText('');
+      this.matchesTo = this.matchSegment(-1, '');
       return;
     }
     const pool = this.pool;
@@ -474,7 +464,7 @@ export class JsonFieldScanner {
     this.hasKey = true;
     if (compared) {
       this.appendKey(chunk, 0, end);
-      if (this.keyLength < 0) this.matchesTo = this.matchText('');
+      if (this.keyLength < 0) this.matchesTo = this.matchSegment(-1, '');
       else this.matchKey(this.keyBytes!, 0, this.keyLength);
     }
     return end + 1;

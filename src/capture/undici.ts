@@ -53,6 +53,11 @@ interface FetchCallState {
 
 type Fetch = typeof globalThis.fetch;
 
+/** Our wrapper's call, if this request is its own (not, say, a token fetch made inside it). */
+function claims(state: FetchCallState | undefined, host: string, pathname: string): state is FetchCallState {
+  return state !== undefined && !state.bound && state.host === host && state.path === pathname;
+}
+
 /** The original fetch in the call's context (no closure per call). */
 function callInContext(
   call: Call,
@@ -278,36 +283,29 @@ export class UndiciCapture {
     const state = FETCH_CALL.getStore();
     let call: Call | undefined;
     let bodyKnown = false;
-    // Our wrapper's call, if this is its request (not, say, a token fetch made inside it); undici's
-    // path is the one fetch normalised, so it is compared as it is.
+    // Undici's path is the one fetch normalised: for a path like `/x` it is compared as it is.
     const query = path.indexOf('?');
-    if (
-      state !== undefined &&
-      !state.bound &&
-      originHost !== undefined &&
-      state.host === originHost &&
-      state.path === (query === -1 ? path : path.slice(0, query))
-    ) {
-      state.bound = true;
-      call = state.call;
-      bodyKnown = state.bodyKnown;
-    } else {
-      const url = new URL(path, origin);
-      const hostKey = url.host.toLowerCase();
-      if (!this.host.registry.knowsHost(hostKey)) return;
-      if (state !== undefined && !state.bound && state.host === hostKey && state.path === url.pathname) {
-        state.bound = true;
-        call = state.call;
-        bodyKnown = state.bodyKnown;
-      } else {
-        // A fetch that did not go through the wrapper (a fetch reference taken before we started).
-        const header = undiciHeader(request.headers);
-        const recognition = this.host.registry.recognize(String(request.method ?? 'GET'), hostKey, `${url.pathname}${url.search}`, header);
-        if (recognition === undefined) return;
-        call = this.host.startCall(recognition, context.active(), url, header('content-type'));
-        if (call === undefined) return;
-      }
+    let url: URL | undefined;
+    let mine = originHost !== undefined && claims(state, originHost, query === -1 ? path : path.slice(0, query)) ? state : undefined;
+    if (mine === undefined) {
+      url = new URL(path, origin);
+      if (!this.host.registry.knowsHost(url.host.toLowerCase())) return;
+      if (claims(state, url.host.toLowerCase(), url.pathname)) mine = state;
     }
+    if (mine !== undefined) {
+      mine.bound = true;
+      call = mine.call;
+      bodyKnown = mine.bodyKnown;
+    } else if (url !== undefined) {
+      // A fetch that did not go through the wrapper (a fetch reference taken before we started).
+      const header = undiciHeader(request.headers);
+      const hostKey = url.host.toLowerCase();
+      const recognition = this.host.registry.recognize(String(request.method ?? 'GET'), hostKey, `${url.pathname}${url.search}`, header);
+      if (recognition === undefined) return;
+      call = this.host.startCall(recognition, context.active(), url, header('content-type'));
+      if (call === undefined) return;
+    }
+    if (call === undefined) return;
     this.byRequest.set(request, call);
     if (!bodyKnown) call.setRequestContentType(undiciHeader(request.headers)('content-type'));
     if (!this.publishesBodies) this.tapInstance(request, call, bodyKnown);
