@@ -48,6 +48,9 @@ export function requestBodyReader(contentType: string | undefined, specs: readon
 export type ResponseKind = 'json' | 'sse' | 'other';
 
 export function responseKind(contentType: string | undefined): ResponseKind {
+  // The spellings providers send, told apart without lower-casing.
+  if (contentType === 'application/json' || contentType === 'application/json; charset=utf-8') return 'json';
+  if (contentType === 'text/event-stream' || contentType === 'text/event-stream; charset=utf-8') return 'sse';
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('text/event-stream')) return 'sse';
   if (type.includes('json')) return 'json';

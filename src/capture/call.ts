@@ -37,8 +37,13 @@ export class Call implements ResponseListener {
   readonly handle: CallHandle;
   private readonly start: CallStart;
   private readonly startedAt = performance.now();
-  /** Last time bytes moved, for the idle sweep. */
-  lastActivity = this.startedAt;
+  /**
+   * Bytes moved (counted, not timed: a clock read per chunk costs more than the rest of its
+   * bookkeeping); the idle sweep notes when the count last changed.
+   */
+  private activity = 0;
+  private activitySeen = 0;
+  private idleSince = this.startedAt;
 
   private requestReader: BodyReader | undefined;
   private reader: CallReader | undefined;
@@ -61,6 +66,20 @@ export class Call implements ResponseListener {
   ) {
     this.start = { provider: recognition.adapter.provider, operation: recognition.route.operation, serverAddress, serverPort };
     this.handle = deps.observer.begin(this.start, origin);
+  }
+
+  /**
+   * Has nothing moved for more than `timeoutMs` before `now`? Asked by the sweep, which notes
+   * each change of the count when it passes; so a call is closed between `timeoutMs` and one
+   * sweep interval after that without progress.
+   */
+  stalled(now: number, timeoutMs: number): boolean {
+    if (this.activity !== this.activitySeen) {
+      this.activitySeen = this.activity;
+      this.idleSince = now;
+      return false;
+    }
+    return now - this.idleSince > timeoutMs;
   }
 
   /** The transport knows the body's type better (fetch sets it for FormData bodies). */
@@ -87,7 +106,7 @@ export class Call implements ResponseListener {
   requestBody(chunk: Uint8Array | string): void {
     if (this.finished) return;
     try {
-      this.lastActivity = performance.now();
+      this.activity++;
       if (this.reader !== undefined) return;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       this.requestBytes += bytes.length;
@@ -122,17 +141,17 @@ export class Call implements ResponseListener {
     return reader;
   }
 
-  /** Response status and headers arrived. */
-  response(status: number, header: Header): void {
+  /** Response status and headers arrived (the two headers that decide how its body is read). */
+  response(status: number, contentType: string | undefined, contentEncoding: string | undefined): void {
     if (this.finished) return;
     try {
-      this.lastActivity = performance.now();
+      this.activity++;
       const reader = this.begin();
       this.status = status;
       // A new response replaces one before it (a redirect hop).
       this.responseReader = responseBodyReader(
-        responseKind(header('content-type')),
-        header('content-encoding'),
+        responseKind(contentType),
+        contentEncoding,
         status < 400 ? reader.responseFields : [],
         this,
         reader.onEvent !== undefined,
@@ -173,7 +192,7 @@ export class Call implements ResponseListener {
   responseBody(chunk: Uint8Array): void {
     if (this.finished) return;
     try {
-      this.lastActivity = performance.now();
+      this.activity++;
       this.responseReader?.write(chunk);
     } catch (error) {
       this.broke(error, 'response body');

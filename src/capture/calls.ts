@@ -38,8 +38,11 @@ export interface CallSettings {
   readonly callTimeoutMs: number;
 }
 
-/** Stalled calls are looked for at least once a second, and no more than every 25 ms. */
-const MAX_SWEEP_INTERVAL_MS = 1000;
+/**
+ * Stalled calls are looked for at least twice a second (a call is closed within two sweeps
+ * of its timeout: Call.stalled), and no more than every 25 ms.
+ */
+const MAX_SWEEP_INTERVAL_MS = 500;
 const MIN_SWEEP_INTERVAL_MS = 25;
 
 export class CallTracker implements CaptureHost {
@@ -104,7 +107,7 @@ export class CallTracker implements CaptureHost {
   startSweeper(): void {
     this.stopSweeper();
     const timeout = this.settings.callTimeoutMs;
-    this.sweeper = setInterval(() => this.sweep(), Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, timeout / 4)));
+    this.sweeper = setInterval(() => this.sweep(), Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, timeout / 8)));
     this.sweeper.unref();
   }
 
@@ -118,7 +121,7 @@ export class CallTracker implements CaptureHost {
     const timeout = this.settings.callTimeoutMs;
     const now = performance.now();
     for (const call of this.active) {
-      if (now - call.lastActivity > timeout) call.fail(Object.assign(new Error('no progress within callTimeoutMs'), { name: 'Timeout' }));
+      if (call.stalled(now, timeout)) call.fail(Object.assign(new Error('no progress within callTimeoutMs'), { name: 'Timeout' }));
     }
   }
 }

@@ -23,6 +23,7 @@ import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
 import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
+import { urlPartsOf, type UrlParts } from './url-scan.js';
 
 /**
  * The call a wrapped `request` started, for the `created` event published while it constructs
@@ -90,10 +91,10 @@ function hostKeyOf(hostname: string, port: number | undefined, protocol: string)
 
 export function targetOf(args: readonly unknown[], defaultProtocol: string): Target | undefined {
   let options: RequestOptions & { href?: string } = {};
-  let url: URL | undefined;
+  let url: UrlParts | undefined;
   const [first, second] = args;
   if (typeof first === 'string' || first instanceof URL) {
-    url = typeof first === 'string' ? new URL(first) : first;
+    url = typeof first === 'string' ? urlPartsOf(first) : first;
     if (typeof second === 'object' && second !== null && typeof second !== 'function') options = second as RequestOptions;
   } else if (typeof first === 'object' && first !== null) {
     options = first as RequestOptions;
@@ -317,7 +318,7 @@ export class HttpCapture {
   private onResponse(req: ClientRequest, res: IncomingMessage, call: Call): void {
     // From the raw list: `res.headers` is built on first use, and the application may never ask.
     const raw = res.rawHeaders;
-    call.response(res.statusCode ?? 0, (name) => rawHeader(raw, name));
+    call.response(res.statusCode ?? 0, rawHeader(raw, 'content-type'), rawHeader(raw, 'content-encoding'));
     responses.set(res, call);
     // Without an application listener Node would discard the body unread; we read it, and
     // ours must not keep the response alive.

@@ -18,6 +18,7 @@ import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
 import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
+import { urlPartsOf, hostKeyOf } from './url-scan.js';
 
 /** undici from which body chunks are published on diagnostics channels. */
 const BODY_CHANNELS_SINCE = [7, 16] as const;
@@ -45,6 +46,8 @@ interface UndiciRequest {
 interface FetchCallState {
   readonly call: Call;
   readonly host: string;
+  /** As undici's request gives it for a fetch (`URL.origin`). */
+  readonly origin: string;
   readonly path: string;
   /** The request body was read from `init.body`; transport chunks are not needed. */
   readonly bodyKnown: boolean;
@@ -56,6 +59,11 @@ type Fetch = typeof globalThis.fetch;
 /** Our wrapper's call, if this request is its own (not, say, a token fetch made inside it). */
 function claims(state: FetchCallState | undefined, host: string, pathname: string): state is FetchCallState {
   return state !== undefined && !state.bound && state.host === host && state.path === pathname;
+}
+
+/** Is undici's request path `pathname`, with or without a query? */
+function isPathOf(path: string, pathname: string): boolean {
+  return path.startsWith(pathname) && (path.length === pathname.length || path.charCodeAt(pathname.length) === 0x3f);
 }
 
 /** The original fetch in the call's context (no closure per call). */
@@ -85,22 +93,24 @@ function isHeaderName(raw: unknown, name: string): boolean {
 }
 
 /** A header from undici's flat `[name, value, …]` list (strings or Buffers) or raw header text. */
-export function undiciHeader(headers: unknown): Header {
-  return (name: string) => {
-    if (Array.isArray(headers)) {
-      for (let i = 0; i + 1 < headers.length; i += 2) {
-        if (isHeaderName(headers[i], name)) return String(headers[i + 1]);
-      }
-      return undefined;
-    }
-    if (typeof headers === 'string') {
-      for (const line of headers.split('\r\n')) {
-        const colon = line.indexOf(':');
-        if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
-      }
+export function undiciHeaderValue(headers: unknown, name: string): string | undefined {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (isHeaderName(headers[i], name)) return String(headers[i + 1]);
     }
     return undefined;
-  };
+  }
+  if (typeof headers === 'string') {
+    for (const line of headers.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
+    }
+  }
+  return undefined;
+}
+
+export function undiciHeader(headers: unknown): Header {
+  return (name: string) => undiciHeaderValue(headers, name);
 }
 
 function initHeader(headers: unknown): Header {
@@ -127,61 +137,6 @@ function bodyBytes(body: unknown): Uint8Array | string | undefined {
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   if (body instanceof URLSearchParams) return body.toString();
   return undefined;
-}
-
-/**
- * `host[:port]` of an absolute URL, lower-cased, by string scanning: the
- * check every fetch pays, so no URL object is built for traffic we ignore.
- * Undefined for spellings only URL parsing can normalise (upper-case schemes,
- * IPv6 literals, odd ports, non-ASCII or escaped hosts); the caller parses those.
- */
-export function hostOf(href: string): string | undefined {
-  const https = href.startsWith('https://');
-  if (!https && !href.startsWith('http://')) return undefined;
-  const start = https ? 8 : 7;
-  let end = href.length;
-  let at = -1;
-  for (let i = start; i < href.length; i++) {
-    const c = href.charCodeAt(i);
-    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) {
-      end = i;
-      break;
-    }
-    if (c === 0x40) at = i;
-  }
-  // host: [a-z0-9.-]+ in any case, then an optional port :[1-9][0-9]{0,4}
-  const from = at === -1 ? start : at + 1;
-  let colon = -1;
-  let upper = false;
-  for (let i = from; i < end; i++) {
-    const c = href.charCodeAt(i);
-    if (colon !== -1) {
-      if (c < 0x30 || c > 0x39 || (i === colon + 1 && c === 0x30)) return undefined;
-    } else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d) {
-      // a host character
-    } else if (c >= 0x41 && c <= 0x5a) upper = true;
-    else if (c === 0x3a) colon = i;
-    else return undefined;
-  }
-  const hostEnd = colon === -1 ? end : colon;
-  if (hostEnd === from || (colon !== -1 && (end === colon + 1 || end - colon - 1 > 5))) return undefined;
-  const authority = href.slice(from, end);
-  const lower = upper ? authority.toLowerCase() : authority;
-  // Default ports are not part of a URL's host.
-  if (https && lower.endsWith(':443')) return lower.slice(0, -4);
-  if (!https && lower.endsWith(':80')) return lower.slice(0, -3);
-  return lower;
-}
-
-/** The host key of a URL: the quick scan, or URL parsing where the scan declines. */
-export function hostKeyOf(href: string): string | undefined {
-  const quick = hostOf(href);
-  if (quick !== undefined) return quick;
-  try {
-    return new URL(href).host.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }
 
 export class UndiciCapture {
@@ -246,14 +201,14 @@ export class UndiciCapture {
       const href = isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input);
       const quickHost = hostKeyOf(href);
       if (quickHost === undefined || !this.host.registry.knowsHost(quickHost)) return undefined;
-      const url = new URL(href);
-      const hostKey = url.host.toLowerCase();
+      const target = urlPartsOf(href);
+      const hostKey = target.host.toLowerCase();
       const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
       const headers =
         init?.headers !== undefined ? initHeader(init.headers) : isRequest ? initHeader((input as Request).headers) : initHeader(undefined);
-      const recognition = this.host.registry.recognize(method, hostKey, `${url.pathname}${url.search}`, headers);
+      const recognition = this.host.registry.recognize(method, hostKey, `${target.pathname}${target.search}`, headers);
       if (recognition === undefined) return undefined;
-      const call = this.host.startCall(recognition, context.active(), url, headers('content-type'));
+      const call = this.host.startCall(recognition, context.active(), target, headers('content-type'));
       if (call === undefined) return undefined;
       const body = init?.body !== undefined && init.body !== null ? bodyBytes(init.body) : undefined;
       if (body !== undefined) {
@@ -262,7 +217,7 @@ export class UndiciCapture {
       } else if (init?.body === undefined && !isRequest) {
         call.requestDone();
       }
-      return { call, host: hostKey, path: url.pathname, bodyKnown: body !== undefined, bound: false };
+      return { call, host: hostKey, origin: target.origin, path: target.pathname, bodyKnown: body !== undefined, bound: false };
     } catch (error) {
       this.host.onInternalError(error, 'fetch');
       return undefined;
@@ -274,13 +229,19 @@ export class UndiciCapture {
     if (request === undefined || (typeof request.origin !== 'string' && !(request.origin instanceof URL))) return;
     const path = String(request.path ?? '/');
     const origin = String(request.origin);
+    const state = FETCH_CALL.getStore();
+    // Our wrapper's own request, as undici was handed it (fetch passes `URL.origin` and the normalised path).
+    if (state !== undefined && !state.bound && origin === state.origin && isPathOf(path, state.path)) {
+      this.bind(request, state.call, state.bodyKnown);
+      state.bound = true;
+      return;
+    }
     // Every request passes here: other traffic is turned away before any URL is built.
     // Only a path like `/x` keeps the origin's host (a proxy's absolute or `//host` path does not).
     const relative = path.startsWith('/') && !path.startsWith('//');
     const originHost = relative ? hostKeyOf(origin) : undefined;
     if (originHost !== undefined && !this.host.registry.knowsHost(originHost)) return;
 
-    const state = FETCH_CALL.getStore();
     let call: Call | undefined;
     let bodyKnown = false;
     // Undici's path is the one fetch normalised: for a path like `/x` it is compared as it is.
@@ -305,9 +266,12 @@ export class UndiciCapture {
       call = this.host.startCall(recognition, context.active(), url, header('content-type'));
       if (call === undefined) return;
     }
-    if (call === undefined) return;
+    if (call !== undefined) this.bind(request, call, bodyKnown);
+  }
+
+  private bind(request: UndiciRequest, call: Call, bodyKnown: boolean): void {
     this.byRequest.set(request, call);
-    if (!bodyKnown) call.setRequestContentType(undiciHeader(request.headers)('content-type'));
+    if (!bodyKnown) call.setRequestContentType(undiciHeaderValue(request.headers, 'content-type'));
     if (!this.publishesBodies) this.tapInstance(request, call, bodyKnown);
   }
 
@@ -342,7 +306,12 @@ export class UndiciCapture {
     if (call === undefined) return;
     const response = (message as { response?: { statusCode?: unknown; headers?: unknown } }).response;
     call.requestDone();
-    call.response(Number(response?.statusCode ?? 0), undiciHeader(response?.headers));
+    const headers = response?.headers;
+    call.response(
+      Number(response?.statusCode ?? 0),
+      undiciHeaderValue(headers, 'content-type'),
+      undiciHeaderValue(headers, 'content-encoding'),
+    );
   }
 
   private onError(message: unknown): void {

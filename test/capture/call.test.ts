@@ -52,8 +52,6 @@ function harnessFor(adapter: ProviderAdapter) {
   return { call, records, errors };
 }
 
-const sseHeader = (name: string) => (name === 'content-type' ? 'text/event-stream' : undefined);
-
 describe('a call whose adapter fails', function () {
   for (const step of ['begin', 'event', 'finish'] as const) {
     it(`is recorded once as unpriced (error) when the adapter throws in ${step}, and the fault is reported`, function () {
@@ -62,7 +60,7 @@ describe('a call whose adapter fails', function () {
       assert.doesNotThrow(() => {
         call.requestBody('{"model":"gpt-4o-mini"}');
         call.requestDone();
-        call.response(200, sseHeader);
+        call.response(200, 'text/event-stream', undefined);
         call.responseBody(Buffer.from('data: {"x":1}\n\n'));
         call.responseDone();
         call.fail(new Error('late'));
@@ -92,9 +90,29 @@ describe('a call whose adapter fails', function () {
     };
     const { call, records, errors } = harnessFor(ok);
     call.requestDone();
-    call.response(200, () => 'application/json');
+    call.response(200, 'application/json', undefined);
     call.responseDone();
     assert.deepEqual(errors, []);
     assert.equal(records[0]?.cost?.amount.toFixed(), '0.00015');
+  });
+});
+
+describe('a call’s idle check (Call.stalled, asked by the sweep)', function () {
+  it('counts from the last sweep that saw bytes move, never from before them', function () {
+    const { call } = harnessFor(faultyAdapter('finish'));
+    const start = performance.now();
+    // Nothing moved since the call started: idle from its start.
+    assert.equal(call.stalled(start + 50, 100), false);
+    assert.equal(call.stalled(start + 150, 100), true);
+    // Bytes move: the next sweep restarts the idle time at its own time.
+    call.requestBody('{"model":"gpt-4o-mini"}');
+    assert.equal(call.stalled(start + 200, 100), false);
+    assert.equal(call.stalled(start + 290, 100), false);
+    assert.equal(call.stalled(start + 301, 100), true);
+    call.requestDone();
+    call.response(200, 'application/json', undefined);
+    call.responseBody(Buffer.from('{"id":"x"'));
+    assert.equal(call.stalled(start + 400, 100), false);
+    assert.equal(call.stalled(start + 501, 100), true);
   });
 });

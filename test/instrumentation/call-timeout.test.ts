@@ -13,7 +13,7 @@ describe('callTimeoutMs (a fresh process)', function () {
     assert.equal(seen.inFlight, 0, 'the call was closed');
     assert.equal(seen.aborted, true);
     // Never before the timeout; well within the old 15-second sweep even on a busy machine
-    // (the sweep runs every min(1 s, timeout / 4), here every 100 ms).
+    // (the sweep runs every min(500 ms, timeout / 8), here every 50 ms).
     assert.ok(seen.closedAfterMs >= timeoutMs - 50, `closed after ${seen.closedAfterMs.toFixed(0)} ms`);
     assert.ok(seen.closedAfterMs < timeoutMs + 5000, `closed after ${seen.closedAfterMs.toFixed(0)} ms`);
   });
