@@ -48,8 +48,9 @@ export class ReplayServer {
     this.server = tls === undefined ? http.createServer(listener) : https.createServer(tls, listener);
   }
 
-  async start(): Promise<this> {
-    this.server.listen(0, '127.0.0.1');
+  /** Listens on 127.0.0.1; port 0 (the default) picks a free one, 443 serves a real host name in a namespace. */
+  async start(port = 0): Promise<this> {
+    this.server.listen(port, '127.0.0.1');
     await once(this.server, 'listening');
     return this;
   }

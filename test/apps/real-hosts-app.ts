@@ -1,0 +1,38 @@
+// Runs in the namespace of runWithRealHosts (test/support/real-hosts.ts): serves FIXTURE
+// (`provider/name` under test/mock-responses/) on https://<any named host>:443, instruments the
+// process with ai-pricetag and no endpoints configured (the real host names must be recognised),
+// runs the default export of SCENARIO (a module under test/apps/real-hosts/, the client calls of one
+// SDK) and prints one JSON line: the attributes of our spans in end order, and what the server got.
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { PricetagInstrumentation } from '../../src/instrumentation.js';
+import { loadFixture } from '../support/fixtures.js';
+import { realHostsTls } from '../support/real-hosts.js';
+import { ReplayServer } from '../support/replay-server.js';
+import { readFileSync } from 'node:fs';
+
+const tls = realHostsTls();
+const server = await new ReplayServer({ key: readFileSync(tls.key, 'utf8'), cert: readFileSync(tls.cert, 'utf8') }).start(443);
+const [provider, name] = process.env.FIXTURE!.split('/') as [string, string];
+server.serve(loadFixture(provider, name));
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const exporter = new InMemorySpanExporter();
+const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+trace.setGlobalTracerProvider(tracerProvider);
+const instrumentation = new PricetagInstrumentation();
+instrumentation.setTracerProvider(tracerProvider);
+
+const scenario = (await import(`./real-hosts/${process.env.SCENARIO!}`)) as { default: () => Promise<unknown> };
+const result = await scenario.default();
+while (instrumentation.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+const spans = exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'ai-pricetag');
+process.stdout.write(
+  `${JSON.stringify({
+    result,
+    spans: spans.map((s) => s.attributes),
+    received: server.received.map((r) => ({ method: r.method, path: r.path, host: r.headers.host ?? r.headers[':authority'] })),
+  })}\n`,
+);
+await server.stop();
