@@ -57,7 +57,7 @@ export interface PricetagInstrumentationConfig extends InstrumentationConfig {
   noDefaultCatalog?: boolean;
   /** Base URLs at which calls are recognised as a provider's (proxies, gateways, emulators). @default PRICETAG_ENDPOINTS or [] */
   endpoints?: readonly Endpoint[];
-  /** Custom HTTP APIs to price. @default [] */
+  /** Custom HTTP APIs to price. @default the routes of PRICETAG_ROUTES's files, or [] */
   routes?: readonly CustomRoute[];
   /** Which baggage keys or span attributes become metric labels. @default none */
   attribution?: AttributionConfig;

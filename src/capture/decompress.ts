@@ -10,7 +10,30 @@ import zlib from 'node:zlib';
 /** Compressed bytes we let wait for the decoder before giving up on a body. */
 export const PENDING_LIMIT = 4 * 1024 * 1024;
 
+/**
+ * Codings undone per body at most, as undici's fetch allows (it rejects a response listing more):
+ * a header listing thousands must not build thousands of decoders.
+ */
+export const MAX_CODINGS = 5;
+
 type Decoder = zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress;
+
+const zstd = (zlib as unknown as { createZstdDecompress?: () => Decoder }).createZstdDecompress;
+
+/** Whether `createDecoder` knows the coding, without building a decoder. */
+function knownCoding(encoding: string): boolean {
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+    case 'deflate':
+    case 'br':
+      return true;
+    case 'zstd':
+      return zstd !== undefined;
+    default:
+      return false;
+  }
+}
 
 function createDecoder(encoding: string): Decoder | undefined {
   switch (encoding) {
@@ -22,22 +45,26 @@ function createDecoder(encoding: string): Decoder | undefined {
       return zlib.createInflate();
     case 'br':
       return zlib.createBrotliDecompress();
-    case 'zstd': {
-      const create = (zlib as unknown as { createZstdDecompress?: () => Decoder }).createZstdDecompress;
-      return create?.();
-    }
+    case 'zstd':
+      return zstd?.();
     default:
       return undefined;
   }
 }
 
-/** Encodings we can decode, innermost last as in the header ("gzip, br" was gzipped then brotli'd). */
-export function isSupportedEncoding(header: string | undefined): boolean {
-  if (header === undefined) return true;
-  return header
+/** The codings of a header to undo, innermost first as listed ("gzip, br" was gzipped then brotli'd). */
+function codingsOf(header: string | undefined): string[] {
+  return (header ?? '')
     .split(',')
     .map((e) => e.trim().toLowerCase())
-    .every((e) => e === '' || e === 'identity' || createDecoder(e) !== undefined);
+    .filter((e) => e !== '' && e !== 'identity');
+}
+
+/** Encodings we can decode: known codings, at most MAX_CODINGS of them. */
+export function isSupportedEncoding(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const codings = codingsOf(header);
+  return codings.length <= MAX_CODINGS && codings.every(knownCoding);
 }
 
 export interface ByteSink {
@@ -50,10 +77,7 @@ export interface ByteSink {
  * the decoded stream has been delivered (or abandoned, with `ok` false).
  */
 export function decodingSink(header: string | undefined, next: ByteSink, onDone: (ok: boolean) => void): ByteSink {
-  const encodings = (header ?? '')
-    .split(',')
-    .map((e) => e.trim().toLowerCase())
-    .filter((e) => e !== '' && e !== 'identity');
+  const encodings = codingsOf(header);
   if (encodings.length === 0) {
     return {
       write: (c) => next.write(c),
@@ -63,7 +87,7 @@ export function decodingSink(header: string | undefined, next: ByteSink, onDone:
       },
     };
   }
-  if (encodings.some((e) => createDecoder(e) === undefined)) {
+  if (encodings.length > MAX_CODINGS || !encodings.every(knownCoding)) {
     return { write: () => undefined, end: () => onDone(false) };
   }
   // Undo the encodings from the last applied to the first. The outermost decoder is made on the

@@ -5,6 +5,7 @@
  * PRICETAG_CATALOGS         comma-separated catalog files layered over the default
  * PRICETAG_DEFAULT_CATALOG  `false` to leave the built-in catalog out
  * PRICETAG_ENDPOINTS        `provider=baseUrl,…` (e.g. openai=http://127.0.0.1:8080/v1)
+ * PRICETAG_ROUTES           comma-separated files (YAML/JSON) with a `routes:` list of custom routes
  * PRICETAG_CALL_TIMEOUT_MS  idle time after which an unfinished call is closed
  * PRICETAG_SHADOW_PLANS     `plan=alt|alt;…`: every call of a plan also priced under the alternatives
  * PRICETAG_BAGGAGE_LABELS   comma-separated baggage keys that become metric labels
@@ -17,10 +18,13 @@
  * PRICETAG_GENAI_SPAN                `enrich` (default) or `separate`: under another instrumentation's GenAI span
  */
 import { diag } from '@opentelemetry/api';
+import { formatProblem } from '../catalog/problems.js';
+import type { CustomRoute } from '../providers/custom-routes.js';
 import { redactUrl, type Endpoint } from '../providers/registry.js';
 import { containedLogger } from '../contained-diag.js';
 import { GENAI_SPAN_MODES } from '../telemetry/genai-peers.js';
 import type { GenAiSpanMode, PricetagInstrumentationConfig } from '../types.js';
+import { routesFromFile } from './routes-file.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -138,6 +142,19 @@ function parsed<T>(value: string | undefined, parse: (value: string) => T): T | 
   }
 }
 
+/** The routes of PRICETAG_ROUTES's files; each problem said, the routes without one used. */
+function routesOfFiles(files: readonly string[]): CustomRoute[] {
+  const routes: CustomRoute[] = [];
+  for (const file of files) {
+    const result = routesFromFile(file);
+    if (result.problems.length > 0) {
+      reportConfigProblem(`PRICETAG_ROUTES: routes with problems are left out:\n${result.problems.map(formatProblem).join('\n')}`);
+    }
+    routes.push(...result.routes);
+  }
+  return routes;
+}
+
 /** Fills fields the config leaves unset from the environment; a malformed variable is ignored. */
 export function withEnvironment(config: PricetagInstrumentationConfig, env: Env = process.env): PricetagInstrumentationConfig {
   const out: PricetagInstrumentationConfig = { ...config };
@@ -146,6 +163,7 @@ export function withEnvironment(config: PricetagInstrumentationConfig, env: Env 
     out.noDefaultCatalog = env.PRICETAG_DEFAULT_CATALOG.trim().toLowerCase() === 'false';
   }
   const endpoints = out.endpoints === undefined ? parsed(env.PRICETAG_ENDPOINTS, parseEndpoints) : undefined;
+  if (out.routes === undefined && env.PRICETAG_ROUTES !== undefined) out.routes = routesOfFiles(list(env.PRICETAG_ROUTES));
   if (endpoints !== undefined) out.endpoints = endpoints;
   if (out.callTimeoutMs === undefined && env.PRICETAG_CALL_TIMEOUT_MS !== undefined) {
     const ms = Number(env.PRICETAG_CALL_TIMEOUT_MS);

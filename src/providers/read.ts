@@ -29,15 +29,30 @@ export function believable(...values: unknown[]): boolean {
 
 /**
  * Whether a JSON text has the key `key` (followed by `then`, e.g. `:{` for an object value), as a
- * cheap test before parsing a stream event. Searching from the key's first letter rather than its
- * opening quote is several times faster on JSON, where quotes are everywhere.
+ * cheap test before parsing a stream event. Spaces and tabs may come before each character of
+ * `then` (`"usage": {` from Python's json.dumps); line breaks not, as an event's JSON on one data
+ * line has none, and the adapters' skip patterns (which cannot hold one) must cover what this
+ * accepts. Searching from the key's first letter rather than its opening quote is several times
+ * faster on JSON, where quotes are everywhere.
  */
 export function hasJsonKey(data: string, key: string, then = ''): boolean {
-  const needle = `${key}"${then}`;
+  const needle = `${key}"`;
   for (let at = data.indexOf(needle); at !== -1; at = data.indexOf(needle, at + 1)) {
-    if (at > 0 && data.charCodeAt(at - 1) === 34 /* " */) return true;
+    if (at > 0 && data.charCodeAt(at - 1) === 34 /* " */ && follows(data, at + needle.length, then)) return true;
   }
   return false;
+}
+
+/** Whether `then` follows at `from`, with spaces and tabs allowed before each of its characters. */
+function follows(data: string, from: number, then: string): boolean {
+  let i = from;
+  for (let k = 0; k < then.length; k++) {
+    let c = data.charCodeAt(i);
+    while (c === 32 || c === 9) c = data.charCodeAt(++i);
+    if (c !== then.charCodeAt(k)) return false;
+    i++;
+  }
+  return true;
 }
 
 export function text(value: unknown): string | undefined {

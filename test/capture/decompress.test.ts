@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { createHook } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
-import { decodingSink, isSupportedEncoding, PENDING_LIMIT } from '../../src/capture/decompress.js';
+import { decodingSink, isSupportedEncoding, MAX_CODINGS, PENDING_LIMIT } from '../../src/capture/decompress.js';
 
 interface Decoded {
   readonly ok: boolean;
@@ -105,6 +106,40 @@ describe('decodingSink', function () {
     const result = await decode('deflate, br, gzip', encoded, [1, 2, 3]);
     assert.ok(result.ok);
     assert.ok(result.bytes.equals(text));
+  });
+
+  it(`undoes up to MAX_CODINGS (${MAX_CODINGS}) stacked codings and gives up on more without building a decoder`, async function () {
+    let encoded: Buffer = text;
+    for (let i = 0; i < MAX_CODINGS; i++) encoded = zlib.gzipSync(encoded);
+    const five = await decode(Array(MAX_CODINGS).fill('gzip').join(', '), encoded, [1, 7]);
+    assert.ok(five.ok);
+    assert.ok(five.bytes.equals(text));
+
+    // A hostile header: thousands of codings. No zlib handle is made for it (async resources counted).
+    const input = zlib.gzipSync(encoded);
+    let handles = 0;
+    const hook = createHook({
+      init: (_id, type) => {
+        if (type === 'ZLIB') handles++;
+      },
+    }).enable();
+    try {
+      const header = Array(5000).fill('gzip').join(', ');
+      assert.equal(isSupportedEncoding(header), false);
+      assert.equal(
+        isSupportedEncoding(
+          Array(MAX_CODINGS + 1)
+            .fill('gzip')
+            .join(','),
+        ),
+        false,
+      );
+      const result = await decode(header, input);
+      assert.deepEqual(result, { ok: false, bytes: Buffer.alloc(0), ended: false, doneCalls: 1 });
+      assert.equal(handles, 0);
+    } finally {
+      hook.disable();
+    }
   });
 
   it('reports an unknown encoding as not ok and writes nothing', async function () {

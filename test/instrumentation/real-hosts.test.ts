@@ -19,7 +19,10 @@ describe('real host names over TLS (a namespace with its own hosts file)', funct
 
   it('openai with its default base URL: https://api.openai.com, priced once', async function () {
     const out = await run('openai-sdk.ts', 'openai/chat-cached', ['api.openai.com']);
-    assert.deepEqual(out.received.map((r) => [r.method, r.path, r.host]), [['POST', '/v1/chat/completions', 'api.openai.com']]);
+    assert.deepEqual(
+      out.received.map((r) => [r.method, r.path, r.host]),
+      [['POST', '/v1/chat/completions', 'api.openai.com']],
+    );
     assert.equal(out.spans.length, 1);
     const span = out.spans[0]!;
     assert.equal(span['server.address'], 'api.openai.com');

@@ -127,23 +127,86 @@ describe('custom routes', function () {
     });
   });
 
-  it('leaves out quantities and dimensions that are absent or not counts', function () {
+  it('makes a call whose billed quantity is absent or not a count unpriced (no usage), never free', function () {
+    const route = routeFor([ocrRoute], head('/v1/documents/d/analyze'))!;
+    const missing = drive(route, head('/v1/documents/d/analyze'), { model: 'ocr-large', text: 'abc' }, { id: 'r1' });
+    assert.deepEqual(missing.facts, { responseModel: 'ocr-large', items: [], noUsage: true });
+    for (const pages of [-1, 'lots', '0x10', '', null, { n: 3 }]) {
+      const { facts } = drive(route, head('/v1/documents/d/analyze'), { model: 'ocr-large', text: 'abc' }, { usage: { pages } });
+      assert.deepEqual(facts, { responseModel: 'ocr-large', items: [], noUsage: true }, JSON.stringify(pages));
+    }
+    // The request's size unknown (the body could not be measured) is unknown usage too.
+    const noBytes = drive(route, head('/v1/documents/d/analyze'), { text: 'abc' }, { usage: { pages: 2 } }, null);
+    assert.equal(noBytes.facts.noUsage, true);
+  });
+
+  it('leaves out dimensions that are absent or not scalars, and reads numeric strings as counts', function () {
     const route = routeFor([ocrRoute], head('/v1/documents/d/analyze'))!;
     const { facts } = drive(
       route,
       head('/v1/documents/d/analyze'),
       { model: 'ocr-large', text: 'abc', options: { quality: { nested: true } } },
-      { usage: { pages: -1 } },
-      null,
+      { usage: { pages: 1 } },
     );
-    assert.deepEqual(facts.items[0]?.usage, { characters: 3 });
+    assert.deepEqual(facts.items[0]?.usage, { pages: 1, request_bytes: 1234, characters: 3 });
     assert.deepEqual(facts.items[0]?.dimensions, {});
-    const nan = drive(route, head('/v1/documents/d/analyze'), { text: '' }, { usage: { pages: 'lots' } });
-    assert.deepEqual(nan.facts.items[0]?.usage, { request_bytes: 1234, characters: 0 });
-    assert.equal(nan.facts.items[0]?.model, undefined);
-    assert.equal(nan.facts.responseModel, undefined);
-    const numericString = drive(route, head('/v1/documents/d/analyze'), {}, { usage: { pages: '4' } });
+    const empty = drive(route, head('/v1/documents/d/analyze'), { text: '' }, { usage: { pages: 0 } });
+    assert.deepEqual(empty.facts.items[0]?.usage, { pages: 0, request_bytes: 1234, characters: 0 }, 'a real 0 is a quantity');
+    assert.equal(empty.facts.items[0]?.model, undefined);
+    const numericString = drive(route, head('/v1/documents/d/analyze'), { text: 'x' }, { usage: { pages: '4' } });
     assert.equal(numericString.facts.items[0]?.usage.pages, 4);
+  });
+
+  describe('streamed responses and path segments', function () {
+    const llm: CustomRoute = {
+      host: 'llm.internal.example',
+      path: '/v1/models/*/generate',
+      provider: 'acme-llm',
+      operation: 'chat',
+      model: { pathSegment: 2 },
+      usage: {
+        input_tokens: { response: 'usage.input_tokens' },
+        output_tokens: { response: 'usage.output_tokens', event: 'done' },
+        chunks: { response: 'delta', measure: 'count' },
+      },
+    };
+    const h = head('/v1/models/acme%2Fbig-2/generate', { host: 'llm.internal.example' });
+
+    /** Feeds SSE events (name, JSON data) to the route's reader, as capture does for a stream. */
+    function stream(events: readonly (readonly [string, unknown])[]): CallFacts {
+      const route = routeFor([llm], h)!;
+      const reader = route.begin(extractFields({}, route.requestFields), h);
+      assert.ok(reader.onEvent !== undefined, 'a route reading response fields reads stream events');
+      for (const [name, data] of events) reader.onEvent(name, typeof data === 'string' ? data : JSON.stringify(data));
+      return reader.finish({ status: 200, response: new Map(), aborted: false, requestBytes: 10 });
+    }
+
+    it('takes the model from a path segment, unescaped', function () {
+      const route = routeFor([llm], h)!;
+      assert.equal(route.begin(new Map(), h).requestModel, 'acme/big-2');
+    });
+
+    it('reads usage from the events: the last that has a value field, counts added up, named events only where asked', function () {
+      const facts = stream([
+        ['message', { delta: 'Hel' }],
+        ['message', { delta: 'lo', usage: { input_tokens: 5 } }],
+        ['message', { usage: { input_tokens: 7, output_tokens: 999 } }],
+        ['done', { usage: { output_tokens: 12 } }],
+        ['message', 'not json {"usage"'],
+      ]);
+      assert.deepEqual(facts, {
+        responseModel: 'acme/big-2',
+        items: [{ operation: 'chat', model: 'acme/big-2', usage: { input_tokens: 7, output_tokens: 12, chunks: 2 }, dimensions: {} }],
+      });
+    });
+
+    it('is unpriced (no usage) when the stream never tells a billed quantity', function () {
+      const facts = stream([
+        ['message', { delta: 'Hi' }],
+        ['message', { usage: { input_tokens: 7, output_tokens: 3 } }],
+      ]);
+      assert.deepEqual(facts, { responseModel: 'acme/big-2', items: [], noUsage: true }, 'output_tokens only from "done" events');
+    });
   });
 
   describe('path and method matching', function () {

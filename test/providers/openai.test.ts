@@ -62,6 +62,13 @@ describe('OpenAI adapter', function () {
       assert.equal(priceWithDefaultCatalog('openai', facts.items[0]!).cost, '0.00000885');
     });
 
+    it('reads the same usage from a Python server\'s stream ("usage": { spaced by json.dumps)', function () {
+      const compact = run('chat-stream-usage').facts;
+      const { facts } = run('chat-stream-python');
+      assert.deepEqual(facts, compact);
+      assert.equal(priceWithDefaultCatalog('openai', facts.items[0]!).cost, '0.00000885');
+    });
+
     it('says noUsage for a stream without include_usage, keeping the response model', function () {
       const { facts } = run('chat-stream-no-usage');
       assert.deepEqual(usageFacts(facts), { responseModel: 'gpt-4o-mini-2024-07-18', items: [], noUsage: true });

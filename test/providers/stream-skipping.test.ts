@@ -159,8 +159,9 @@ describe('stream event skipping by adapters', function () {
       tier: fc.option(fc.constantFrom('default', 'flex'), { nil: undefined }),
       content: fc.option(content, { nil: undefined }),
       usage: fc.oneof(fc.constant(null), fc.constant(undefined), usageObject),
-      // How the JSON is spaced: compact, as OpenAI sends it, or `"usage": {` and `"usage" : {`.
-      spacing: fc.constantFrom('', '', '', ' ', ' : '),
+      // How the JSON is spaced: compact, as OpenAI sends it, as Python's json.dumps does (`"usage": {`), or
+      // spaces and tabs on both sides of the colon.
+      spacing: fc.constantFrom('', '', '', ': ', ' : ', '\t:\t', ' :', ':\t'),
     });
 
     it('records the same facts with and without skipping (property)', function () {
@@ -180,8 +181,7 @@ describe('stream event skipping by adapters', function () {
               body.choices = k.content === undefined ? [] : [{ index: 0, delta: { content: k.content } }];
               if (k.usage !== undefined) body.usage = k.usage;
               let json = JSON.stringify(body);
-              if (k.spacing === ' ') json = json.replace('"usage":', '"usage": ');
-              else if (k.spacing === ' : ') json = json.replace('"usage":', '"usage" : ');
+              if (k.spacing !== '') json = json.replace('"usage":', `"usage"${k.spacing}`);
               text += `data: ${json}\n\n${comment}`;
             }
             text += done;
