@@ -19,6 +19,8 @@ export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_ERROR_TYPE = 'error.type';
+/** Set on the span of a redirect hop only (the status tells it apart from a call). */
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 
 /** gen_ai.operation.name well-known values the adapters use; their other operations (`translation`, `search`, …) are ai-pricetag's own. */
 export const GEN_AI_OPERATION_CHAT = 'chat';

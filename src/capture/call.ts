@@ -10,7 +10,7 @@ import type { Recognition } from '../providers/registry.js';
 import { ZERO } from '../pricing/decimal.js';
 import { NOTHING_EXTRACTED } from '../providers/fields.js';
 import type { CallHandle, CallObserver, CallOrigin } from '../record/call-observer.js';
-import type { CallRecord, CallStart, Outcome } from '../record/call-record.js';
+import { isRedirectStatus, type CallRecord, type CallStart, type Outcome } from '../record/call-record.js';
 import { priceFacts, type PricingContexts } from '../record/price-facts.js';
 import {
   requestBodyReader,
@@ -148,9 +148,10 @@ export class Call implements ResponseListener {
       this.activity++;
       const reader = this.begin();
       this.status = status;
-      // A new response replaces one before it (a redirect hop).
+      // A redirect's body is nobody's usage: not read (nor decoded).
+      const kind = isRedirectStatus(status) ? 'other' : responseKind(contentType);
       this.responseReader = responseBodyReader(
-        responseKind(contentType),
+        kind,
         contentEncoding,
         status < 400 ? reader.responseFields : [],
         this,
@@ -160,6 +161,17 @@ export class Call implements ResponseListener {
     } catch (error) {
       this.broke(error, 'response headers');
     }
+  }
+
+  /**
+   * The response was a redirect the client follows within this call (fetch's `redirect: 'follow'`):
+   * the next response read is the call's. Its transport stops feeding this one's body.
+   */
+  followed(): void {
+    if (this.finished) return;
+    this.activity++;
+    this.status = undefined;
+    this.responseReader = undefined;
   }
 
   /** A server-sent event of the response, for the adapter (the response reader calls this). */
@@ -262,6 +274,18 @@ export class Call implements ResponseListener {
   }
 
   private record(): CallRecord {
+    // A redirect the client followed with a request of its own (http clients): that one is the call.
+    if (isRedirectStatus(this.status) && !this.broken) {
+      return {
+        ...this.start,
+        status: this.status,
+        outcome: 'success',
+        aborted: false,
+        items: [],
+        redirected: true,
+        durationSeconds: this.durationSeconds(),
+      };
+    }
     if (this.broken || this.reader === undefined) {
       if (this.reader === undefined && this.failure !== undefined && !this.broken) {
         // Failed before any response: nothing to read, nothing billed.

@@ -18,6 +18,7 @@ import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
 import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
+import { isRedirectStatus } from '../record/call-record.js';
 import { urlPartsOf, hostKeyOf } from './url-scan.js';
 
 /** undici from which body chunks are published on diagnostics channels. */
@@ -51,7 +52,11 @@ interface FetchCallState {
   readonly path: string;
   /** The request body was read from `init.body`; transport chunks are not needed. */
   readonly bodyKnown: boolean;
+  /** fetch follows redirects itself (`redirect: 'follow'`, the default): its hops are this call. */
+  readonly follows: boolean;
   bound: boolean;
+  /** The bound request was answered with a redirect fetch follows: the next request created is the call's. */
+  redirected: boolean;
 }
 
 type Fetch = typeof globalThis.fetch;
@@ -139,9 +144,13 @@ function bodyBytes(body: unknown): Uint8Array | string | undefined {
   return undefined;
 }
 
+const REDIRECT_NOT_FOLLOWED = Object.assign(new Error('redirect not followed'), { code: 'REDIRECT_NOT_FOLLOWED' });
+
 export class UndiciCapture {
   private original: Fetch | undefined;
   private readonly byRequest = new WeakMap<object, Call>();
+  /** Requests of our fetch wrapper's calls: their redirects are followed within the call. */
+  private readonly wrapperRequests = new WeakMap<object, FetchCallState>();
   private readonly publishesBodies = undiciPublishesBodies();
   private readonly channels: ChannelSubscriptions;
 
@@ -161,10 +170,17 @@ export class UndiciCapture {
       const pending = FETCH_CALL.run(state, callInContext, state.call, original, this, input, init);
       // Observe a rejection that no channel reports (bad URL, abort before dispatch); the caller gets
       // a promise settling the same way, so an unhandled rejection stays unhandled.
-      return pending.then(undefined, (error: unknown) => {
-        if (!state.bound) state.call.fail(error);
-        throw error;
-      });
+      return pending.then(
+        (response) => {
+          // A redirect fetch would have followed, but made no request for (it never happens with a Location).
+          if (state.redirected) state.call.fail(REDIRECT_NOT_FOLLOWED);
+          return response;
+        },
+        (error: unknown) => {
+          if (!state.bound) state.call.fail(error);
+          throw error;
+        },
+      );
     } as Fetch;
     globalThis.fetch = wrapped;
 
@@ -204,6 +220,7 @@ export class UndiciCapture {
       const target = urlPartsOf(href);
       const hostKey = target.host.toLowerCase();
       const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
+      const follows = (init?.redirect ?? (isRequest ? (input as Request).redirect : 'follow')) === 'follow';
       const headers =
         init?.headers !== undefined ? initHeader(init.headers) : isRequest ? initHeader((input as Request).headers) : initHeader(undefined);
       const recognition = this.host.registry.recognize(method, hostKey, `${target.pathname}${target.search}`, headers);
@@ -217,7 +234,16 @@ export class UndiciCapture {
       } else if (init?.body === undefined && !isRequest) {
         call.requestDone();
       }
-      return { call, host: hostKey, origin: target.origin, path: target.pathname, bodyKnown: body !== undefined, bound: false };
+      return {
+        call,
+        host: hostKey,
+        origin: target.origin,
+        path: target.pathname,
+        bodyKnown: body !== undefined,
+        follows,
+        bound: false,
+        redirected: false,
+      };
     } catch (error) {
       this.host.onInternalError(error, 'fetch');
       return undefined;
@@ -230,10 +256,13 @@ export class UndiciCapture {
     const path = String(request.path ?? '/');
     const origin = String(request.origin);
     const state = FETCH_CALL.getStore();
-    // Our wrapper's own request, as undici was handed it (fetch passes `URL.origin` and the normalised path).
-    if (state !== undefined && !state.bound && origin === state.origin && isPathOf(path, state.path)) {
+    // Our wrapper's own request, as undici was handed it (fetch passes `URL.origin` and the normalised
+    // path), or the request fetch follows a redirect of it with (anywhere the Location said).
+    if (state !== undefined && !state.bound && (state.redirected || (origin === state.origin && isPathOf(path, state.path)))) {
       this.bind(request, state.call, state.bodyKnown);
+      this.wrapperRequests.set(request, state);
       state.bound = true;
+      state.redirected = false;
       return;
     }
     // Every request passes here: other traffic is turned away before any URL is built.
@@ -255,6 +284,7 @@ export class UndiciCapture {
     }
     if (mine !== undefined) {
       mine.bound = true;
+      this.wrapperRequests.set(request, mine);
       call = mine.call;
       bodyKnown = mine.bodyKnown;
     } else if (url !== undefined) {
@@ -278,9 +308,11 @@ export class UndiciCapture {
   /** Older undici: observe this one request's body chunks through its own methods. */
   private tapInstance(request: UndiciRequest, call: Call, bodyKnown: boolean): void {
     const onData = request.onData;
+    const byRequest = this.byRequest;
     if (typeof onData === 'function') {
       request.onData = function (this: unknown, chunk: Uint8Array) {
-        call.responseBody(chunk);
+        // Not after a redirect hop was let go: its body is nobody's.
+        if (byRequest.get(request) === call) call.responseBody(chunk);
         return onData.call(this, chunk);
       };
     }
@@ -307,11 +339,19 @@ export class UndiciCapture {
     const response = (message as { response?: { statusCode?: unknown; headers?: unknown } }).response;
     call.requestDone();
     const headers = response?.headers;
-    call.response(
-      Number(response?.statusCode ?? 0),
-      undiciHeaderValue(headers, 'content-type'),
-      undiciHeaderValue(headers, 'content-encoding'),
-    );
+    const status = Number(response?.statusCode ?? 0);
+    const request = (message as { request: object }).request;
+    const state = this.wrapperRequests.get(request);
+    if (state?.follows === true && isRedirectStatus(status) && undiciHeaderValue(headers, 'location') !== undefined) {
+      // fetch will follow it with a request of its own: that one's response is the call's.
+      this.byRequest.delete(request);
+      this.wrapperRequests.delete(request);
+      state.bound = false;
+      state.redirected = true;
+      call.followed();
+      return;
+    }
+    call.response(status, undiciHeaderValue(headers, 'content-type'), undiciHeaderValue(headers, 'content-encoding'));
   }
 
   private onError(message: unknown): void {

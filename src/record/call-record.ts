@@ -63,4 +63,15 @@ export interface CallRecord extends CallStart {
   readonly semconv?: SemconvUsage;
   readonly extraUsage?: Usage;
   readonly durationSeconds: number;
+  /**
+   * Answered with a redirect (301, 302, 303, 307, 308) that the client follows with a request of
+   * its own: not a call of its own, neither billed nor unpriced. Its span ends; metrics, work units
+   * and record listeners never see it (the request it leads to is the call).
+   */
+  readonly redirected?: boolean;
+}
+
+/** Statuses a client follows to another request. */
+export function isRedirectStatus(status: number | undefined): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }

@@ -19,6 +19,7 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
   CONVERSATION_UNIT,
 } from '../semconv.js';
 import type { GenAiSpanMode } from '../types.js';
@@ -93,6 +94,12 @@ export class CallSpans implements CallObserver {
   /** Ends a span of ours with the priced call, then hands the call on. */
   finish(span: Span, record: CallRecord, origin: CallOrigin, tracing: CallTracing, withStart = false): void {
     const hooks = this.hooks();
+    if (record.redirected === true) {
+      // A hop, not a call: the span says where it was sent on; nothing is counted.
+      if (record.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, record.status);
+      span.end();
+      return;
+    }
     span.setAttributes(endAttributes(record, hooks.attributes, withStart));
     if (record.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: record.errorType });
     if (hooks.endHook !== undefined) this.runHook('endHook', () => hooks.endHook?.(span, record));
@@ -119,6 +126,8 @@ export class CallSpans implements CallObserver {
       // The peer's span has its own name and gen_ai.* attributes.
       identified: () => undefined,
       end: (record) => {
+        // A redirect hop under a peer's span: the request it leads to is the call.
+        if (record.redirected === true) return;
         const tracing: CallTracing = { enriched: true, peerRecordsGenAiMetrics: peer.recordsGenAiMetrics };
         if (!peer.span.isRecording()) {
           // The peer ended its span before our record was priced (a client that ends it before the
