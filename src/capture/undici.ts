@@ -1,6 +1,6 @@
 /**
- * Capture of `fetch` (Node's bundled undici, and any undici that publishes the
- * same diagnostics channels).
+ * Capture of `fetch` and of undici's own API (Node's bundled undici, and any
+ * npm undici, whose requests publish the same diagnostics channels).
  *
  * - The global `fetch` is wrapped only to start the call's span before undici
  *   does anything, so an HTTP span from OpenTelemetry's undici instrumentation
@@ -8,10 +8,13 @@
  * - Everything else is observed on undici's diagnostics channels, keyed by
  *   undici's request object (response events run in whatever async context
  *   the socket has, so the context is read only at `create`).
- * - Body bytes: undici ≥ 7.16 publishes them (`bodyChunkSent`,
- *   `bodyChunkReceived`); older undici (Node 22) does not, so for recognised
- *   requests only the instance's own `onBodySent`/`onData` are wrapped,
- *   passing arguments, `this` and return values through unchanged.
+ * - Body bytes: a request of undici ≥ 7.16 publishes them (`bodyChunkSent`,
+ *   `bodyChunkReceived`); one of an older undici (Node 22's own, npm undici 6)
+ *   does not, so for recognised requests only the instance's own
+ *   `onBodySent`/`onData` are wrapped, passing arguments, `this` and return
+ *   values through unchanged. Which one a request is, is told by its class, not
+ *   by Node's version: the dispatcher that carries a fetch (a ProxyAgent set as
+ *   the global dispatcher, an npm undici's Agent) makes the request.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context } from '@opentelemetry/api';
@@ -21,12 +24,23 @@ import { ChannelSubscriptions } from './channels.js';
 import { isRedirectStatus } from '../record/call-record.js';
 import { urlPartsOf, hostKeyOf } from './url-scan.js';
 
-/** undici from which body chunks are published on diagnostics channels. */
-const BODY_CHANNELS_SINCE = [7, 16] as const;
+/** Per request class (prototype): does it publish its body chunks on the diagnostics channels? */
+const publishingClasses = new WeakMap<object, boolean>();
 
-export function undiciPublishesBodies(version = process.versions.undici): boolean {
-  const [major = 0, minor = 0] = (version ?? '').split('.').map(Number);
-  return major > BODY_CHANNELS_SINCE[0] || (major === BODY_CHANNELS_SINCE[0] && minor >= BODY_CHANNELS_SINCE[1]);
+/**
+ * Whether undici's request publishes its body chunks (undici ≥ 7.16: its `onData` or, from 8,
+ * `onResponseData` publishes `bodyChunkReceived`), read once per class from the method itself.
+ */
+export function publishesBodies(request: object): boolean {
+  const proto = Object.getPrototypeOf(request) as Record<string, unknown> | null;
+  if (proto === null) return false;
+  let known = publishingClasses.get(proto);
+  if (known === undefined) {
+    const onData = proto.onResponseData ?? proto.onData;
+    known = typeof onData === 'function' && Function.prototype.toString.call(onData).includes('bodyChunkReceived');
+    publishingClasses.set(proto, known);
+  }
+  return known;
 }
 
 /**
@@ -151,7 +165,6 @@ export class UndiciCapture {
   private readonly byRequest = new WeakMap<object, Call>();
   /** Requests of our fetch wrapper's calls: their redirects are followed within the call. */
   private readonly wrapperRequests = new WeakMap<object, FetchCallState>();
-  private readonly publishesBodies = undiciPublishesBodies();
   private readonly channels: ChannelSubscriptions;
 
   constructor(private readonly host: CaptureHost) {
@@ -188,13 +201,10 @@ export class UndiciCapture {
     this.channels.on('undici:request:headers', (m) => this.onHeaders(m));
     this.channels.on('undici:request:trailers', (m) => this.callOf(m)?.responseDone());
     this.channels.on('undici:request:error', (m) => this.onError(m));
-    if (this.publishesBodies) {
-      this.channels.on('undici:request:bodyChunkSent', (m) => this.onBodyChunk(m, 'sent'));
-      this.channels.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
-      this.channels.on('undici:request:bodyChunkReceived', (m) => this.onBodyChunk(m, 'received'));
-    } else {
-      this.channels.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
-    }
+    this.channels.on('undici:request:bodySent', (m) => this.callOf(m)?.requestDone());
+    // Published by undici ≥ 7.16's requests only; older ones are tapped (bind).
+    this.channels.on('undici:request:bodyChunkSent', (m) => this.onBodyChunk(m, 'sent'));
+    this.channels.on('undici:request:bodyChunkReceived', (m) => this.onBodyChunk(m, 'received'));
   }
 
   disable(): void {
@@ -302,7 +312,7 @@ export class UndiciCapture {
   private bind(request: UndiciRequest, call: Call, bodyKnown: boolean): void {
     this.byRequest.set(request, call);
     if (!bodyKnown) call.setRequestContentType(undiciHeaderValue(request.headers, 'content-type'));
-    if (!this.publishesBodies) this.tapInstance(request, call, bodyKnown);
+    if (!publishesBodies(request)) this.tapInstance(request, call, bodyKnown);
   }
 
   /** Older undici: observe this one request's body chunks through its own methods. */
