@@ -5,13 +5,15 @@
  * `--quick` only checks that everything still runs (figures not meaningful);
  * `--only SECTION,…` runs some sections and writes nothing; `--markdown`
  * prints the table as Markdown.
- * Sections: pricing, capture, metrics, overhead, peers, streaming, concurrency, simulate, package.
+ * Sections: pricing, capture, metrics, overhead, peers, streaming, bedrock, http2, concurrency, simulate, package.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bedrockBenchmarks } from './bedrock.bench.js';
 import { captureBenchmarks } from './capture.bench.js';
 import { concurrencyBenchmarks } from './concurrency.bench.js';
+import { http2Benchmarks } from './http2.bench.js';
 import { metricsBenchmarks } from './metrics.bench.js';
 import { overheadBenchmarks } from './overhead.bench.js';
 import { packageBenchmarks } from './package.bench.js';
@@ -49,6 +51,8 @@ sections.push(['metrics', () => metricsBenchmarks(options, quick)]);
 sections.push(['overhead', () => overheadBenchmarks(server, quick)]);
 sections.push(['peers', () => peersBenchmarks(server, quick)]);
 sections.push(['streaming', () => streamingBenchmarks(server, quick)]);
+sections.push(['bedrock', () => bedrockBenchmarks(quick)]);
+sections.push(['http2', () => http2Benchmarks(quick)]);
 sections.push(['concurrency', () => concurrencyBenchmarks(quick)]);
 sections.push(['simulate', () => simulateBenchmarks(quick)]);
 sections.push(['package', () => packageBenchmarks(quick)]);

@@ -7,6 +7,7 @@ import type { Context, DiagLogger } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { CallTracker } from './capture/calls.js';
 import { HttpCapture } from './capture/http.js';
+import { Http2Capture } from './capture/http2.js';
 import { HTTP_MODULES, HttpModulePatch } from './capture/http-patch.js';
 import { UndiciCapture } from './capture/undici.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
@@ -40,7 +41,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
   declare private resolved: ResolvedConfig;
   declare private runtime: Runtime | undefined;
   declare private calls: CallTracker | undefined;
-  declare private transports: { undici: UndiciCapture; http: HttpCapture; patch: HttpModulePatch } | undefined;
+  declare private transports: { undici: UndiciCapture; http: HttpCapture; http2: Http2Capture; patch: HttpModulePatch } | undefined;
   declare private metrics: CallMetrics | undefined;
   declare private workUnits: WorkUnitTracker;
   declare private listeners: CallListener[];
@@ -178,12 +179,14 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     this.transports = {
       undici: new UndiciCapture(calls),
       http,
+      http2: new Http2Capture(calls),
       patch: this.transports?.patch ?? new HttpModulePatch(() => (this.isEnabled() ? this.transports?.http : undefined)),
     };
     // Sets the enabled flag, and hands over modules its hooks have already seen.
     super.enable();
     this.transports.undici.enable();
     this.transports.http.enable();
+    this.transports.http2.enable();
     this.transports.patch.enable();
     calls.startSweeper();
   }
@@ -193,6 +196,7 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     super.disable();
     this.transports?.undici.disable();
     this.transports?.http.disable();
+    this.transports?.http2.disable();
     this.transports?.patch.disable();
     this.calls?.stopSweeper();
     this.workUnits.close();

@@ -4,10 +4,11 @@
  * the call's usage unknown.
  */
 import { NOTHING_EXTRACTED, type Extracted, type FieldSpec } from '../providers/fields.js';
+import { EventStreamDecoder, type EventStreamMessage } from './aws-eventstream.js';
 import { decodingSink, type ByteSink } from './decompress.js';
 import { boundaryOf, multipartReader, urlEncodedReader } from './form-fields.js';
 import { JsonFieldScanner } from './json-scanner.js';
-import { SseReader } from './sse.js';
+import { SseReader, type LargeEvents } from './sse.js';
 
 export interface BodyReader extends ByteSink {
   result(): Extracted;
@@ -45,7 +46,10 @@ export function requestBodyReader(contentType: string | undefined, specs: readon
   return new JsonReader(specs);
 }
 
-export type ResponseKind = 'json' | 'sse' | 'other';
+export type ResponseKind = 'json' | 'sse' | 'eventstream' | 'other';
+
+/** The AWS event-stream framing (Bedrock's ConverseStream and InvokeModelWithResponseStream). */
+export const EVENT_STREAM_TYPE = 'application/vnd.amazon.eventstream';
 
 export function responseKind(contentType: string | undefined): ResponseKind {
   // The spellings providers send, told apart without lower-casing.
@@ -53,6 +57,7 @@ export function responseKind(contentType: string | undefined): ResponseKind {
   if (contentType === 'text/event-stream' || contentType === 'text/event-stream; charset=utf-8') return 'sse';
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('text/event-stream')) return 'sse';
+  if (type.startsWith(EVENT_STREAM_TYPE)) return 'eventstream';
   if (type.includes('json')) return 'json';
   return 'other';
 }
@@ -65,11 +70,15 @@ export interface ResponseReader extends ByteSink {
 
 /** Who hears what a response reader finds. */
 export interface ResponseListener {
-  /** A server-sent event (SSE responses, when the reader was asked for events). */
+  /**
+   * A server-sent event (SSE responses, when the reader was asked for events), or an AWS
+   * event-stream message (see `eventStreamEvent`).
+   */
   onEvent(event: string, data: string): void;
   /**
    * Asked after each event delivered, when the reader was told events may be skipped: byte patterns
-   * such that later events containing none of them need not be delivered (SkipPatterns in sse.ts).
+   * such that later events containing none of them need not be delivered (SkipPatterns in sse.ts;
+   * for AWS event streams, matched against the event's name only).
    */
   skipPatterns?(): readonly string[] | undefined;
   /** Everything written has been read: for compressed bodies, once the decoder drained. */
@@ -88,13 +97,51 @@ export function responseBodyReader(
   events: boolean,
   /** The listener's `skipPatterns` may let events go unread. */
   skippable = false,
+  /** SSE events too long to hold, read for these fields (with skipping only). */
+  large?: LargeEvents,
 ): ResponseReader {
   if (kind === 'sse' && events) {
     const skip = skippable && listener.skipPatterns !== undefined ? () => listener.skipPatterns!() : undefined;
-    const sse = new SseReader((event, data) => listener.onEvent(event, data), skip);
+    const sse = new SseReader((event, data) => listener.onEvent(event, data), skip, skip === undefined ? undefined : large);
     return new Response(
       { write: (c) => sse.write(c), end: () => sse.end(), result: () => NOTHING_EXTRACTED },
       () => sse.overflowed,
+      encoding,
+      listener,
+    );
+  }
+  if (kind === 'eventstream' && events) {
+    let told = false;
+    let ended = false;
+    // With skipping allowed, an event whose name holds none of the listener's patterns is not
+    // decoded (event-stream payloads are never searched: the name tells what a message is).
+    const skip = skippable && listener.skipPatterns !== undefined ? () => listener.skipPatterns!() : undefined;
+    let needed: readonly string[] | undefined;
+    const decoder = new EventStreamDecoder((message) => {
+      const event = eventStreamEvent(message);
+      if (event === undefined) return;
+      if (needed !== undefined && !needed.some((p) => event.includes(p))) return;
+      listener.onEvent(event, utf8.decode(message.payload));
+      needed = skip?.();
+    });
+    const tellBroken = (): void => {
+      if (!decoder.broken || told) return;
+      told = true;
+      listener.onEvent(EVENT_STREAM_BROKEN, '');
+    };
+    return new Response(
+      {
+        write: (c) => {
+          decoder.write(c);
+          tellBroken();
+        },
+        end: () => {
+          ended = true;
+        },
+        result: () => NOTHING_EXTRACTED,
+      },
+      // A body that ends inside a message was cut short.
+      () => decoder.broken || (ended && !decoder.atBoundary),
       encoding,
       listener,
     );
@@ -104,6 +151,29 @@ export function responseBodyReader(
     return new Response(json, () => json.malformed, encoding, listener);
   }
   return new Response(ignore, () => false, undefined, listener);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Delivered once, with empty data, when an event-stream frame was malformed, oversized or failed
+ * its CRC: nothing after it is read, so what the stream used is unknown.
+ */
+export const EVENT_STREAM_BROKEN = 'error:malformed-frame';
+
+/**
+ * The event name an AWS event-stream message is delivered under, its payload (UTF-8) as the data:
+ * `:message-type` `event` gives its `:event-type` (`messageStart`, `metadata`, `chunk`);
+ * `exception` gives `exception:<:exception-type>` (`exception:modelStreamErrorException`), and
+ * `error` gives `error:<:error-code>`. Event types never contain a colon, so the three cannot
+ * be confused. A message without the headers that name it is not delivered.
+ */
+export function eventStreamEvent(message: EventStreamMessage): string | undefined {
+  const type = message.headers.get(':message-type');
+  if (type === 'event') return message.headers.get(':event-type');
+  if (type === 'exception') return `exception:${message.headers.get(':exception-type') ?? 'unknown'}`;
+  if (type === 'error') return `error:${message.headers.get(':error-code') ?? 'unknown'}`;
+  return undefined;
 }
 
 /** An identity body goes straight to its reader; an encoded one through a decoder. */

@@ -8,7 +8,7 @@ import type { Context } from '@opentelemetry/api';
 import type { CallFacts, CallReader } from '../providers/types.js';
 import type { Recognition } from '../providers/registry.js';
 import { ZERO } from '../pricing/decimal.js';
-import { NOTHING_EXTRACTED } from '../providers/fields.js';
+import { NOTHING_EXTRACTED, type Extracted } from '../providers/fields.js';
 import type { CallHandle, CallObserver, CallOrigin } from '../record/call-observer.js';
 import { isRedirectStatus, type CallRecord, type CallStart, type Outcome } from '../record/call-record.js';
 import { priceFacts, type PricingContexts } from '../record/price-facts.js';
@@ -157,6 +157,7 @@ export class Call implements ResponseListener {
         this,
         reader.onEvent !== undefined,
         reader.skipEventsWithout !== undefined,
+        reader.largeEventFields === undefined ? undefined : { fields: reader.largeEventFields, onEvent: (e, f) => this.onLargeEvent(e, f) },
       );
     } catch (error) {
       this.broke(error, 'response headers');
@@ -179,6 +180,16 @@ export class Call implements ResponseListener {
     if (this.finished) return;
     try {
       this.reader?.onEvent?.(event, data);
+    } catch (error) {
+      this.broke(error, 'stream event');
+    }
+  }
+
+  /** The fields of an event too long to hold, for the adapter. */
+  private onLargeEvent(event: string, fields: Extracted): void {
+    if (this.finished) return;
+    try {
+      this.reader?.onLargeEvent?.(event, fields);
     } catch (error) {
       this.broke(error, 'stream event');
     }

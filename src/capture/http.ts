@@ -24,6 +24,7 @@ import type { Call, Header } from './call.js';
 import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
 import { urlPartsOf, type UrlParts } from './url-scan.js';
+import { chunkBytes, hookMethod } from './prototype-hooks.js';
 
 /**
  * The call a wrapped `request` started, for the `created` event published while it constructs
@@ -138,77 +139,72 @@ function rawHeader(raw: readonly string[], name: string): string | undefined {
   return value;
 }
 
-function toBytes(chunk: unknown, encoding: unknown): Uint8Array | undefined {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-  return undefined;
-}
-
 /** Requests and responses of recognised calls, for the prototype hooks (one per process). */
 const requests = new WeakMap<object, Tapped>();
 const responses = new WeakMap<object, Call>();
 
-type Method = (this: unknown, ...args: unknown[]) => unknown;
-
-/**
- * Wraps `proto[name]` once per process. The wrapper stays (inert for objects we do not know),
- * since someone may have wrapped over it; it calls whatever it replaced, or the inherited method.
- */
-function hook(proto: object, name: string, before: (self: object, args: unknown[]) => void): void {
-  const key = Symbol.for(`ai-pricetag.http.${name}`);
-  const target = proto as Record<string | symbol, unknown>;
-  if (target[key] === true) return;
-  const own = Object.prototype.hasOwnProperty.call(proto, name) ? (target[name] as Method) : undefined;
-  const parent = Object.getPrototypeOf(proto) as Record<string, Method>;
-  const wrapped = function (this: object, ...args: unknown[]): unknown {
-    try {
-      before(this, args);
-    } catch (error) {
-      onHookError?.(error, `http ${name}`);
-    }
-    return (own ?? parent[name]!).apply(this, args);
-  };
-  Object.defineProperty(proto, key, { value: true });
-  Object.defineProperty(proto, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
-}
-
 /** Our own faults in a hook go to the capture's error counter; the host's call goes on. */
 let onHookError: ((error: unknown, where: string) => void) | undefined;
+const reportHookError = (error: unknown, where: string): void => onHookError?.(error, where);
 
 function hookRequestsAndResponses(): void {
-  hook(ClientRequest.prototype, 'write', (self, args) => {
-    const tapped = requests.get(self);
-    if (tapped === undefined || tapped.ending) return;
-    const bytes = toBytes(args[0], args[1]);
-    if (bytes !== undefined) tapped.call.requestBody(bytes);
-  });
-  hook(ClientRequest.prototype, 'end', (self, args) => {
-    const tapped = requests.get(self);
-    if (tapped === undefined || tapped.ending) return;
-    // `end` may call `write` with what it was given: those bytes are seen here, once. A second
-    // `end` is the application's mistake, for Node to report.
-    tapped.ending = true;
-    if (typeof args[0] !== 'function') {
-      const bytes = toBytes(args[0], args[1]);
+  hookMethod(
+    'http',
+    ClientRequest.prototype,
+    'write',
+    (self, args) => {
+      const tapped = requests.get(self);
+      if (tapped === undefined || tapped.ending) return;
+      const bytes = chunkBytes(args[0], args[1]);
       if (bytes !== undefined) tapped.call.requestBody(bytes);
-    }
-    tapped.call.requestDone();
-  });
-  hook(IncomingMessage.prototype, 'push', (self, args) => {
-    const call = responses.get(self);
-    if (call === undefined) return;
-    const [chunk, encoding] = args;
-    if (chunk === null) call.responseDone();
-    else {
-      const bytes = toBytes(chunk, encoding);
-      if (bytes !== undefined) call.responseBody(bytes);
-    }
-  });
-  hook(IncomingMessage.prototype, '_destroy', (self) => {
-    const call = responses.get(self);
-    if (call !== undefined && !(self as IncomingMessage).complete)
-      call.fail(Object.assign(new Error('response closed before it completed'), { name: 'AbortError' }));
-  });
+    },
+    reportHookError,
+  );
+  hookMethod(
+    'http',
+    ClientRequest.prototype,
+    'end',
+    (self, args) => {
+      const tapped = requests.get(self);
+      if (tapped === undefined || tapped.ending) return;
+      // `end` may call `write` with what it was given: those bytes are seen here, once. A second
+      // `end` is the application's mistake, for Node to report.
+      tapped.ending = true;
+      if (typeof args[0] !== 'function') {
+        const bytes = chunkBytes(args[0], args[1]);
+        if (bytes !== undefined) tapped.call.requestBody(bytes);
+      }
+      tapped.call.requestDone();
+    },
+    reportHookError,
+  );
+  hookMethod(
+    'http',
+    IncomingMessage.prototype,
+    'push',
+    (self, args) => {
+      const call = responses.get(self);
+      if (call === undefined) return;
+      const [chunk, encoding] = args;
+      if (chunk === null) call.responseDone();
+      else {
+        const bytes = chunkBytes(chunk, encoding);
+        if (bytes !== undefined) call.responseBody(bytes);
+      }
+    },
+    reportHookError,
+  );
+  hookMethod(
+    'http',
+    IncomingMessage.prototype,
+    '_destroy',
+    (self) => {
+      const call = responses.get(self);
+      if (call !== undefined && !(self as IncomingMessage).complete)
+        call.fail(Object.assign(new Error('response closed before it completed'), { name: 'AbortError' }));
+    },
+    reportHookError,
+  );
 }
 
 export class HttpCapture {

@@ -19,6 +19,8 @@
  * have a `\r`, the plain reader takes over for good.
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { Extracted, FieldSpec } from '../providers/fields.js';
+import { JsonFieldScanner } from './json-scanner.js';
 
 /** Most characters held while an event (or line) is incomplete; past it the stream is given up on. */
 export const EVENT_LIMIT = 1024 * 1024;
@@ -29,6 +31,93 @@ export const EVENT_LIMIT = 1024 * 1024;
  * time (it is compiled once, by identity); a pattern must be non-empty and hold no line break.
  */
 export type SkipPatterns = () => readonly string[] | undefined;
+
+/**
+ * Events too long to hold (more than EVENT_LIMIT bytes: a Responses `response.completed` carrying a
+ * generated image next to its usage), read instead of giving the stream up: the JSON of their data
+ * is scanned as it passes for `fields` only, so memory stays bounded whatever their size. Only for
+ * readers given skip patterns (the plain reader still gives up), and only where lines end in `\n`.
+ */
+export interface LargeEvents {
+  readonly fields: readonly FieldSpec[];
+  onEvent(event: string, fields: Extracted): void;
+}
+
+/** Longest `event:` name kept of a large event; longer names are nobody's. */
+const NAME_LIMIT = 256;
+const EVENT_FIELD = Buffer.from('event:');
+const DATA_FIELD = Buffer.from('data:');
+const NEWLINE = Buffer.from('\n');
+
+/** One large event's bytes, from its first: its name kept, its data lines' JSON scanned. */
+class LargeEvent {
+  private readonly scanner: JsonFieldScanner;
+  /** The start of the line under way, until its field name is known. */
+  private head = Buffer.alloc(0);
+  private field: 'unknown' | 'event' | 'data' | 'other' = 'unknown';
+  /** After `data:`, one space is not part of the value. */
+  private spaceNext = false;
+  private dataLines = 0;
+  private name = '';
+
+  constructor(fields: readonly FieldSpec[]) {
+    this.scanner = new JsonFieldScanner(fields);
+  }
+
+  write(bytes: Uint8Array): void {
+    let pos = 0;
+    while (pos < bytes.length) {
+      const lf = bytes.indexOf(LF, pos);
+      const end = lf === -1 ? bytes.length : lf;
+      if (this.field === 'unknown') pos = this.readFieldName(bytes, pos, end);
+      if (this.field === 'data' && pos < end) {
+        if (this.spaceNext) {
+          this.spaceNext = false;
+          if (bytes[pos] === 0x20) pos++;
+        }
+        if (pos < end) this.scanner.write(bytes.subarray(pos, end));
+      } else if (this.field === 'event' && pos < end && this.name.length < NAME_LIMIT) {
+        this.name += Buffer.from(bytes.subarray(pos, Math.min(end, pos + NAME_LIMIT))).toString('utf8');
+      }
+      if (lf === -1) return;
+      this.field = 'unknown';
+      this.head = Buffer.alloc(0);
+      pos = lf + 1;
+    }
+  }
+
+  /** Reads the line's first bytes until its field is known; where its value starts. */
+  private readFieldName(bytes: Uint8Array, pos: number, end: number): number {
+    const want = Math.min(end - pos, EVENT_FIELD.length - this.head.length);
+    const head = Buffer.concat([this.head, bytes.subarray(pos, pos + want)]);
+    const isPrefix = (field: Buffer) => head.length <= field.length && field.subarray(0, head.length).equals(head);
+    if (head.length >= DATA_FIELD.length && head.subarray(0, DATA_FIELD.length).equals(DATA_FIELD)) {
+      this.field = 'data';
+      this.spaceNext = true;
+      // Data lines after the first are joined with a line break, as the parser would: JSON white space.
+      if (this.dataLines++ > 0) this.scanner.write(NEWLINE);
+      return pos + (DATA_FIELD.length - this.head.length);
+    }
+    if (head.equals(EVENT_FIELD)) {
+      this.field = 'event';
+      this.name = '';
+      return pos + want;
+    }
+    if (want === end - pos && (isPrefix(DATA_FIELD) || isPrefix(EVENT_FIELD))) {
+      // The line's name goes on in the next chunk (or the line ends here).
+      this.head = head;
+      return end;
+    }
+    this.field = 'other';
+    return end;
+  }
+
+  /** The event's name and the fields its data had; undefined when the data was not JSON. */
+  result(): { name: string; fields: Extracted } | undefined {
+    if (this.dataLines === 0 || this.scanner.malformed) return undefined;
+    return { name: this.name.trim() === '' ? 'message' : this.name.trim(), fields: this.scanner.result() };
+  }
+}
 
 const LF = 10;
 const CR = 13;
@@ -110,7 +199,7 @@ function find(chunk: Buffer, needle: Needle, from: number): number {
 const UNSEARCHED = -2;
 
 export class SseReader {
-  private readonly decoder = new TextDecoder('utf-8');
+  private decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
   private abandoned = false;
   /** Every byte goes to the parser as it comes (no listener to ask, or a stream with other line breaks). */
@@ -127,10 +216,16 @@ export class SseReader {
   /** Per needle of `hitsOf`, where its next occurrence in the current chunk starts (-1: none). */
   private readonly hits: number[] = [];
   private hitsOf: readonly Needle[] | undefined;
+  /** With `large`: the bytes of the event under way given to the parser, until it ends (bounded by EVENT_LIMIT). */
+  private fedParts: Uint8Array[] = [];
+  private fedLength = 0;
+  /** A large event under way, read outside the parser. */
+  private largeEvent: LargeEvent | undefined;
 
   constructor(
     onEvent: (event: string, data: string) => void,
     private readonly skip?: SkipPatterns,
+    private readonly large?: LargeEvents,
   ) {
     this.plain = skip === undefined;
     this.parser = createParser({
@@ -161,6 +256,8 @@ export class SseReader {
     // Bytes held back are an event without any pattern: skipped like the others.
     this.carryLength = 0;
     this.carry = NO_BYTES;
+    // A large event the stream ended in counts, as a last event without its blank line does.
+    if (this.largeEvent !== undefined) this.eventEnded();
     // A last event without its blank line still counts (servers that close right after it):
     // the line breaks it lacks are added. A stream that ended with them gains an empty line only.
     this.parser.feed(`${this.decoder.decode()}\n\n`);
@@ -182,13 +279,14 @@ export class SseReader {
         // To the parser, up to the end of the event: one event at a time until the listener says what it needs.
         const end = this.eventEnd(chunk, pos);
         if (end === -1) {
-          this.feed(pos === 0 ? chunk : chunk.subarray(pos));
+          this.feedPart(pos === 0 ? chunk : chunk.subarray(pos));
           this.feeding = true;
           this.lastFedLf = chunk[n - 1] === LF;
           return;
         }
         this.feeding = false;
-        this.feed(chunk.subarray(pos, end));
+        this.feedPart(chunk.subarray(pos, end));
+        this.eventEnded();
         pos = end;
         continue;
       }
@@ -288,9 +386,10 @@ export class SseReader {
     const more = n - pos;
     if (more === 0) return;
     if (this.carryLength + more > EVENT_LIMIT) {
-      // Too long to hold back: the parser reads it, within its own bound, as the plain reader would.
+      // Too long to hold back: the parser reads it, within its own bound, as the plain reader would
+      // (or, with `large`, a large event's reader).
       this.release();
-      this.feed(chunk.subarray(pos));
+      this.feedPart(chunk.subarray(pos));
       this.feeding = true;
       this.lastFedLf = chunk[n - 1] === LF;
       return;
@@ -315,7 +414,49 @@ export class SseReader {
     const held = this.carryLength;
     this.lastFedLf = held > 0 && this.carry[held - 1] === LF;
     this.carryLength = 0;
-    if (held > 0) this.feed(this.carry.subarray(0, held));
+    // Copied when kept for a large event: the carry is written over.
+    if (held > 0) this.feedPart(this.large === undefined ? this.carry.subarray(0, held) : Buffer.from(this.carry.subarray(0, held)));
     if (this.carry.length > CARRY_KEPT) this.carry = NO_BYTES;
+  }
+
+  /**
+   * Bytes of the event under way, to the parser; with `large`, to a large event's reader instead once
+   * the event outgrows EVENT_LIMIT (before the parser would give up: it counts characters, we bytes).
+   */
+  private feedPart(bytes: Uint8Array): void {
+    if (this.large === undefined) {
+      this.feed(bytes);
+      return;
+    }
+    if (this.largeEvent === undefined && this.fedLength + bytes.length > EVENT_LIMIT) {
+      // What the parser holds of this event is dropped with its state, and read again from its first byte.
+      this.parser.reset();
+      this.decoder.decode();
+      this.decoder = new TextDecoder('utf-8');
+      this.largeEvent = new LargeEvent(this.large.fields);
+      for (const part of this.fedParts) this.largeEvent.write(part);
+      this.fedParts = [];
+      this.fedLength = 0;
+    }
+    if (this.largeEvent !== undefined) {
+      this.largeEvent.write(bytes);
+      return;
+    }
+    this.fedParts.push(bytes);
+    this.fedLength += bytes.length;
+    this.feed(bytes);
+  }
+
+  /** The event under way ended at a blank line. */
+  private eventEnded(): void {
+    if (this.large === undefined) return;
+    this.fedParts = [];
+    this.fedLength = 0;
+    const event = this.largeEvent;
+    if (event === undefined) return;
+    this.largeEvent = undefined;
+    const read = event.result();
+    if (read !== undefined) this.large.onEvent(read.name, read.fields);
+    if (this.skip !== undefined && !this.plain) this.needles = needlesOf(this.skip());
   }
 }

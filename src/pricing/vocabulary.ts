@@ -19,6 +19,10 @@ export const USAGE_UNITS = [
   'text_records',
   'web_search_requests',
   'request_bytes',
+  // Cohere Rerank: one per query of up to 100 documents (`meta.billed_units.search_units`).
+  'search_units',
+  // Cohere Embed v4: image inputs, billed apart from text tokens (`meta.billed_units.image_tokens`).
+  'image_tokens',
 ] as const;
 
 /**

@@ -11,8 +11,8 @@ import { believable, count, modelName, parseJson, record, text, usage } from './
 import type { CallFacts, CallReader, PriceItem, ProviderAdapter, Route } from './types.js';
 import { PROVIDER_IDS } from './provider-ids.js';
 
-/** Usage as observed so far; a later report of a field replaces an earlier one. */
-interface Observed {
+/** Usage as observed so far; a later report of a field replaces an earlier one (Bedrock's Anthropic bodies too). */
+export interface Observed {
   input?: number;
   cacheRead?: number;
   cacheWrite?: number;
@@ -29,7 +29,7 @@ interface Observed {
  * value present of each field wins; an absent one keeps the last. A present one
  * that is not a believable count makes the whole usage untrusted.
  */
-function observe(into: Observed, raw: unknown): void {
+export function observe(into: Observed, raw: unknown): void {
   const u = record(raw);
   if (u === undefined) return;
   const tools = record(u.server_tool_use);
@@ -43,7 +43,7 @@ function observe(into: Observed, raw: unknown): void {
   into.serviceTier = text(u.service_tier) ?? into.serviceTier;
 }
 
-function facts(observed: Observed, responseModel: string | undefined, requestModel: string | undefined): CallFacts {
+export function facts(observed: Observed, responseModel: string | undefined, requestModel: string | undefined): CallFacts {
   const { input, cacheRead, cacheWrite, output, webSearches, serviceTier } = observed;
   if (observed.untrusted === true || (input === undefined && cacheRead === undefined && cacheWrite === undefined && output === undefined)) {
     return { responseModel, items: [], noUsage: true };

@@ -13,8 +13,14 @@ import type { CallFacts, CallOutcome, CallReader, PriceItem, Route, SemconvUsage
 
 type Json = Record<string, unknown>;
 
+/** Usage read from a response: the billed quantities and the semantic-convention counts. */
+export interface UsageRead {
+  readonly usage: Record<string, number>;
+  readonly semconv: SemconvUsage;
+}
+
 /** Chat Completions usage, as JSON and as the final stream chunk carry it. */
-export function chatUsage(raw: unknown): { usage: Record<string, number>; semconv: SemconvUsage } | undefined {
+export function chatUsage(raw: unknown): UsageRead | undefined {
   const u = record(raw);
   if (u === undefined) return undefined;
   const prompt = count(u.prompt_tokens);
@@ -81,6 +87,19 @@ export interface RouteOptions {
   readonly pathModel?: string;
   /** gen_ai.operation.name of a chat-shaped API that is another operation (Mistral's FIM is `text_completion`). @default 'chat' */
   readonly operation?: string;
+  /** Reads a usage object not shaped as OpenAI's (DeepSeek's cache hits, xAI's reasoning). @default chatUsage or responsesUsage */
+  readonly readUsage?: (raw: unknown) => UsageRead | undefined;
+  /** Where a stream chunk carries its usage (Groq: `x_groq.usage`). @default the chunk's `usage` */
+  readonly chunkUsage?: (chunk: Json) => unknown;
+  /** The charge a chat or embeddings usage object reports (OpenRouter's `usage.cost`), which wins over ours. */
+  readonly providerCost?: (usage: Json) => CallFacts['providerCost'];
+}
+
+/** The reported cost of a call whose usage was read, when the route's provider reports one. */
+function reportedCost(options: RouteOptions, raw: unknown): Pick<CallFacts, 'providerCost'> {
+  const u = record(raw);
+  const cost = u === undefined ? undefined : options.providerCost?.(u);
+  return cost === undefined ? {} : { providerCost: cost };
 }
 
 function requestModel(request: Extracted, options: RouteOptions): string | undefined {
@@ -88,11 +107,12 @@ function requestModel(request: Extracted, options: RouteOptions): string | undef
 }
 
 /**
- * What a chat stream's reader still needs once it knows the model: chunks with a usage object,
- * spelled as onEvent's pre-check finds them (`"usage":{`, no space: keep the two in step), and
- * the closing `[DONE]`. Any other chunk would be passed over by that pre-check.
+ * What a chat stream's reader still needs once it knows the model: chunks with a usage object and
+ * the closing `[DONE]`. Every spelling onEvent's pre-check accepts (spaces or tabs around the colon:
+ * `"usage":{` from compact encoders, `"usage": {` from Python's json.dumps) holds one of these;
+ * `"usage": ` lets Python's `"usage": null` chunks through too, which the pre-check then drops.
  */
-const CHAT_STREAM_NEEDS: readonly string[] = ['"usage":{', '[DONE]'];
+const CHAT_STREAM_NEEDS: readonly string[] = ['"usage":{', '"usage": ', '"usage":\t', '"usage" ', '"usage"\t', '[DONE]'];
 
 export function chatCompletionsRoute(options: RouteOptions = {}): Route {
   const operation = options.operation ?? GEN_AI_OPERATION_CHAT;
@@ -120,15 +140,18 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
           const chunk = record(parseJson(data));
           if (chunk === undefined) return;
           streamModel ??= modelName(chunk.model);
-          if (record(chunk.usage) !== undefined) streamUsage = chunk.usage;
+          const chunkUsage = options.chunkUsage === undefined ? chunk.usage : options.chunkUsage(chunk);
+          if (record(chunkUsage) !== undefined) streamUsage = chunkUsage;
           if (chunk.service_tier !== undefined) streamTier = chunk.service_tier;
         },
         skipEventsWithout: () => (streamModel === undefined ? undefined : CHAT_STREAM_NEEDS),
         finish(outcome: CallOutcome): CallFacts {
           const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
-          const read = chatUsage(first(outcome.response, 'usage') ?? streamUsage);
+          const raw = first(outcome.response, 'usage') ?? streamUsage;
+          const read = (options.readUsage ?? chatUsage)(raw);
           const tier = serviceTier(first(outcome.response, 'service_tier') ?? streamTier ?? requestedTier);
-          const result = facts({ operation, model: responseModel ?? model, fallbackModel: model, dimensions: tier }, read, responseModel);
+          const item = { operation, model: responseModel ?? model, fallbackModel: model, dimensions: tier };
+          const result = { ...facts(item, read, responseModel), ...(read === undefined ? {} : reportedCost(options, raw)) };
           return done || streamUsage !== undefined ? { ...result, complete: true } : result;
         },
       };
@@ -138,6 +161,14 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
 
 /** The events a Responses stream is read for; their names are on their `event:` lines. */
 const RESPONSES_FINAL_EVENTS: readonly string[] = ['response.completed', 'response.incomplete', 'response.failed'];
+
+/** What a Responses stream's final event is read for when it is too long to hold. */
+const RESPONSES_LARGE_EVENT_FIELDS: readonly FieldSpec[] = [
+  value('response.model'),
+  value('response.usage'),
+  value('response.service_tier'),
+  value('response.output.*.type'),
+];
 
 /** Responses API: usage in the body, or in the `response.completed` (or incomplete/failed) event. */
 export function responsesRoute(options: RouteOptions = {}): Route {
@@ -155,10 +186,22 @@ export function responsesRoute(options: RouteOptions = {}): Route {
           final = record(record(parseJson(data))?.response);
         },
         skipEventsWithout: () => RESPONSES_FINAL_EVENTS,
+        // A final event with an image in its output can be megabytes: what we need of it, scanned.
+        largeEventFields: RESPONSES_LARGE_EVENT_FIELDS,
+        onLargeEvent(event, fields) {
+          if (!RESPONSES_FINAL_EVENTS.includes(event)) return;
+          const types = fields.get('response.output.*.type') ?? [];
+          final = {
+            model: first(fields, 'response.model'),
+            usage: first(fields, 'response.usage'),
+            service_tier: first(fields, 'response.service_tier'),
+            output: types.map((type) => ({ type })),
+          };
+        },
         finish(outcome): CallFacts {
           const body = outcome.response;
           const responseModel = modelName(first(body, 'model') ?? final?.model);
-          const read = responsesUsage(first(body, 'usage') ?? final?.usage);
+          const read = (options.readUsage ?? responsesUsage)(first(body, 'usage') ?? final?.usage);
           const outputTypes = body.get('output.*.type') ?? (Array.isArray(final?.output) ? final.output.map((o) => record(o)?.type) : []);
           const searches = outputTypes.filter((t) => t === 'web_search_call').length;
           const tier = serviceTier(first(body, 'service_tier') ?? final?.service_tier);
@@ -195,6 +238,7 @@ export function embeddingsRoute(options: RouteOptions = {}): Route {
             responseModel,
             items: [{ operation: 'embeddings', model: responseModel ?? model, fallbackModel: model, usage: { input_tokens: prompt } }],
             semconv: { inputTokens: prompt },
+            ...reportedCost(options, u),
           };
         },
       };

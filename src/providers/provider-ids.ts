@@ -35,6 +35,12 @@ export const PROVIDER_IDS = {
   deepl: 'deepl',
   exa: 'exa',
   tavily: 'tavily',
+  // OpenAI-compatible inference providers the conventions do not list, named as they name x_ai and mistral_ai.
+  togetherAi: 'together_ai',
+  fireworksAi: 'fireworks_ai',
+  openrouter: 'openrouter',
+  // The Vercel AI Gateway: a service the conventions do not list, in their dotted `<vendor>.<service>` style.
+  vercelAiGateway: 'vercel.ai_gateway',
 } as const;
 
 export interface RenamedProvider {

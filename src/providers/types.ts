@@ -96,6 +96,13 @@ export interface CallReader {
    * it is compiled once. Only declare what onEvent provably ignores.
    */
   skipEventsWithout?(): readonly string[] | undefined;
+  /**
+   * Fields to read from the JSON data of an event too long to hold (over a MiB: a Responses
+   * `response.completed` carrying a generated image), scanned as it passes; `onLargeEvent` gets
+   * them instead of `onEvent` getting the event. Readers that also give `skipEventsWithout` only.
+   */
+  readonly largeEventFields?: readonly FieldSpec[];
+  onLargeEvent?(event: string, fields: Extracted): void;
   finish(outcome: CallOutcome): CallFacts;
 }
 

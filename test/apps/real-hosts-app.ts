@@ -7,15 +7,26 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { PricetagInstrumentation } from '../../src/instrumentation.js';
+import { EVENT_STREAM, encodeMessages, type FixtureMessage } from '../support/aws-eventstream.js';
 import { loadFixture } from '../support/fixtures.js';
 import { realHostsTls } from '../support/real-hosts.js';
 import { ReplayServer } from '../support/replay-server.js';
 import { readFileSync } from 'node:fs';
 
 const tls = realHostsTls();
-const server = await new ReplayServer({ key: readFileSync(tls.key, 'utf8'), cert: readFileSync(tls.cert, 'utf8') }).start(443);
+// REAL_HOSTS_HTTP2=1 serves HTTP/2 (and HTTP/1.1, by ALPN), for clients whose default is node:http2.
+const server = await new ReplayServer(
+  { key: readFileSync(tls.key, 'utf8'), cert: readFileSync(tls.cert, 'utf8') },
+  { http2: process.env.REAL_HOSTS_HTTP2 === '1' },
+).start(443);
 const [provider, name] = process.env.FIXTURE!.split('/') as [string, string];
-server.serve(loadFixture(provider, name));
+const fixture = loadFixture(provider, name);
+// An AWS event-stream fixture lists its messages; they are served in the binary framing, in
+// 7-byte writes so that frames are cut across reads.
+if (fixture.response.headers['content-type'] === EVENT_STREAM && Array.isArray(fixture.response.body)) {
+  const wire = encodeMessages(fixture.response.body as FixtureMessage[]);
+  server.serveBytes(fixture.response.status, { ...fixture.response.headers }, wire, { chunkSize: 7 });
+} else server.serve(fixture);
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = new InMemorySpanExporter();

@@ -1,18 +1,9 @@
 // The providers' real host names over TLS (a network namespace of the test's own, see
 // test/support/real-hosts.ts): recognised with no endpoint configured, priced exactly once.
 import { strict as assert } from 'node:assert';
-import { runWithRealHosts } from '../support/real-hosts.js';
+import { runScenario } from '../support/real-hosts.js';
 
-interface Out {
-  readonly result: unknown;
-  readonly spans: readonly Record<string, unknown>[];
-  readonly received: readonly { method: string; path: string; host?: string }[];
-}
-
-async function run(scenario: string, fixture: string, hosts: readonly string[]): Promise<Out> {
-  const stdout = await runWithRealHosts({ hosts, app: 'real-hosts-app.ts', env: { SCENARIO: scenario, FIXTURE: fixture } });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Out;
-}
+const run = runScenario;
 
 describe('real host names over TLS (a namespace with its own hosts file)', function () {
   this.timeout(60_000);

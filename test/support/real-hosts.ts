@@ -101,3 +101,21 @@ export async function runWithRealHosts(options: RealHostsOptions): Promise<strin
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** What test/apps/real-hosts-app.ts prints: the scenario's result, our spans, what the server got. */
+export interface ScenarioOut {
+  readonly result: unknown;
+  readonly spans: readonly Record<string, unknown>[];
+  readonly received: readonly { method: string; path: string; host?: string }[];
+}
+
+/** Runs the scenario `test/apps/real-hosts/<scenario>` against `fixture` (`provider/name`) on `hosts`. */
+export async function runScenario(
+  scenario: string,
+  fixture: string,
+  hosts: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<ScenarioOut> {
+  const stdout = await runWithRealHosts({ hosts, app: 'real-hosts-app.ts', env: { SCENARIO: scenario, FIXTURE: fixture, ...env } });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ScenarioOut;
+}

@@ -2,6 +2,7 @@
 // wire format, optionally compressed and cut into awkward chunks, and logs what it received.
 import { once } from 'node:events';
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -34,8 +35,18 @@ export class ReplayServer {
   };
   private readonly server: http.Server;
 
-  /** With `tls`, serves HTTPS (a test certificate for 127.0.0.1). */
-  constructor(private readonly tls?: { readonly key: string; readonly cert: string }) {
+  /** Sessions of an HTTP/2 server, closed by `stop` (http2 servers have no closeAllConnections). */
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
+
+  /**
+   * With `tls`, serves HTTPS (a test certificate for 127.0.0.1). With `http2`, serves HTTP/2
+   * (the same handlers, through Node's compatibility API): over TLS with HTTP/1.1 allowed too
+   * (ALPN), or without `tls` as cleartext h2c (HTTP/2 only).
+   */
+  constructor(
+    private readonly tls?: { readonly key: string; readonly cert: string },
+    options: { readonly http2?: boolean } = {},
+  ) {
     const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const parts: Buffer[] = [];
       req.on('data', (c: Buffer) => parts.push(c));
@@ -45,8 +56,21 @@ export class ReplayServer {
         void Promise.resolve(this.handler(req, body, res)).catch(() => res.destroy());
       });
     };
-    this.server = tls === undefined ? http.createServer(listener) : https.createServer(tls, listener);
+    if (options.http2 === true) {
+      const h2 = listener as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
+      const server = tls === undefined ? http2.createServer(h2) : http2.createSecureServer({ ...tls, allowHTTP1: true }, h2);
+      server.on('session', (session) => {
+        this.sessions.add(session);
+        session.once('close', () => this.sessions.delete(session));
+      });
+      this.server = server as unknown as http.Server;
+      this.isHttp2 = true;
+    } else {
+      this.server = tls === undefined ? http.createServer(listener) : https.createServer(tls, listener);
+    }
   }
+
+  private readonly isHttp2: boolean = false;
 
   /** Listens on 127.0.0.1; port 0 (the default) picks a free one, 443 serves a real host name in a namespace. */
   async start(port = 0): Promise<this> {
@@ -60,7 +84,8 @@ export class ReplayServer {
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
+    if (this.isHttp2) for (const session of this.sessions) session.destroy();
+    else this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
 
@@ -105,6 +130,8 @@ async function respond(
   const out: Record<string, string> = { ...headers };
   delete out['content-length'];
   delete out['transfer-encoding'];
+  // Connection-specific headers are not allowed in HTTP/2.
+  if (res.req.httpVersionMajor === 2) for (const name of ['connection', 'keep-alive', 'upgrade', 'proxy-connection']) delete out[name];
   if (options.encoding !== undefined) out['content-encoding'] = options.encoding;
   res.writeHead(status, out);
   const size = options.chunkSize ?? wire.length;
