@@ -11,10 +11,10 @@ import { runScenario, type ScenarioOut } from '../support/real-hosts.js';
 type Out = ScenarioOut;
 
 /**
- * Groq and Together AI have no plan in the built-in catalog (their pricing pages could not be
- * read): these calls are priced with this test catalog's made-up rates, layered over the default
- * through PRICETAG_CATALOGS as a user would. The OpenRouter plan gives ours to compare with the
- * cost OpenRouter reports.
+ * The built-in catalog prices Groq only for llama-3.3-70b-versatile: the Groq call here (gpt-oss-120b)
+ * is priced with this test catalog's made-up rates, layered over the default through
+ * PRICETAG_CATALOGS as a user would. The Together AI call is priced by the built-in plan. The
+ * OpenRouter plan gives ours to compare with the cost OpenRouter reports.
  */
 const TEST_CATALOG = `catalog: compatible-test-rates
 currency: USD
@@ -27,13 +27,6 @@ plans:
       - { unit: input_tokens, rate: "0.15", per: 1000000 }
       - { unit: cached_input_tokens, rate: "0.075", per: 1000000 }
       - { unit: output_tokens, rate: "0.60", per: 1000000 }
-  - id: test/together-llama-3.3-70b
-    provider: together_ai
-    operations: [chat]
-    models: [meta-llama/Llama-3.3-70B-Instruct-Turbo]
-    charges:
-      - { unit: input_tokens, rate: "0.88", per: 1000000 }
-      - { unit: output_tokens, rate: "0.88", per: 1000000 }
   - id: test/openrouter-gpt-4o-mini
     provider: openrouter
     operations: [chat]
@@ -141,7 +134,7 @@ describe('OpenAI-compatible providers at their real host names over TLS', functi
     assert.deepEqual(pick(span, ...PRICED), {
       'gen_ai.provider.name': 'together_ai',
       'gen_ai.response.model': 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
-      'ai.pricing.plan': 'test/together-llama-3.3-70b',
+      'ai.pricing.plan': 'together_ai/llama-3.3-70b-instruct-turbo',
       'ai.cost.source': 'catalog',
       'ai.cost.amount': 0.000132,
     });

@@ -118,6 +118,12 @@ describe('OpenAI-compatible providers', function () {
         ],
         semconv: { inputTokens: 44, outputTokens: 120, cacheReadInputTokens: undefined },
       });
+      // 44 × 0.59/1M + 120 × 0.79/1M
+      assert.deepEqual(priceWithDefaultCatalog('groq', facts.items[0]!), {
+        plan: 'groq/llama-3.3-70b-versatile',
+        tier: 'standard',
+        cost: '0.00012076',
+      });
     });
 
     it("stream: usage from the final chunk's x_groq.usage, cached tokens billed apart, reasoning as output", function () {
