@@ -7,20 +7,22 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import * as undici6 from 'undici6';
-import * as undici7 from 'undici7';
-import * as undici8 from 'undici8';
+import type * as Undici7 from 'undici7';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
 import { costOf, single } from '../support/spans.js';
 
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-type Undici = typeof undici7;
-const MAJORS: readonly (readonly [string, Undici])[] = [
-  ['6', undici6 as unknown as Undici],
-  ['7', undici7],
-  ['8', undici8 as unknown as Undici],
-];
+/** Where fetch (and undici 6, 7) find the global dispatcher, and where undici 8 keeps its own. */
+const GLOBAL_DISPATCHERS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')] as const;
+type Undici = typeof Undici7;
+const MAJORS = ['6', '7', '8'] as const;
+
+const globals = globalThis as unknown as Record<symbol, unknown>;
+/** The process's global dispatchers as they were: importing undici 8 sets its own (wrapped for fetch). */
+let saved: unknown[] = [];
+function restoreDispatchers(): void {
+  GLOBAL_DISPATCHERS.forEach((key, i) => (globals[key] = saved[i]));
+}
 
 /** test/support/forward-proxy.mjs in a process of its own; counts the requests that went through it. */
 async function connectProxy(): Promise<{ url: string; tunnels: () => number; close: () => Promise<void> }> {
@@ -45,23 +47,32 @@ async function connectProxy(): Promise<{ url: string; tunnels: () => number; clo
 describe('fetch and undici through the dispatcher in use (npm undici 6, 7, 8)', function () {
   let h: Harness;
   let proxy: Awaited<ReturnType<typeof connectProxy>>;
-  const saved = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
+  const majors = new Map<string, Undici>();
   const fixture = loadFixture('openai', 'chat-cached');
   const stream = loadFixture('openai', 'chat-stream-usage');
 
   before(async function () {
+    // Imported here, not at the top: the file is loaded with every other test file, whose fetch
+    // must keep Node's own global dispatcher. Node's undici sets it up on its first fetch (a
+    // data: URL needs no network), before it is saved.
+    await (await fetch('data:,ready')).text();
+    saved = GLOBAL_DISPATCHERS.map((key) => globals[key]);
+    majors.set('6', (await import('undici6')) as unknown as Undici);
+    majors.set('7', (await import('undici7')) as unknown as Undici);
+    majors.set('8', (await import('undici8')) as unknown as Undici);
+    restoreDispatchers();
     h = await harness();
     proxy = await connectProxy();
   });
   after(async function () {
-    (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] = saved;
+    restoreDispatchers();
     await proxy.close();
   });
   beforeEach(function () {
     h.reset();
   });
   afterEach(function () {
-    (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] = saved;
+    restoreDispatchers();
   });
 
   const url = () => `${h.baseUrl('openai')}/chat/completions`;
@@ -77,8 +88,13 @@ describe('fetch and undici through the dispatcher in use (npm undici 6, 7, 8)', 
     assert.equal(span.attributes['ai.pricing.unpriced_reason'], undefined);
   }
 
-  for (const [major, undici] of MAJORS) {
+  for (const major of MAJORS) {
     describe(`undici ${major}`, function () {
+      let undici: Undici;
+      before(function () {
+        undici = majors.get(major)!;
+      });
+
       it("Node's fetch with an npm Agent as the global dispatcher", async function () {
         const sent = h.server.serve(fixture);
         undici.setGlobalDispatcher(new undici.Agent());
@@ -111,6 +127,8 @@ describe('fetch and undici through the dispatcher in use (npm undici 6, 7, 8)', 
       });
 
       it("npm undici's own fetch, request and stream", async function () {
+        // As the application that imports only this undici has it: its own Agent, global.
+        undici.setGlobalDispatcher(new undici.Agent());
         const sent = h.server.serve(fixture);
         const viaFetch = await undici.fetch(url(), post(fixture.request.body));
         assert.ok(Buffer.from(await viaFetch.arrayBuffer()).equals(sent));
