@@ -3,7 +3,7 @@
 // the parent of the one HTTP span of OpenTelemetry's http instrumentation, whichever of the
 // application's SDK and ai-pricetag's entry is preloaded first.
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { loadFixture } from '../support/fixtures.js';
 import { otlpReceiver, receivedSpans } from '../support/otlp-receiver.js';
 import { ReplayServer } from '../support/replay-server.js';
+import { testCertificateIn } from '../support/real-hosts.js';
 
 const exec = promisify(execFile);
 const HOST_APPS = fileURLToPath(new URL('../apps/host/', import.meta.url));
@@ -20,30 +21,8 @@ const HOST_APPS = fileURLToPath(new URL('../apps/host/', import.meta.url));
 function testCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pricetag-tls-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    const files = testCertificateIn(dir, '127.0.0.1', 'IP:127.0.0.1');
+    return { key: readFileSync(files.key, 'utf8'), cert: readFileSync(files.cert, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,8 +24,11 @@ export function realHostsTls(): { key: string; cert: string } {
   return { key, cert };
 }
 
-/** A self-signed certificate (its own CA) for the given DNS names, made with the machine's openssl. */
-function certificateFor(dir: string, hosts: readonly string[]): { key: string; cert: string } {
+/**
+ * A throw-away self-signed certificate (its own CA) for `subjectAltName` (e.g. `DNS:api.groq.com`,
+ * `IP:127.0.0.1`), valid one day, made with the machine's openssl: key.pem and cert.pem in `dir`.
+ */
+export function testCertificateIn(dir: string, commonName: string, subjectAltName: string): { key: string; cert: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
   execFileSync(
@@ -41,9 +44,9 @@ function certificateFor(dir: string, hosts: readonly string[]): { key: string; c
       '-days',
       '1',
       '-subj',
-      `/CN=${hosts[0]}`,
+      `/CN=${commonName}`,
       '-addext',
-      `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`,
+      `subjectAltName=${subjectAltName}`,
       '-addext',
       'basicConstraints=critical,CA:TRUE',
       '-keyout',
@@ -71,7 +74,7 @@ export async function runWithRealHosts(options: RealHostsOptions): Promise<strin
   if (process.getuid?.() !== 0) throw new Error('runWithRealHosts needs root (network namespaces via unshare)');
   const dir = mkdtempSync(join(tmpdir(), 'pricetag-real-hosts-'));
   try {
-    const { key, cert } = certificateFor(dir, options.hosts);
+    const { key, cert } = testCertificateIn(dir, options.hosts[0] ?? 'localhost', options.hosts.map((h) => `DNS:${h}`).join(','));
     const hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, `127.0.0.1 localhost ${options.hosts.join(' ')}\n::1 localhost\n`);
     const app = fileURLToPath(new URL(`../apps/${options.app}`, import.meta.url));
