@@ -5,11 +5,12 @@
  * `--quick` only checks that everything still runs (figures not meaningful);
  * `--only SECTION,…` runs some sections and writes nothing; `--markdown`
  * prints the table as Markdown.
- * Sections: pricing, capture, metrics, overhead, peers, streaming, bedrock, http2, concurrency, simulate, package.
+ * Sections: pricing, capture, metrics, overhead, allocations, peers, streaming, bedrock, http2, concurrency, simulate, package.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allocationBenchmarks } from './allocations.bench.js';
 import { bedrockBenchmarks } from './bedrock.bench.js';
 import { captureBenchmarks } from './capture.bench.js';
 import { concurrencyBenchmarks } from './concurrency.bench.js';
@@ -49,6 +50,7 @@ sections.push(['pricing', () => pricingBenchmarks(options, quick)]);
 sections.push(['capture', () => captureBenchmarks(options)]);
 sections.push(['metrics', () => metricsBenchmarks(options, quick)]);
 sections.push(['overhead', () => overheadBenchmarks(server, quick)]);
+sections.push(['allocations', () => allocationBenchmarks(server, quick)]);
 sections.push(['peers', () => peersBenchmarks(server, quick)]);
 sections.push(['streaming', () => streamingBenchmarks(server, quick)]);
 sections.push(['bedrock', () => bedrockBenchmarks(quick)]);

@@ -72,6 +72,10 @@ interface Segment {
 /** The specs of a field list in the form the scanner walks. */
 interface CompiledSpecs {
   readonly paths: readonly string[];
+  /** No two specs share a path (the usual case): values can be kept by path, as the result hands them out. */
+  readonly uniquePaths: boolean;
+  /** Room for the candidate pool at the deepest path: each level holds its candidates and its matches. */
+  readonly poolSize: number;
   readonly modes: readonly number[];
   readonly segments: readonly (readonly Segment[])[];
 }
@@ -83,10 +87,13 @@ function compile(fields: readonly FieldSpec[]): CompiledSpecs {
   let compiled = COMPILED.get(fields);
   if (compiled === undefined) {
     const specs = distinctSpecs(fields);
+    const paths = specs.map((s) => s.path);
     compiled = {
-      paths: specs.map((s) => s.path),
+      paths,
+      uniquePaths: new Set(paths).size === paths.length,
       modes: specs.map((s) => (s.mode === 'value' ? MODE_VALUE : s.mode === 'chars' ? MODE_CHARS : MODE_COUNT)),
       segments: specs.map((s) => splitPath(s.path).map(segment)),
+      poolSize: 2 * specs.length * (Math.max(0, ...specs.map((s) => splitPath(s.path).length)) + 1),
     };
     COMPILED.set(fields, compiled);
   }
@@ -111,10 +118,13 @@ interface Capture {
 
 export class JsonFieldScanner {
   private readonly paths: readonly string[];
+  private readonly uniquePaths: boolean;
   private readonly modes: readonly number[];
   private readonly segments: readonly (readonly Segment[])[];
   /** Values found per spec, in the order the specs were first found. */
   private found: Map<number, unknown[]> | undefined;
+  /** With unique paths: the values found by path, which is the result itself. */
+  private byPath: Map<string, unknown[]> | undefined;
   /** The result of a finished scan. */
   private final: Extracted | undefined;
   /** The root value has been completely read (or the input was malformed). */
@@ -137,7 +147,8 @@ export class JsonFieldScanner {
   private candidatesTo = 0;
   /** After a key: pool[candidatesTo, matchesTo) are the candidates the key matched. */
   private matchesTo = 0;
-  private readonly pool: number[] = [];
+  /** Sized once, so that filling it never grows it (it still can, past the deepest path). */
+  private readonly pool: number[];
   private readonly stack: number[] = [];
 
   private captures: Capture[] | undefined;
@@ -158,7 +169,9 @@ export class JsonFieldScanner {
   private lastWasHighSurrogate = false;
 
   constructor(fields: readonly FieldSpec[]) {
-    ({ paths: this.paths, modes: this.modes, segments: this.segments } = compile(fields));
+    const compiled = compile(fields);
+    ({ paths: this.paths, uniquePaths: this.uniquePaths, modes: this.modes, segments: this.segments } = compiled);
+    this.pool = new Array<number>(compiled.poolSize).fill(0);
   }
 
   /** Feeds the next bytes of the body. */
@@ -175,6 +188,14 @@ export class JsonFieldScanner {
   /** What was found so far (complete values only). */
   result(): Extracted {
     if (this.final !== undefined) return this.final;
+    if (this.uniquePaths) {
+      const found = this.byPath ?? new Map<string, unknown[]>();
+      if (this.done) return (this.final = found);
+      // Still scanning: later values must not show in what was handed out.
+      const copy = new Map<string, unknown[]>();
+      for (const [path, values] of found) copy.set(path, values.slice());
+      return copy;
+    }
     const out = new Map<string, unknown[]>();
     // Once the scan is over nothing more is added: the lists are handed out as they are, and the result kept.
     const over = this.done;
@@ -202,6 +223,14 @@ export class JsonFieldScanner {
   }
 
   private record(spec: number, value: unknown): void {
+    if (this.uniquePaths) {
+      this.byPath ??= new Map();
+      const path = this.paths[spec]!;
+      const list = this.byPath.get(path);
+      if (list === undefined) this.byPath.set(path, [value]);
+      else list.push(value);
+      return;
+    }
     this.found ??= new Map();
     const list = this.found.get(spec);
     if (list === undefined) this.found.set(spec, [value]);

@@ -119,44 +119,56 @@ export function chatCompletionsRoute(options: RouteOptions = {}): Route {
   return {
     operation,
     requestFields: CHAT_REQUEST,
-    begin(request): CallReader {
-      const model = requestModel(request, options);
-      const requestedTier = first(request, 'service_tier');
-      // Stream state: the model from the first chunk, usage from the chunk that has it.
-      let streamModel: string | undefined;
-      let streamUsage: unknown;
-      let streamTier: unknown;
-      let done = false;
-      return {
-        requestModel: model,
-        responseFields: CHAT_RESPONSE,
-        onEvent(_event, data) {
-          if (data === '[DONE]') {
-            done = true;
-            return;
-          }
-          // Only chunks that can carry what we need are parsed: the first, and those with usage.
-          if (streamModel !== undefined && !hasJsonKey(data, 'usage', ':{')) return;
-          const chunk = record(parseJson(data));
-          if (chunk === undefined) return;
-          streamModel ??= modelName(chunk.model);
-          const chunkUsage = options.chunkUsage === undefined ? chunk.usage : options.chunkUsage(chunk);
-          if (record(chunkUsage) !== undefined) streamUsage = chunkUsage;
-          if (chunk.service_tier !== undefined) streamTier = chunk.service_tier;
-        },
-        skipEventsWithout: () => (streamModel === undefined ? undefined : CHAT_STREAM_NEEDS),
-        finish(outcome: CallOutcome): CallFacts {
-          const responseModel = modelName(first(outcome.response, 'model')) ?? streamModel;
-          const raw = first(outcome.response, 'usage') ?? streamUsage;
-          const read = (options.readUsage ?? chatUsage)(raw);
-          const tier = serviceTier(first(outcome.response, 'service_tier') ?? streamTier ?? requestedTier);
-          const item = { operation, model: responseModel ?? model, fallbackModel: model, dimensions: tier };
-          const result = { ...facts(item, read, responseModel), ...(read === undefined ? {} : reportedCost(options, raw)) };
-          return done || streamUsage !== undefined ? { ...result, complete: true } : result;
-        },
-      };
-    },
+    begin: (request) => new ChatCompletionsReader(options, operation, requestModel(request, options), first(request, 'service_tier')),
   };
+}
+
+/** One Chat Completions call: a class, not closures, as every chat call makes one. */
+class ChatCompletionsReader implements CallReader {
+  readonly responseFields = CHAT_RESPONSE;
+  // Stream state: the model from the first chunk, usage from the chunk that has it.
+  private streamModel: string | undefined;
+  private streamUsage: unknown;
+  private streamTier: unknown;
+  private done = false;
+
+  constructor(
+    private readonly options: RouteOptions,
+    /** Not `operation`: a reader's own `operation` would override the route's. */
+    private readonly itemOperation: string,
+    readonly requestModel: string | undefined,
+    private readonly requestedTier: unknown,
+  ) {}
+
+  onEvent(_event: string, data: string): void {
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    // Only chunks that can carry what we need are parsed: the first, and those with usage.
+    if (this.streamModel !== undefined && !hasJsonKey(data, 'usage', ':{')) return;
+    const chunk = record(parseJson(data));
+    if (chunk === undefined) return;
+    this.streamModel ??= modelName(chunk.model);
+    const chunkUsage = this.options.chunkUsage === undefined ? chunk.usage : this.options.chunkUsage(chunk);
+    if (record(chunkUsage) !== undefined) this.streamUsage = chunkUsage;
+    if (chunk.service_tier !== undefined) this.streamTier = chunk.service_tier;
+  }
+
+  skipEventsWithout(): readonly string[] | undefined {
+    return this.streamModel === undefined ? undefined : CHAT_STREAM_NEEDS;
+  }
+
+  finish(outcome: CallOutcome): CallFacts {
+    const responseModel = modelName(first(outcome.response, 'model')) ?? this.streamModel;
+    const raw = first(outcome.response, 'usage') ?? this.streamUsage;
+    const read = (this.options.readUsage ?? chatUsage)(raw);
+    const tier = serviceTier(first(outcome.response, 'service_tier') ?? this.streamTier ?? this.requestedTier);
+    const model = this.requestModel;
+    const item = { operation: this.itemOperation, model: responseModel ?? model, fallbackModel: model, dimensions: tier };
+    const result = { ...facts(item, read, responseModel), ...(read === undefined ? {} : reportedCost(this.options, raw)) };
+    return this.done || this.streamUsage !== undefined ? { ...result, complete: true } : result;
+  }
 }
 
 /** The events a Responses stream is read for; their names are on their `event:` lines. */
@@ -349,8 +361,24 @@ export function moderationRoute(options: RouteOptions = {}): Route {
   };
 }
 
+const NO_OPTIONS: RouteOptions = {};
+/** Routes hold no call state (their readers do): one per path and options object, not one per call. */
+const ROUTES = new WeakMap<RouteOptions, Map<string, Route>>();
+
 /** The billable routes by POST path relative to the API root (`/v1` for OpenAI). */
-export function openAiRoute(path: string, options: RouteOptions = {}): Route | undefined {
+export function openAiRoute(path: string, options: RouteOptions = NO_OPTIONS): Route | undefined {
+  let byPath = ROUTES.get(options);
+  if (byPath === undefined) ROUTES.set(options, (byPath = new Map()));
+  let route = byPath.get(path);
+  if (route === undefined) {
+    route = newRoute(path, options);
+    // Only the paths below: what other paths a client sends cannot grow the table.
+    if (route !== undefined) byPath.set(path, route);
+  }
+  return route;
+}
+
+function newRoute(path: string, options: RouteOptions): Route | undefined {
   switch (path) {
     case '/chat/completions':
       return chatCompletionsRoute(options);

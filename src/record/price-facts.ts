@@ -21,17 +21,19 @@ export interface PricingContext {
   readonly defaultCurrency: string;
 }
 
+function ask(ctx: PricingContext, item: PriceItem, provider: string, model: string | undefined): PriceResult {
+  return ctx.pricer.price({ provider, operation: item.operation, model, usage: item.usage, dimensions: item.dimensions });
+}
+
 function priceItem(ctx: PricingContext, item: PriceItem): PriceResult {
-  const ask = (provider: string, model: string | undefined) =>
-    ctx.pricer.price({ provider, operation: item.operation, model, usage: item.usage, dimensions: item.dimensions });
-  let result = ask(ctx.provider, item.model);
+  let result = ask(ctx, item, ctx.provider, item.model);
   if (!result.priced && result.reason === 'unknown_model' && item.fallbackModel !== undefined && item.fallbackModel !== item.model) {
-    result = ask(ctx.provider, item.fallbackModel);
+    result = ask(ctx, item, ctx.provider, item.fallbackModel);
   }
   if (!result.priced && result.reason === 'no_plan' && ctx.pricedAs !== undefined) {
-    result = ask(ctx.pricedAs, item.model);
+    result = ask(ctx, item, ctx.pricedAs, item.model);
     if (!result.priced && result.reason === 'unknown_model' && item.fallbackModel !== undefined)
-      result = ask(ctx.pricedAs, item.fallbackModel);
+      result = ask(ctx, item, ctx.pricedAs, item.fallbackModel);
   }
   return result;
 }
@@ -67,7 +69,7 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
     if (missing !== undefined && !missing.result.priced) unpricedReason = missing.result.reason;
   }
 
-  let catalog: { amount: Decimal; currency: string; value: number } | undefined;
+  let catalog: { amount: Decimal; currency: string; value: number; source: 'catalog' } | undefined;
   if (main?.result.priced) {
     const currency = main.result.plan.currency;
     let amount: Decimal | undefined;
@@ -85,7 +87,7 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
         }
     // One item's price: its double from its scaled form, without formatting the decimal.
     const scaled = only !== undefined && only.result.priced && only.charged === only.result.cost ? only.result.scaledCost : undefined;
-    catalog = { amount: amount ?? ZERO, currency, value: nearestDouble(amount ?? ZERO, scaled) };
+    catalog = { amount: amount ?? ZERO, currency, value: nearestDouble(amount ?? ZERO, scaled), source: 'catalog' };
   }
   if (facts.providerCost !== undefined) {
     const amount = decimal(facts.providerCost.amount);
@@ -102,7 +104,7 @@ export function priceFacts(ctx: PricingContext, facts: CallFacts, outcome: Outco
       },
     };
   }
-  return { items, main, unpricedReason, cost: catalog === undefined ? undefined : { ...catalog, source: 'catalog' } };
+  return { items, main, unpricedReason, cost: catalog };
 }
 
 /** One pricing context per provider (and the provider it is priced as), made on first use. */

@@ -75,14 +75,23 @@ export function endAttributes(record: CallRecord, options: SpanAttributeOptions,
 
   const main = record.main;
   if (main?.result.priced) {
-    Object.assign(attrs, planTierLabels(main.result));
+    attrs[A.ATTR_AI_PRICING_PLAN] = main.result.plan.id;
+    attrs[A.ATTR_AI_PRICING_TIER] = main.result.tier.name;
     attrs[A.ATTR_AI_PRICING_MODEL] = main.result.tier.pricingModel;
     attrs[A.ATTR_AI_PRICING_CATALOG] = main.result.plan.catalog;
   }
   // Non-token quantities (characters, images, seconds…); tokens have their semconv attributes.
-  const usage = { ...main?.item.usage, ...record.extraUsage };
-  for (const [unit, quantity] of Object.entries(usage)) {
-    if (!isTokenUnit(unit) && unit !== 'requests') attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = quantity;
+  // The extra usage wins over the main item's for a unit both name.
+  const extra = record.extraUsage;
+  const itemUsage = main?.item.usage;
+  if (itemUsage !== undefined) {
+    for (const unit in itemUsage) {
+      if (extra?.[unit] === undefined && !isTokenUnit(unit) && unit !== 'requests')
+        attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = itemUsage[unit];
+    }
+  }
+  if (extra !== undefined) {
+    for (const unit in extra) if (!isTokenUnit(unit) && unit !== 'requests') attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = extra[unit];
   }
   if (record.cost !== undefined) {
     // The double nearest the exact decimal, converted once so both cost attributes carry the same value.
