@@ -186,7 +186,11 @@ export class PricetagInstrumentation extends InstrumentationBase<PricetagInstrum
     super.enable();
     this.transports.undici.enable();
     this.transports.http.enable();
-    this.transports.http2.enable();
+    if (!this.transports.http2.enable())
+      this._diag.warn(
+        `HTTP/2 calls (node:http2) are not captured on Node ${process.versions.node}: ` +
+          'capturing them needs the http2 client diagnostics channels of Node 22.20 or later, or 24.7 or later',
+      );
     this.transports.patch.enable();
     calls.startSweeper();
   }

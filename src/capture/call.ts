@@ -30,6 +30,13 @@ export interface CallDeps {
 
 export type Header = (name: string) => string | undefined;
 
+/**
+ * A response header by lower-case name from a transport's own header list (Node's raw list,
+ * undici's byte arrays, an http2 headers object): a module function, so that passing one to
+ * `response` builds nothing for calls whose reader asks for no header.
+ */
+export type HeaderIn<H> = (headers: H, name: string) => string | undefined;
+
 /** No pattern: every later event may be skipped. */
 const NOTHING_NEEDED: readonly string[] = [];
 
@@ -49,6 +56,8 @@ export class Call implements ResponseListener {
   private reader: CallReader | undefined;
   private responseReader: ResponseReader | undefined;
   private status: number | undefined;
+  /** The response headers the reader named (`CallReader.responseHeaders`) that came. */
+  private responseHeaders: Record<string, string> | undefined;
   private requestBytes = 0;
   private failure: { errorType: string; aborted: boolean } | undefined;
   private broken = false;
@@ -141,13 +150,24 @@ export class Call implements ResponseListener {
     return reader;
   }
 
-  /** Response status and headers arrived (the two headers that decide how its body is read). */
-  response(status: number, contentType: string | undefined, contentEncoding: string | undefined): void {
+  /**
+   * Response status and headers arrived: the two that decide how its body is read, and the list
+   * `headerIn` finds the reader's `responseHeaders` in (looked up only for a reader that names some).
+   */
+  response<H>(
+    status: number,
+    contentType: string | undefined,
+    contentEncoding: string | undefined,
+    headers?: H,
+    headerIn?: HeaderIn<H>,
+  ): void {
     if (this.finished) return;
     try {
       this.activity++;
       const reader = this.begin();
       this.status = status;
+      const names = reader.responseHeaders;
+      this.responseHeaders = names === undefined || headerIn === undefined ? undefined : picked(names, headers as H, headerIn);
       // A redirect's body is nobody's usage: not read (nor decoded).
       const kind = isRedirectStatus(status) ? 'other' : responseKind(contentType);
       this.responseReader = responseBodyReader(
@@ -172,6 +192,7 @@ export class Call implements ResponseListener {
     if (this.finished) return;
     this.activity++;
     this.status = undefined;
+    this.responseHeaders = undefined;
     this.responseReader = undefined;
   }
 
@@ -312,6 +333,7 @@ export class Call implements ResponseListener {
       response: this.responseReader?.result() ?? NOTHING_EXTRACTED,
       aborted: cutShort || !readOk,
       requestBytes: this.requestBytes,
+      headers: this.responseHeaders,
     });
     // A body cancelled after its final event (the SDKs do this after [DONE]) is not an abort.
     const aborted = cutShort && facts.complete !== true;
@@ -348,6 +370,16 @@ export class Call implements ResponseListener {
       durationSeconds: this.durationSeconds(),
     };
   }
+}
+
+/** The named headers present in a response. */
+function picked<H>(names: readonly string[], headers: H, headerIn: HeaderIn<H>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = headerIn(headers, name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** What an error code or class name looks like; anything else is free text, never an `error.type`. */

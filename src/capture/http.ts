@@ -314,7 +314,7 @@ export class HttpCapture {
   private onResponse(req: ClientRequest, res: IncomingMessage, call: Call): void {
     // From the raw list: `res.headers` is built on first use, and the application may never ask.
     const raw = res.rawHeaders;
-    call.response(res.statusCode ?? 0, rawHeader(raw, 'content-type'), rawHeader(raw, 'content-encoding'));
+    call.response(res.statusCode ?? 0, rawHeader(raw, 'content-type'), rawHeader(raw, 'content-encoding'), raw, rawHeader);
     responses.set(res, call);
     // Without an application listener Node would discard the body unread; we read it, and
     // ours must not keep the response alive.

@@ -23,7 +23,7 @@
  * capture's (undici's channels), so a stream that undici opens is left alone here.
  */
 import { context } from '@opentelemetry/api';
-import type { Call, Header } from './call.js';
+import type { Call, Header, HeaderIn } from './call.js';
 import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
 import { chunkBytes, hookMethod } from './prototype-hooks.js';
@@ -118,6 +118,9 @@ function objectHeader(headers: unknown): Header {
   };
 }
 
+/** A response header through the lookup `finish` already built (a reader's `responseHeaders`). */
+const throughLookup: HeaderIn<Header> = (header, name) => header(name);
+
 /** What `:scheme` and `:authority` say about the server, as http.ts's target does. */
 export function serverOf(scheme: string, authority: string): { protocol: string; hostname: string; port: string; hostKey: string } {
   const protocol = scheme.toLowerCase() === 'http' ? 'http:' : 'https:';
@@ -159,6 +162,19 @@ function fromUndiciStack(): boolean {
   }
 }
 
+/**
+ * Whether this Node publishes every `http2.client.stream.*` channel with the request headers
+ * complete: 22.20+ and 24.7+ do. Older 22.x and 24.x publish none (22.15, 22.16, 24.0), only some
+ * (24.1), or `created` before `:authority` and `:scheme` are filled in (22.17–22.19, 24.2–24.6);
+ * 23.x publishes none.
+ */
+export function http2ChannelsComplete(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major === 22) return minor >= 20;
+  if (major === 24) return minor >= 7;
+  return major >= 25;
+}
+
 export class Http2Capture {
   private readonly channels: ChannelSubscriptions;
 
@@ -166,7 +182,9 @@ export class Http2Capture {
     this.channels = new ChannelSubscriptions((error, channel) => host.onInternalError(error, channel));
   }
 
-  enable(): void {
+  /** False (and nothing subscribed) on a Node whose channels cannot see every stream. */
+  enable(): boolean {
+    if (!http2ChannelsComplete()) return false;
     onHookError = (error, where) => this.host.onInternalError(error, where);
     this.channels.on('http2.client.stream.created', (m) => {
       const { stream, headers } = m as { stream: object; headers: unknown };
@@ -177,7 +195,7 @@ export class Http2Capture {
       const tapped = streams.get(stream);
       if (tapped === undefined) return;
       const header = objectHeader(headers);
-      tapped.call.response(Number(headers[':status'] ?? 0), header('content-type'), header('content-encoding'));
+      tapped.call.response(Number(headers[':status'] ?? 0), header('content-type'), header('content-encoding'), header, throughLookup);
     });
     this.channels.on('http2.client.stream.error', (m) => {
       const { stream, error } = m as { stream: object; error: unknown };
@@ -193,6 +211,7 @@ export class Http2Capture {
       // Closed before its body ended, or reset: cancelled by the application or the server, or its connection was lost.
       else tapped.call.fail(Object.assign(new Error('stream closed before its response completed'), { name: 'AbortError' }));
     });
+    return true;
   }
 
   disable(): void {
@@ -202,7 +221,8 @@ export class Http2Capture {
   private onCreated(stream: object, headers: unknown): void {
     if (streams.has(stream)) return;
     const header = objectHeader(headers);
-    const authority = header(':authority');
+    // A client may send `host` instead (RFC 9113 allows it); Node then fills in no `:authority`.
+    const authority = header(':authority') ?? header('host');
     if (authority === undefined) return;
     const server = serverOf(header(':scheme') ?? 'https', authority);
     const registry = this.host.registry;

@@ -13,10 +13,17 @@
  * So the bytes between two of them are either given to the parser whole, from
  * that clean state, or not at all: the events delivered are exactly those the
  * plain reader delivers whose bytes (comment, `id:` and `event:` lines
- * included) contain a pattern, in order and unchanged. Events cut by other
- * line breaks (`\r\n\r\n`) are only read or skipped together with their
- * neighbours up to the next `\n\n`; and once bytes held back waiting for one
- * have a `\r`, the plain reader takes over for good.
+ * included) contain a pattern, in order and unchanged.
+ *
+ * Streams with other line breaks (`\r\n`, Python's sse-starlette's default,
+ * or a lone `\r`) have no `\n\n` between events. So the first
+ * `\r` in bytes about to be read, held back, or judged for where an event
+ * starts turns every line break from there on into one `\n` before the bytes
+ * are scanned: the same lines, so the same events, and the same patterns found
+ * (none holds a line break). Nothing with a `\r` has reached the parser or the
+ * carry by then, and the byte before it is no `\r`; a `\r` in bytes skipped
+ * before only ended events without a pattern. LF streams search for `\r` at
+ * most once a chunk, in what is read or held, as they did before.
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { Extracted, FieldSpec } from '../providers/fields.js';
@@ -36,7 +43,7 @@ export type SkipPatterns = () => readonly string[] | undefined;
  * Events too long to hold (more than EVENT_LIMIT bytes: a Responses `response.completed` carrying a
  * generated image next to its usage), read instead of giving the stream up: the JSON of their data
  * is scanned as it passes for `fields` only, so memory stays bounded whatever their size. Only for
- * readers given skip patterns (the plain reader still gives up), and only where lines end in `\n`.
+ * readers given skip patterns (the plain reader still gives up); with any line breaks.
  */
 export interface LargeEvents {
   readonly fields: readonly FieldSpec[];
@@ -202,14 +209,22 @@ export class SseReader {
   private decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
   private abandoned = false;
-  /** Every byte goes to the parser as it comes (no listener to ask, or a stream with other line breaks). */
-  private plain: boolean;
+  /** Every byte goes to the parser as it comes: no listener to ask. */
+  private readonly plain: boolean;
   /** What the listener needs, as of the last event delivered; undefined: every event. */
   private needles: readonly Needle[] | undefined;
   /** The parser holds the start of an event (lines since the last blank line): the rest of it must follow. */
   private feeding = false;
   /** The last byte given to the parser (while feeding) was `\n`: a `\n` first in the next chunk ends the event. */
   private lastFedLf = false;
+  /** The parser holds bytes of the event under way (bytes of it were fed since the last one ended). */
+  private pending = false;
+  /** A `\r` was seen: every chunk's line breaks are made `\n` before it is scanned. */
+  private normalizing = false;
+  /** While normalizing: the last chunk ended in `\r`, so a `\n` first in the next is the same line break. */
+  private crLast = false;
+  /** Where the next `\r` in the current chunk is, at or after the last place looked from (-1: none). */
+  private crAt = UNSEARCHED;
   /** Bytes since the last blank line held back from the parser: the start of an event that may be skipped. */
   private carry: Buffer = NO_BYTES;
   private carryLength = 0;
@@ -232,7 +247,7 @@ export class SseReader {
       maxBufferSize: EVENT_LIMIT,
       onEvent: (e) => {
         onEvent(e.event ?? 'message', e.data);
-        if (this.skip !== undefined && !this.plain) this.needles = needlesOf(this.skip());
+        if (this.skip !== undefined) this.needles = needlesOf(this.skip());
       },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') this.abandoned = true;
@@ -269,15 +284,23 @@ export class SseReader {
   }
 
   private scan(chunk: Buffer): void {
-    const n = chunk.length;
-    if (n === 0) return;
+    if (chunk.length === 0) return;
+    if (this.normalizing) chunk = this.lineFeeds(chunk, 0);
+    let n = chunk.length;
     this.hitsOf = undefined;
+    this.crAt = this.normalizing ? -1 : UNSEARCHED;
     let pos = 0;
     while (pos < n && !this.abandoned) {
       const needles = this.needles;
       if (this.feeding || needles === undefined) {
         // To the parser, up to the end of the event: one event at a time until the listener says what it needs.
         const end = this.eventEnd(chunk, pos);
+        if (this.hasCr(chunk, pos, end === -1 ? n : end)) {
+          chunk = this.startNormalizing(chunk, pos);
+          n = chunk.length;
+          pos = 0;
+          continue;
+        }
         if (end === -1) {
           this.feedPart(pos === 0 ? chunk : chunk.subarray(pos));
           this.feeding = true;
@@ -297,9 +320,26 @@ export class SseReader {
         continue;
       }
       const hit = this.nextHit(chunk, pos, needles);
+      // Where the event with the hit starts is judged by blank lines: not before the line breaks are `\n`.
+      if (hit !== -1 && this.hasCr(chunk, pos, hit)) {
+        chunk = this.startNormalizing(chunk, pos);
+        n = chunk.length;
+        pos = 0;
+        continue;
+      }
       const start = this.eventStart(chunk, pos, hit === -1 ? n : hit);
       if (hit === -1) {
-        this.hold(chunk, pos, start);
+        if (start !== -1) {
+          this.drop();
+          pos = start;
+        }
+        if (this.hasCr(chunk, pos, n)) {
+          chunk = this.startNormalizing(chunk, pos);
+          n = chunk.length;
+          pos = 0;
+          continue;
+        }
+        this.hold(chunk, pos);
         return;
       }
       // The event with the pattern, from its start (in the carry, or after a blank line here).
@@ -310,6 +350,51 @@ export class SseReader {
       }
       this.feeding = true;
     }
+  }
+
+  /** `chunk` has a `\r` at or after `from` and before `to` (searched once per chunk while there is none). */
+  private hasCr(chunk: Buffer, from: number, to: number): boolean {
+    let at = this.crAt;
+    if (at === UNSEARCHED || (at !== -1 && at < from)) this.crAt = at = chunk.indexOf(CR, from);
+    return at !== -1 && at < to;
+  }
+
+  /**
+   * The first `\r` is in the chunk at or after `pos`, where nothing of it has been read yet: from
+   * there on, line breaks become `\n`. Returns the rest of the chunk so, to be scanned from its start.
+   */
+  private startNormalizing(chunk: Buffer, pos: number): Buffer {
+    this.normalizing = true;
+    this.crAt = -1;
+    this.hitsOf = undefined;
+    // An event judged to start at `pos` by the `\n\n` before it is judged again, where it may end sooner.
+    if (!this.pending) this.feeding = false;
+    return this.lineFeeds(chunk, pos);
+  }
+
+  /** The chunk from `from` with each `\r\n` and lone `\r` made one `\n` (the chunk itself when it has none). */
+  private lineFeeds(chunk: Buffer, from: number): Buffer {
+    if (this.crLast) {
+      this.crLast = false;
+      if (chunk[from] === LF) from++;
+    }
+    let cr = chunk.indexOf(CR, from);
+    if (cr === -1) return from === 0 ? chunk : chunk.subarray(from);
+    const out = Buffer.allocUnsafe(chunk.length - from);
+    let length = 0;
+    while (cr !== -1) {
+      length += chunk.copy(out, length, from, cr);
+      out[length++] = LF;
+      from = cr + 1;
+      if (from === chunk.length) {
+        this.crLast = true;
+        break;
+      }
+      if (chunk[from] === LF) from++;
+      cr = chunk.indexOf(CR, from);
+    }
+    length += chunk.copy(out, length, from);
+    return out.subarray(0, length);
   }
 
   /** Where the blank line that ends the event under way ends, at or after `pos`; -1 if not in this chunk. */
@@ -368,21 +453,12 @@ export class SseReader {
     return false;
   }
 
-  /** The end of the chunk, from `pos`, has no pattern: kept back as the start of an event that may still need reading. */
-  private hold(chunk: Buffer, pos: number, start: number): void {
+  /**
+   * The end of the chunk, from `pos` (where its last event starts; no `\r` in it), has no pattern:
+   * kept back as the start of an event that may still need reading.
+   */
+  private hold(chunk: Buffer, pos: number): void {
     const n = chunk.length;
-    if (start !== -1) {
-      this.drop();
-      pos = start;
-    }
-    if (chunk.indexOf(CR, pos) !== -1) {
-      // Other line breaks in what would be held: events cut by them, which could pile up here
-      // unseen until the next \n\n, so the plain reader from now on.
-      this.release();
-      this.feed(chunk.subarray(pos));
-      this.plain = true;
-      return;
-    }
     const more = n - pos;
     if (more === 0) return;
     if (this.carryLength + more > EVENT_LIMIT) {
@@ -424,6 +500,7 @@ export class SseReader {
    * the event outgrows EVENT_LIMIT (before the parser would give up: it counts characters, we bytes).
    */
   private feedPart(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.pending = true;
     if (this.large === undefined) {
       this.feed(bytes);
       return;
@@ -449,6 +526,7 @@ export class SseReader {
 
   /** The event under way ended at a blank line. */
   private eventEnded(): void {
+    this.pending = false;
     if (this.large === undefined) return;
     this.fedParts = [];
     this.fedLength = 0;
@@ -457,6 +535,6 @@ export class SseReader {
     this.largeEvent = undefined;
     const read = event.result();
     if (read !== undefined) this.large.onEvent(read.name, read.fields);
-    if (this.skip !== undefined && !this.plain) this.needles = needlesOf(this.skip());
+    if (this.skip !== undefined) this.needles = needlesOf(this.skip());
   }
 }

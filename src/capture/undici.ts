@@ -361,7 +361,13 @@ export class UndiciCapture {
       call.followed();
       return;
     }
-    call.response(status, undiciHeaderValue(headers, 'content-type'), undiciHeaderValue(headers, 'content-encoding'));
+    call.response(
+      status,
+      undiciHeaderValue(headers, 'content-type'),
+      undiciHeaderValue(headers, 'content-encoding'),
+      headers,
+      undiciHeaderValue,
+    );
   }
 
   private onError(message: unknown): void {

@@ -21,6 +21,11 @@
  * InvokeModelWithResponseStream's `chunk` events carry the model's own stream chunk, base64 in
  * `bytes`, and the last one Bedrock's `amazon-bedrock-invocationMetrics`
  * (`inputTokenCount`, `outputTokenCount`), used when the model's own chunks said nothing.
+ * Many models' InvokeModel bodies carry no usage we read (Mistral, Cohere, AI21, DeepSeek, Titan):
+ * Bedrock's own counts are then taken from the response headers `X-Amzn-Bedrock-Input-Token-Count`
+ * and `-Output-Token-Count` (cache reads and writes in `-Cache-Read-`/`-Cache-Write-Input-Token-Count`),
+ * which the API reference's response elements do not list but Bedrock sends on InvokeModel
+ * responses. The body's usage wins when it has one.
  * A frame that fails its CRC leaves the usage unknown (`noUsage`), never a part of it.
  */
 import { first, value, type Extracted } from './fields.js';
@@ -161,7 +166,8 @@ class ModelBody {
     }
   }
 
-  facts(pricingModel: string | undefined): CallFacts {
+  /** `headers`: what InvokeModel's token-count headers said, used only when the body said nothing. */
+  facts(pricingModel: string | undefined, headers?: Counts): CallFacts {
     const a = this.anthropic;
     if (
       a.untrusted === true ||
@@ -175,6 +181,7 @@ class ModelBody {
     }
     const model = pricingModel ?? this.model;
     if (this.counts.untrusted === true || hasCounts(this.counts)) return countsFacts(this.counts, model, this.model);
+    if (headers !== undefined && !this.sawMetrics) return countsFacts(headers, model, this.model);
     return countsFacts(this.metrics, model, this.model);
   }
 }
@@ -188,6 +195,37 @@ const INVOKE_FIELDS = [
   value('prompt_token_count'),
   value('generation_token_count'),
 ];
+
+/** InvokeModel's token-count response headers (lower case, as `CallReader.responseHeaders` names them). */
+const TOKEN_HEADERS = {
+  input: 'x-amzn-bedrock-input-token-count',
+  output: 'x-amzn-bedrock-output-token-count',
+  cacheRead: 'x-amzn-bedrock-cache-read-input-token-count',
+  cacheWrite: 'x-amzn-bedrock-cache-write-input-token-count',
+} as const;
+const INVOKE_HEADERS: readonly string[] = Object.values(TOKEN_HEADERS);
+
+const DIGITS = /^\d{1,15}$/;
+
+/** A count header's value as a number; anything else (`-5`, `12, 12`) as it came, for `believable` to refuse. */
+function headerCount(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  return DIGITS.test(text) ? Number(text) : value;
+}
+
+function headerCounts(headers: Readonly<Record<string, string>> | undefined): Counts {
+  const counts: Counts = {};
+  if (headers === undefined) return counts;
+  observeCounts(
+    counts,
+    headerCount(headers[TOKEN_HEADERS.input]),
+    headerCount(headers[TOKEN_HEADERS.output]),
+    headerCount(headers[TOKEN_HEADERS.cacheRead]),
+    headerCount(headers[TOKEN_HEADERS.cacheWrite]),
+  );
+  return counts;
+}
 
 function invokeBody(response: Extracted): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -254,6 +292,8 @@ function route(action: string, modelId: string): Route {
       return {
         requestModel,
         responseFields: INVOKE_FIELDS,
+        // A stream's headers come before its counts are known: those are in its last chunk.
+        responseHeaders: action === 'invoke' ? INVOKE_HEADERS : undefined,
         onEvent(event, data) {
           if (broke(event)) broken = true;
           else if (event === 'chunk' && !broken) {
@@ -263,8 +303,13 @@ function route(action: string, modelId: string): Route {
         },
         finish(outcome): CallFacts {
           if (broken) return { items: [], noUsage: true };
-          if (action === 'invoke') body.read(invokeBody(outcome.response));
-          const result = body.facts(pricingModel);
+          let headers: Counts | undefined;
+          if (action === 'invoke') {
+            body.read(invokeBody(outcome.response));
+            // An error response's headers bill nothing (its body's fields are not read either).
+            if (outcome.status < 400) headers = headerCounts(outcome.headers);
+          }
+          const result = body.facts(pricingModel, headers);
           return body.sawMetrics ? { ...result, complete: true } : result;
         },
       };

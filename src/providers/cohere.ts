@@ -87,54 +87,42 @@ export function cohereChatRoute(): Route {
 
 const BILLED_UNITS = 'meta.billed_units';
 
-function billedUnits(outcome: { response: ReadonlyMap<string, readonly unknown[]> }): Json | undefined {
-  return record(first(outcome.response, BILLED_UNITS));
+/** Embed and Rerank: the request names the model, the response's `meta.billed_units` is all that is read. */
+function billedUnitsRoute(operation: string, facts: (billed: Json | undefined, model: string | undefined) => CallFacts): Route {
+  return {
+    operation,
+    requestFields: [value('model')],
+    begin(request): CallReader {
+      const model = modelName(first(request, 'model'));
+      return {
+        requestModel: model,
+        responseFields: [value(BILLED_UNITS)],
+        finish: (outcome): CallFacts => facts(record(first(outcome.response, BILLED_UNITS)), model),
+      };
+    },
+  };
 }
 
 /** v2 and v1 Embed: billed text tokens, and billed image tokens (Embed v4) or images (Embed v3). */
 export function cohereEmbedRoute(): Route {
-  return {
-    operation: 'embeddings',
-    requestFields: [value('model')],
-    begin(request): CallReader {
-      const model = modelName(first(request, 'model'));
-      return {
-        requestModel: model,
-        responseFields: [value(BILLED_UNITS)],
-        finish(outcome): CallFacts {
-          const b = billedUnits(outcome);
-          if (b === undefined || !believable(b.input_tokens, b.image_tokens, b.images)) return NO_USAGE(undefined);
-          const used = usage({ input_tokens: count(b.input_tokens), image_tokens: count(b.image_tokens), images: count(b.images) });
-          if (Object.keys(used).length === 0) return NO_USAGE(undefined);
-          return {
-            items: [{ operation: 'embeddings', model, usage: used }],
-            ...(used.input_tokens === undefined ? {} : { semconv: { inputTokens: used.input_tokens } }),
-          };
-        },
-      };
-    },
-  };
+  return billedUnitsRoute('embeddings', (b, model) => {
+    if (b === undefined || !believable(b.input_tokens, b.image_tokens, b.images)) return NO_USAGE(undefined);
+    const used = usage({ input_tokens: count(b.input_tokens), image_tokens: count(b.image_tokens), images: count(b.images) });
+    if (Object.keys(used).length === 0) return NO_USAGE(undefined);
+    return {
+      items: [{ operation: 'embeddings', model, usage: used }],
+      ...(used.input_tokens === undefined ? {} : { semconv: { inputTokens: used.input_tokens } }),
+    };
+  });
 }
 
 /** v2 and v1 Rerank: billed search units, a fee per query of up to 100 documents. */
 export function cohereRerankRoute(): Route {
-  return {
-    operation: OPERATION_RERANK,
-    requestFields: [value('model')],
-    begin(request): CallReader {
-      const model = modelName(first(request, 'model'));
-      return {
-        requestModel: model,
-        responseFields: [value(BILLED_UNITS)],
-        finish(outcome): CallFacts {
-          const b = billedUnits(outcome);
-          const units = count(b?.search_units);
-          if (units === undefined) return NO_USAGE(undefined);
-          return { items: [{ operation: OPERATION_RERANK, model, usage: { search_units: units } }], extraUsage: { search_units: units } };
-        },
-      };
-    },
-  };
+  return billedUnitsRoute(OPERATION_RERANK, (b, model) => {
+    const units = count(b?.search_units);
+    if (units === undefined) return NO_USAGE(undefined);
+    return { items: [{ operation: OPERATION_RERANK, model, usage: { search_units: units } }], extraUsage: { search_units: units } };
+  });
 }
 
 export const cohereAdapter: ProviderAdapter = {

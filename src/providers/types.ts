@@ -76,6 +76,12 @@ export interface CallOutcome {
   readonly aborted: boolean;
   /** Bytes of request body sent (custom routes can bill them as `request_bytes`). */
   readonly requestBytes?: number;
+  /**
+   * The response headers the reader named in `responseHeaders` that the response carried, by
+   * lower-case name (repeats joined with `, `, as Node's `headers` does). Absent when the reader
+   * named none or no response arrived.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Per-call state of an adapter: created once the request body's fields are known. */
@@ -86,6 +92,13 @@ export interface CallReader {
   readonly operation?: string;
   /** Response fields to extract from a JSON body. */
   readonly responseFields: readonly FieldSpec[];
+  /**
+   * Lower-case names of response headers the reader needs (Bedrock's token counts), handed to
+   * `finish` as `outcome.headers`. Only these are looked up, and only for readers that name some:
+   * a module constant, as capture reads it for every response. Never put a header value that could
+   * carry a secret or content on a span.
+   */
+  readonly responseHeaders?: readonly string[];
   /** One server-sent event of a streamed response (`event` is `message` when unnamed). */
   onEvent?(event: string, data: string): void;
   /**

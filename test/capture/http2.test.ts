@@ -1,36 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import http2 from 'node:http2';
-import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { serverOf } from '../../src/capture/http2.js';
+import { http2ChannelsComplete, serverOf } from '../../src/capture/http2.js';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
+import { tlsHttp2Server } from '../support/loopback-tls.js';
 import { ReplayServer } from '../support/replay-server.js';
 import { costOf, single } from '../support/spans.js';
-
-/** A self-signed certificate for 127.0.0.1. */
-function testCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'pricetag-h2-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
-        ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-        ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 interface H2Response {
   status: number;
@@ -87,10 +65,8 @@ describe('HTTP/2 capture (node:http2 client sessions)', function () {
 
   before(async function () {
     h = await harness();
-    const pair = testCertificate();
-    ca = pair.cert;
     h2c = await new ReplayServer(undefined, { http2: true }).start();
-    tls = await new ReplayServer(pair, { http2: true }).start();
+    ({ server: tls, ca } = await tlsHttp2Server());
     raw = http2.createServer();
     raw.listen(0, '127.0.0.1');
     await once(raw, 'listening');
@@ -136,6 +112,39 @@ describe('HTTP/2 capture (node:http2 client sessions)', function () {
       hostKey: '127.0.0.1:8080',
     });
     assert.deepEqual(serverOf('https', '[::1]:8443'), { protocol: 'https:', hostname: '[::1]', port: '8443', hostKey: '[::1]:8443' });
+  });
+
+  it('captures only on Nodes whose channels see every stream (22.20+, 24.7+)', function () {
+    // The releases below were each run with a loopback h2c request (docs/instrumentation.md, HTTP/2).
+    for (const v of ['22.15.0', '22.16.0', '22.19.0', '23.11.1', '24.0.0', '24.1.0', '24.6.0', '20.20.2']) {
+      assert.equal(http2ChannelsComplete(v), false, v);
+    }
+    for (const v of ['22.20.0', '22.23.5', '24.7.0', '24.22.3', '25.0.0']) assert.equal(http2ChannelsComplete(v), true, v);
+  });
+
+  it('prices a stream that names its server in `host` instead of `:authority`', async function () {
+    const fixture = loadFixture('openai', 'chat-cached');
+    const sent = h2c.serve(fixture);
+    const session = http2.connect(h2c.origin);
+    try {
+      const res = await new Promise<Buffer>((resolve, reject) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/openai/v1/chat/completions',
+          host: new URL(h2c.origin).host,
+          'content-type': 'application/json',
+        });
+        const parts: Buffer[] = [];
+        stream.on('data', (c: Buffer) => parts.push(c));
+        stream.on('end', () => resolve(Buffer.concat(parts)));
+        stream.on('error', reject);
+        stream.end(JSON.stringify(fixture.request.body));
+      });
+      assert.deepEqual(res, sent);
+    } finally {
+      session.close();
+    }
+    assert.equal(costOf(single(await h.aiSpans())), '0.0003369');
   });
 
   for (const which of ['h2c', 'TLS'] as const) {

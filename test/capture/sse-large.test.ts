@@ -12,8 +12,8 @@ const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 const FINAL = ['response.completed'] as const;
 const FIELDS = [value('response.usage'), value('response.model'), value('response.output.*.type')];
 
-/** A Responses stream whose final event has an image result of `imageBytes` base64 characters. */
-function responsesStream(imageBytes: number, spacing = ''): Buffer {
+/** A Responses stream whose final event has an image result of `imageBytes` base64 characters; lines ended by `lineBreak`. */
+function responsesStream(imageBytes: number, spacing = '', lineBreak = '\n'): Buffer {
   const completed = JSON.stringify({
     type: 'response.completed',
     response: {
@@ -26,12 +26,20 @@ function responsesStream(imageBytes: number, spacing = ''): Buffer {
       usage: { input_tokens: 1200, output_tokens: 300, total_tokens: 1500 },
     },
   }).replaceAll('":', `":${spacing}`);
-  return utf8(
+  const text =
     'event: response.created\ndata: {"type":"response.created","response":{"model":"gpt-5"}}\n\n' +
-      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Here"}\n\n' +
-      `event: response.completed\ndata: ${completed}\n\n` +
-      'event: response.done.extra\ndata: {"after":true}\n\n',
-  );
+    'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Here"}\n\n' +
+    `event: response.completed\ndata: ${completed}\n\n` +
+    'event: response.done.extra\ndata: {"after":true}\n\n';
+  // JSON.stringify writes no line break of its own: every one here ends a line.
+  return utf8(text.replaceAll('\n', lineBreak));
+}
+
+/** Every place a line break of `bytes` can be cut: after each `\r` (between it and a `\n`, when one follows). */
+function lineBreakCuts(bytes: Buffer): number[] {
+  const cuts: number[] = [];
+  for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) cuts.push(i + 1);
+  return cuts;
 }
 
 interface Seen {
@@ -111,6 +119,107 @@ describe('SseReader: events longer than EVENT_LIMIT, read for their fields', fun
     const cut = bytes.indexOf('\n\nevent: response.done.extra');
     const seen = read(bytes.subarray(0, cut), [4096, 600_000]);
     assert.deepEqual(seen.large, [['response.completed', expectedFields]]);
+  });
+
+  describe('on streams with CRLF or lone-CR line breaks', function () {
+    for (const [name, lineBreak] of [
+      ['CRLF', '\r\n'],
+      ['lone CR', '\r'],
+    ] as const) {
+      it(`scans a 5 MiB final event for its fields (${name}), cut at every line break and every 64 KiB`, function () {
+        const bytes = responsesStream(5 * 1024 * 1024, '', lineBreak);
+        const cuts = [...lineBreakCuts(bytes), ...Array.from({ length: Math.ceil(bytes.length / 65_536) }, (_, i) => i * 65_536 + 7)];
+        assert.ok(cuts.length > 90);
+        const seen = read(bytes, cuts);
+        assert.equal(seen.reader.overflowed, false);
+        assert.deepEqual(seen.events, ['response.created'], 'the others have no pattern, or are the large one');
+        assert.deepEqual(seen.large, [['response.completed', expectedFields]]);
+        // The same as the stream with \n line breaks.
+        assert.deepEqual(seen, { ...read(responsesStream(5 * 1024 * 1024)), reader: seen.reader });
+      });
+    }
+
+    it('finds the same fields wherever the chunks are cut, a CRLF cut in two or not (property)', function () {
+      const size = EVENT_LIMIT + 10_000;
+      const streams = ['\r\n', '\r'].flatMap((lineBreak) => [responsesStream(size, '', lineBreak), responsesStream(size, ' ', lineBreak)]);
+      const breaks = streams.map(lineBreakCuts);
+      fc.assert(
+        fc.property(
+          fc.nat({ max: streams.length - 1 }),
+          fc.array(fc.nat({ max: size + 2000 }), { maxLength: 12 }),
+          fc.array(fc.nat(), { maxLength: 6 }),
+          (which, cuts, atBreaks) => {
+            const inBreaks = atBreaks.map((k) => breaks[which]![k % breaks[which]!.length]!);
+            const seen = read(streams[which]!, [...cuts, ...inBreaks]);
+            assert.deepEqual(seen.large, [['response.completed', expectedFields]]);
+            assert.equal(seen.reader.overflowed, false);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it('holds far less than the event while reading it, with chunks cut between CR and LF', async function () {
+      const events: string[] = [];
+      const large: [string, Extracted][] = [];
+      const reader = new SseReader(
+        (event) => events.push(event),
+        () => FINAL,
+        { fields: FIELDS, onEvent: (event, fields) => large.push([event, fields]) },
+      );
+      for (const part of [
+        'event: response.created\r',
+        '\ndata: {}\r',
+        '\n\r',
+        '\nevent: response.completed\r',
+        '\ndata: {"response":{"output":[{"result":"',
+      ]) {
+        reader.write(utf8(part));
+      }
+      const chunk = utf8('B'.repeat(64 * 1024));
+      const before = await liveBytes();
+      for (let i = 0; i < 96; i++) reader.write(Buffer.from(chunk)); // 6 MiB
+      const retained = (await liveBytes()) - before;
+      assert.ok(retained < 2 * EVENT_LIMIT, `retained ${retained} bytes of a 6 MiB event`);
+      reader.write(utf8('"}],"usage":{"input_tokens":1}}}\r'));
+      reader.write(utf8('\n\r'));
+      reader.write(utf8('\nevent: response.completed\r\ndata: {"again":1}\r\n\r\n'));
+      reader.end();
+      assert.deepEqual(large, [['response.completed', new Map([['response.usage', [{ input_tokens: 1 }]]])]]);
+      assert.deepEqual(events, ['response.created', 'response.completed'], 'a later small event is delivered as usual');
+    });
+
+    it('reads a CRLF stream of small events longer than the limit to its final event', function () {
+      // Every delta skipped unread, however many: none is taken for the start of one long event.
+      const deltas = Array.from(
+        { length: 20_000 },
+        (_, i) => `event: response.output_text.delta\r\ndata: {"type":"response.output_text.delta","delta":"word ${i}"}\r\n\r\n`,
+      ).join('');
+      const bytes = utf8(
+        'event: response.created\r\ndata: {}\r\n\r\n' +
+          deltas +
+          'event: response.completed\r\ndata: {"response":{"usage":{"input_tokens":7}}}\r\n\r\n',
+      );
+      assert.ok(bytes.length > 1.5 * EVENT_LIMIT);
+      const events: [string, string][] = [];
+      const large: string[] = [];
+      const reader = new SseReader(
+        (event, data) => events.push([event, data]),
+        () => FINAL,
+        { fields: FIELDS, onEvent: (event) => large.push(event) },
+      );
+      writeInPieces(
+        reader,
+        bytes,
+        Array.from({ length: Math.ceil(bytes.length / 16_384) }, (_, i) => i * 16_384),
+      );
+      reader.end();
+      assert.deepEqual(events, [
+        ['response.created', '{}'],
+        ['response.completed', '{"response":{"usage":{"input_tokens":7}}}'],
+      ]);
+      assert.deepEqual(large, []);
+    });
   });
 
   it('without large-event fields, still gives the stream up at the limit', function () {

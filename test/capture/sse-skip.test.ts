@@ -242,52 +242,46 @@ describe('SseReader skipping unneeded events', function () {
           return { bytes: utf8(s), own };
         });
 
-    it('falls back to the plain reader for CRLF streams (property)', function () {
+    it('skips on CRLF and lone-CR streams exactly as on LF ones, wherever a CRLF is cut (property)', function () {
+      const oneBreak = fc.constantFrom('\r\n', '\r').chain((b) => numbered(fc.constant(b)));
       fc.assert(
-        fc.property(numbered(fc.constant('\r\n')), cutsFor, ({ bytes }, cuts) => {
+        fc.property(oneBreak, answers, cutsFor, ({ bytes, own }, answersOf, cuts) => {
           const plain = read(bytes, []).events;
-          assert.deepEqual(read(bytes, cuts(bytes.length), [LISTS[0]]).events, plain);
+          const stream = { bytes, blocks: own.map((b) => ({ bytes: b, event: true })) };
+          const skipping = read(bytes, cuts(bytes.length), answersOf);
+          assert.deepEqual(skipping.events, expected(stream, plain, answersOf));
+          assert.equal(skipping.reader.overflowed, false);
         }),
         { numRuns: RUNS },
       );
     });
 
-    it('with mixed line breaks, delivers plain events only, every one with a pattern among them (property)', function () {
+    it('with mixed line breaks, delivers exactly the plain events that hold a pattern (property)', function () {
       fc.assert(
-        fc.property(numbered(fc.constantFrom('\n', '\r\n', '\r')), fc.nat({ max: 3 }), cutsFor, ({ bytes, own }, before, cuts) => {
+        fc.property(numbered(fc.constantFrom('\n', '\r\n', '\r')), answers, cutsFor, ({ bytes, own }, answersOf, cuts) => {
           const plain = read(bytes, []).events;
           assert.equal(plain.length, own.length);
-          const answersOf = [...Array.from({ length: before }, () => undefined), LISTS[4]];
-          const got = read(bytes, cuts(bytes.length), answersOf).events;
-          // In order, each one a plain event.
-          let at = 0;
-          const indexes = got.map((event) => {
-            while (at < plain.length && plain[at]![1] !== event[1]) at++;
-            assert.ok(at < plain.length, `${JSON.stringify(event)} is not a plain event, or out of order`);
-            assert.deepEqual(event, plain[at]);
-            return at++;
-          });
-          for (let i = 0; i < plain.length; i++) {
-            if (i <= before || contains(own[i]!, LISTS[4]!)) assert.ok(indexes.includes(i), `event ${i} with a pattern was skipped`);
-          }
+          const stream = { bytes, blocks: own.map((b) => ({ bytes: b, event: true })) };
+          assert.deepEqual(read(bytes, cuts(bytes.length), answersOf).events, expected(stream, plain, answersOf));
         }),
         { numRuns: RUNS },
       );
     });
 
-    it('turns plain for good after a chunk without a blank line that has a CR', function () {
+    it('skips as on LF streams once a stream turns to CRLF, wherever it is cut', function () {
       const s = utf8('data: first\n\ndata: a\r\n\r\ndata: b\r\n\r\ndata: [DONE]\r\n\r\ndata: c\r\n\r\n');
       const want: Event[] = [
         ['message', 'first'],
-        ['message', 'a'],
-        ['message', 'b'],
         ['message', '[DONE]'],
-        ['message', 'c'],
       ];
-      for (let cut = 13; cut <= s.length; cut++) assert.deepEqual(read(s, [cut], [LISTS[0]]).events, want, `cut at ${cut}`);
-      // Without any pattern after the switch, too: its events are not held back, nor skipped.
+      for (let cut = 0; cut <= s.length; cut++) {
+        for (const cuts of [[cut], [cut, cut + 1], [cut, cut + 20]])
+          assert.deepEqual(read(s, cuts, [LISTS[0]]).events, want, `cut at ${cuts}`);
+      }
+      // Nothing with a pattern after the switch: nothing after the first event, however held.
       const none = utf8('data: first\n\ndata: a\r\n\r\ndata: b\r\n\r\n: c\r\ndata: c\r\n\r\n');
-      for (let cut = 13; cut <= none.length; cut++) assert.deepEqual(read(none, [cut, cut + 20], [LISTS[0]]).events, read(none, []).events);
+      for (let cut = 0; cut <= none.length; cut++)
+        assert.deepEqual(read(none, [cut, cut + 20], [LISTS[0]]).events, [['message', 'first']], `cut at ${cut}`);
     });
   });
 
@@ -366,8 +360,14 @@ describe('SseReader skipping unneeded events', function () {
     });
   });
 
-  it('reads nothing of a plain stream differently (same results as without a listener)', function () {
+  it('reads a CRLF and CR stream as the plain reader does when every event is needed, on any cut', function () {
     const s = utf8('event: a\r\ndata: 1 é\r\n\r\ndata: 2\r\n\r\nevent: c\rdata: 3\r\r');
-    for (let cut = 0; cut <= s.length; cut++) assert.deepEqual(read(s, [cut], [LISTS[0]]).events, read(s, [cut]).events, `cut at ${cut}`);
+    const plain = read(s, []).events;
+    assert.equal(plain.length, 3);
+    for (let cut = 0; cut <= s.length; cut++) {
+      assert.deepEqual(read(s, [cut], [undefined]).events, plain, `cut at ${cut}, no patterns`);
+      assert.deepEqual(read(s, [cut, cut + 3], [['data']]).events, plain, `cut at ${cut}, a pattern in every event`);
+      assert.deepEqual(read(s, [cut], [['3']]).events, [plain[0], plain[2]], `cut at ${cut}, the last one needed`);
+    }
   });
 });

@@ -1,34 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import got from 'got';
 import { Agent, request as undiciRequest } from 'undici7';
 import { loadFixture } from '../support/fixtures.js';
 import { harness, type Harness } from '../support/harness.js';
+import { tlsHttp2Server } from '../support/loopback-tls.js';
 import { ReplayServer } from '../support/replay-server.js';
 import { costOf, single } from '../support/spans.js';
-
-/** A self-signed certificate for 127.0.0.1. */
-function testCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'pricetag-h2-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
-        ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-        ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('HTTP/2 clients (got with http2, undici with allowH2, CommonJS http2)', function () {
   let h: Harness;
@@ -38,9 +16,7 @@ describe('HTTP/2 clients (got with http2, undici with allowH2, CommonJS http2)',
 
   before(async function () {
     h = await harness();
-    const pair = testCertificate();
-    ca = pair.cert;
-    tls = await new ReplayServer(pair, { http2: true }).start();
+    ({ server: tls, ca } = await tlsHttp2Server());
     previous = h.instrumentation.getConfig();
     h.instrumentation.setConfig({
       ...previous,

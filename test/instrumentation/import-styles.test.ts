@@ -4,29 +4,15 @@
 // application's SDK and ai-pricetag's entry is preloaded first.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadFixture } from '../support/fixtures.js';
+import { loopbackCertificate } from '../support/loopback-tls.js';
 import { otlpReceiver, receivedSpans } from '../support/otlp-receiver.js';
 import { ReplayServer } from '../support/replay-server.js';
-import { testCertificateIn } from '../support/real-hosts.js';
 
 const exec = promisify(execFile);
 const HOST_APPS = fileURLToPath(new URL('../apps/host/', import.meta.url));
-
-/** A throw-away certificate for 127.0.0.1, made with the machine's openssl. */
-function testCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'pricetag-tls-'));
-  try {
-    const files = testCertificateIn(dir, '127.0.0.1', 'IP:127.0.0.1');
-    return { key: readFileSync(files.key, 'utf8'), cert: readFileSync(files.cert, 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('parenting for every import style of http and https (a child process per setup)', function () {
   this.timeout(90_000);
@@ -35,7 +21,7 @@ describe('parenting for every import style of http and https (a child process pe
   let tls: ReplayServer;
   let cert: string;
   before(async function () {
-    const pair = testCertificate();
+    const pair = loopbackCertificate();
     cert = pair.cert;
     plain = await new ReplayServer().start();
     tls = await new ReplayServer(pair).start();

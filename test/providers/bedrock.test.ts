@@ -1,11 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { responseBodyReader, responseKind } from '../../src/capture/body-readers.js';
 import { bedrockAdapter, bedrockModel } from '../../src/providers/bedrock.js';
 import { extractFields } from '../../src/providers/fields.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { BUILT_IN_ADAPTERS } from '../../src/providers/index.js';
 import type { CallFacts, RequestHead } from '../../src/providers/types.js';
+import { formatDecimal } from '../../src/pricing/decimal.js';
 import { encodeMessages, type FixtureMessage } from '../support/aws-eventstream.js';
+import { fixture as fixturePath, pricerFromTexts } from '../support/catalog.js';
 import { headOf, loadFixture, priceWithDefaultCatalog, requestHead, usageFacts, type Fixture } from '../support/fixtures.js';
 
 const BASE = 'https://bedrock-runtime.us-east-1.amazonaws.com';
@@ -178,7 +181,7 @@ describe('Bedrock adapter', function () {
     assert.equal(priceWithDefaultCatalog('aws.bedrock', facts.items[0]!).cost, '0.0000588');
   });
 
-  it('InvokeModel, Meta Llama body (no Llama plan in the catalog: priced only with one)', function () {
+  it('InvokeModel, Meta Llama body: priced with the built-in Llama 3.1 8B plan', function () {
     const { facts } = run('invoke-llama');
     assert.deepEqual(facts.items, [
       { operation: 'chat', model: 'meta.llama3-1-8b-instruct-v1:0', usage: { input_tokens: 22, output_tokens: 11 } },
@@ -189,6 +192,68 @@ describe('Bedrock adapter', function () {
       cacheReadInputTokens: undefined,
       cacheCreationInputTokens: undefined,
     });
+    // 22 × 0.22/1M + 11 × 0.22/1M
+    assert.deepEqual(priceWithDefaultCatalog('aws.bedrock', facts.items[0]!), {
+      plan: 'aws-bedrock/llama-3-1-8b',
+      tier: 'standard',
+      cost: '0.00000726',
+    });
+  });
+
+  it('Converse with Llama 3.3 70B through a us. profile: priced as the model', function () {
+    const { facts, requestModel } = run('converse-llama');
+    assert.equal(requestModel, 'us.meta.llama3-3-70b-instruct-v1:0');
+    assert.deepEqual(usageFacts(facts), {
+      responseModel: undefined,
+      items: [{ operation: 'chat', model: 'meta.llama3-3-70b-instruct-v1:0', usage: { input_tokens: 1850, output_tokens: 312 } }],
+      semconv: { inputTokens: 1850, outputTokens: 312, cacheReadInputTokens: undefined, cacheCreationInputTokens: undefined },
+    });
+    // 1850 × 0.72/1M + 312 × 0.72/1M
+    assert.deepEqual(priceWithDefaultCatalog('aws.bedrock', facts.items[0]!), {
+      plan: 'aws-bedrock/llama-3-3-70b',
+      tier: 'standard',
+      cost: '0.00155664',
+    });
+  });
+
+  it('Llama models: each priced with its own plan, input and output at their own rates, whatever the profile or ARN', function () {
+    const converse = (modelId: string, inputTokens: number, outputTokens: number) => {
+      const head = requestHead(`/model/${encodeURIComponent(modelId)}/converse`, { host: 'bedrock-runtime.us-east-1.amazonaws.com' });
+      const reader = bedrockAdapter.route(head)!.begin(new Map(), head);
+      const body = { stopReason: 'end_turn', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+      return reader.finish({ status: 200, response: extractFields(body, reader.responseFields), aborted: false }).items[0]!;
+    };
+    const cases: [string, number, number, string, string][] = [
+      // 1000 × 0.24/1M + 250 × 0.97/1M
+      [
+        'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama4-maverick-17b-instruct-v1:0',
+        1000,
+        250,
+        'aws-bedrock/llama-4-maverick-17b',
+        '0.0004825',
+      ],
+      // 4000 × 0.17/1M + 900 × 0.66/1M
+      ['us.meta.llama4-scout-17b-instruct-v1:0', 4000, 900, 'aws-bedrock/llama-4-scout-17b', '0.001274'],
+      // (3000 + 500) × 0.72/1M: not LiteLLM's older $0.99
+      ['meta.llama3-1-70b-instruct-v1:0', 3000, 500, 'aws-bedrock/llama-3-1-70b', '0.00252'],
+      // (700 + 300) × 0.10/1M
+      ['us.meta.llama3-2-1b-instruct-v1:0', 700, 300, 'aws-bedrock/llama-3-2-1b', '0.0001'],
+      // (1200 + 800) × 0.15/1M
+      ['meta.llama3-2-3b-instruct-v1:0', 1200, 800, 'aws-bedrock/llama-3-2-3b', '0.0003'],
+      // (2500 + 500) × 0.16/1M
+      ['us.meta.llama3-2-11b-instruct-v1:0', 2500, 500, 'aws-bedrock/llama-3-2-11b', '0.00048'],
+      // (2500 + 500) × 0.72/1M
+      ['us.meta.llama3-2-90b-instruct-v1:0', 2500, 500, 'aws-bedrock/llama-3-2-90b', '0.00216'],
+      // (10000 + 2000) × 2.40/1M
+      ['meta.llama3-1-405b-instruct-v1:0', 10000, 2000, 'aws-bedrock/llama-3-1-405b', '0.0288'],
+      // 100 × 0.30/1M + 50 × 0.60/1M
+      ['meta.llama3-8b-instruct-v1:0', 100, 50, 'aws-bedrock/llama-3-8b', '0.00006'],
+      // 100 × 2.65/1M + 50 × 3.50/1M
+      ['meta.llama3-70b-instruct-v1:0', 100, 50, 'aws-bedrock/llama-3-70b', '0.00044'],
+    ];
+    for (const [modelId, input, output, plan, cost] of cases) {
+      assert.deepEqual(priceWithDefaultCatalog('aws.bedrock', converse(modelId, input, output)), { plan, tier: 'standard', cost }, modelId);
+    }
   });
 
   it('InvokeModelWithResponseStream, Anthropic chunks through an inference-profile ARN', function () {
@@ -214,6 +279,8 @@ describe('Bedrock adapter', function () {
     assert.deepEqual(facts.items, [
       { operation: 'chat', model: 'meta.llama3-1-8b-instruct-v1:0', usage: { input_tokens: 22, output_tokens: 11 } },
     ]);
+    // 22 × 0.22/1M + 11 × 0.22/1M
+    assert.equal(priceWithDefaultCatalog('aws.bedrock', facts.items[0]!).cost, '0.00000726');
   });
 
   it('InvokeModelWithResponseStream: invocation metrics alone are enough', function () {
@@ -264,5 +331,123 @@ describe('Bedrock adapter', function () {
     });
     assert.deepEqual(usageFacts(facts), { responseModel: undefined, items: [], noUsage: true });
     assert.deepEqual(usageFacts(run('throttled').facts), { responseModel: undefined, items: [], noUsage: true });
+  });
+});
+
+/** Test rates (the test's own, not AWS's): 2.00 and 6.00 per million input and output tokens. */
+const MISTRAL_TEST_CATALOG = readFileSync(fixturePath('bedrock-mistral-test-rates.yaml'), 'utf8');
+
+/** Mistral Large 2 (24.07)'s InvokeModel body, as the Bedrock user guide shows it: no usage. */
+const MISTRAL_BODY = {
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Use 4 x 30 mm wood screws.' }, stop_reason: 'stop' }],
+};
+
+describe('Bedrock InvokeModel token-count headers', function () {
+  const HOST = 'bedrock-runtime.us-west-2.amazonaws.com';
+
+  /** One InvokeModel call of `modelId` answered with `body` and `headers`, as capture hands them over. */
+  function invoke(
+    modelId: string,
+    body: unknown,
+    headers: Record<string, string> | undefined,
+    options: { status?: number } = {},
+  ): CallFacts {
+    const head = requestHead(`/model/${encodeURIComponent(modelId)}/invoke`, { host: HOST });
+    const reader = bedrockAdapter.route(head)!.begin(new Map(), head);
+    const status = options.status ?? 200;
+    // As capture does: only the headers the reader named, and only those that came.
+    const named =
+      headers === undefined || reader.responseHeaders === undefined
+        ? undefined
+        : Object.fromEntries(reader.responseHeaders.filter((n) => headers[n] !== undefined).map((n) => [n, headers[n]!]));
+    return reader.finish({
+      status,
+      response: extractFields(body, status < 400 ? reader.responseFields : []),
+      aborted: false,
+      headers: named,
+    });
+  }
+
+  const counts = (input: number, output: number) => ({
+    'x-amzn-bedrock-input-token-count': String(input),
+    'x-amzn-bedrock-output-token-count': String(output),
+  });
+
+  it('only InvokeModel asks for them (a stream’s headers come before its counts; Converse bodies always count)', function () {
+    const ask = (action: string) => {
+      const head = requestHead(`/model/mistral.mistral-large-2407-v1%3A0/${action}`, { host: HOST });
+      return bedrockAdapter.route(head)!.begin(new Map(), head).responseHeaders;
+    };
+    assert.deepEqual(ask('invoke'), [
+      'x-amzn-bedrock-input-token-count',
+      'x-amzn-bedrock-output-token-count',
+      'x-amzn-bedrock-cache-read-input-token-count',
+      'x-amzn-bedrock-cache-write-input-token-count',
+    ]);
+    assert.equal(ask('invoke'), ask('invoke'), 'one constant, not a list per call');
+    for (const action of ['invoke-with-response-stream', 'converse', 'converse-stream']) assert.equal(ask(action), undefined, action);
+  });
+
+  it('a Mistral body without usage: priced from the headers', function () {
+    const facts = invoke('mistral.mistral-large-2407-v1:0', MISTRAL_BODY, { ...counts(35, 120), 'x-amzn-requestid': 'r-1' });
+    assert.deepEqual(usageFacts(facts), {
+      responseModel: undefined,
+      items: [{ operation: 'chat', model: 'mistral.mistral-large-2407-v1:0', usage: { input_tokens: 35, output_tokens: 120 } }],
+      semconv: { inputTokens: 35, outputTokens: 120, cacheReadInputTokens: undefined, cacheCreationInputTokens: undefined },
+    });
+    const result = pricerFromTexts(MISTRAL_TEST_CATALOG).price({ provider: 'aws.bedrock', ...facts.items[0]! });
+    assert.ok(result.priced);
+    assert.equal(result.plan.id, 'test/bedrock-mistral-large-2407');
+    // 35 × 2.00/1M + 120 × 6.00/1M
+    assert.equal(formatDecimal(result.cost), '0.00079');
+    // Through a us. inference profile: the same model priced.
+    const viaProfile = invoke('us.mistral.mistral-large-2407-v1:0', MISTRAL_BODY, counts(35, 120));
+    assert.equal(viaProfile.items[0]?.model, 'mistral.mistral-large-2407-v1:0');
+  });
+
+  it('cache headers: reads and writes billed apart, the input header leaving them out', function () {
+    const facts = invoke('mistral.mistral-large-2407-v1:0', MISTRAL_BODY, {
+      ...counts(40, 10),
+      'x-amzn-bedrock-cache-read-input-token-count': '1000',
+      'x-amzn-bedrock-cache-write-input-token-count': '0',
+    });
+    assert.deepEqual(facts.items[0]?.usage, { input_tokens: 40, cached_input_tokens: 1000, cache_write_tokens: 0, output_tokens: 10 });
+    assert.equal(facts.semconv?.inputTokens, 1040);
+  });
+
+  it('the body’s usage wins over the headers', function () {
+    const disagreeing = counts(9999, 9999);
+    const llama = invoke('meta.llama3-1-8b-instruct-v1:0', loadFixture('aws-bedrock', 'invoke-llama').response.body, disagreeing);
+    assert.deepEqual(llama.items, [
+      { operation: 'chat', model: 'meta.llama3-1-8b-instruct-v1:0', usage: { input_tokens: 22, output_tokens: 11 } },
+    ]);
+    const claudeBody = loadFixture('aws-bedrock', 'invoke-claude').response.body;
+    const claude = invoke('anthropic.claude-3-5-haiku-20241022-v1:0', claudeBody, disagreeing);
+    assert.deepEqual(claude.items[0]?.usage, { input_tokens: 18, output_tokens: 60 });
+    const nova = invoke('amazon.nova-lite-v1:0', loadFixture('aws-bedrock', 'invoke-nova').response.body, disagreeing);
+    assert.deepEqual(nova.items[0]?.usage, { input_tokens: 500, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 120 });
+    // A body whose usage is hostile stays untrusted: the headers do not price a part of it.
+    const hostile = invoke('amazon.nova-lite-v1:0', { usage: { inputTokens: -5, outputTokens: 3 } }, counts(10, 3));
+    assert.deepEqual(usageFacts(hostile), { responseModel: undefined, items: [], noUsage: true });
+  });
+
+  it('neither body usage nor headers: no usage, never zero', function () {
+    const none: (Record<string, string> | undefined)[] = [undefined, {}, { 'x-amzn-requestid': 'r-2' }];
+    for (const headers of none) {
+      const facts = invoke('mistral.mistral-large-2407-v1:0', MISTRAL_BODY, headers);
+      assert.deepEqual(usageFacts(facts), { responseModel: undefined, items: [], noUsage: true }, JSON.stringify(headers));
+    }
+  });
+
+  it('headers that are not counts, or on an error response, bill nothing', function () {
+    for (const bad of ['-5', '12, 12', '1e3', 'lots', '99999999999999999']) {
+      const facts = invoke('mistral.mistral-large-2407-v1:0', MISTRAL_BODY, {
+        'x-amzn-bedrock-input-token-count': bad,
+        'x-amzn-bedrock-output-token-count': '7',
+      });
+      assert.deepEqual(usageFacts(facts), { responseModel: undefined, items: [], noUsage: true }, bad);
+    }
+    const throttled = invoke('mistral.mistral-large-2407-v1:0', { message: 'Too many requests' }, counts(35, 120), { status: 429 });
+    assert.deepEqual(usageFacts(throttled), { responseModel: undefined, items: [], noUsage: true });
   });
 });

@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { cohereAdapter } from '../../src/providers/cohere.js';
-import { extractFields } from '../../src/providers/fields.js';
-import { headOf, loadFixture, priceWithDefaultCatalog, replay, requestHead, usageFacts } from '../support/fixtures.js';
-import { sseEvents } from '../support/sse-events.js';
+import { loadFixture, priceWithDefaultCatalog, replay, requestHead, usageFacts } from '../support/fixtures.js';
 
 describe('Cohere adapter', function () {
   const BASE = 'https://api.cohere.com';
@@ -111,22 +109,5 @@ describe('Cohere adapter', function () {
     assert.equal(cohereAdapter.route(requestHead('/v2/chat', { method: 'GET' })), undefined);
     assert.equal(cohereAdapter.route(requestHead('/v1/models', { method: 'GET' })), undefined);
     assert.equal(cohereAdapter.route(requestHead('/v1/tokenize')), undefined);
-  });
-  it('skipping the events the reader declares it does not need records the same facts', function () {
-    const fixture = loadFixture('cohere', 'chat-stream');
-    const head = headOf(fixture, BASE);
-    const facts = (skip: boolean) => {
-      const route = cohereAdapter.route(head)!;
-      const reader = route.begin(extractFields(fixture.request.body, route.requestFields), head);
-      for (const e of sseEvents(fixture.response.body as string)) {
-        const needs = reader.skipEventsWithout?.();
-        const bytes = `event: ${e.event}\ndata: ${e.data}`;
-        if (skip && needs !== undefined && !needs.some((n) => bytes.includes(n))) continue;
-        reader.onEvent!(e.event, e.data);
-      }
-      return reader.finish({ status: 200, aborted: false, response: new Map() });
-    };
-    assert.ok(cohereAdapter.route(head)!.begin(new Map(), head).skipEventsWithout?.() !== undefined);
-    assert.deepEqual(facts(true), facts(false));
   });
 });

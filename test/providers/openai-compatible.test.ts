@@ -142,6 +142,54 @@ describe('OpenAI-compatible providers', function () {
         ],
         semconv: { inputTokens: 1600, outputTokens: 310, cacheReadInputTokens: 1024, reasoningOutputTokens: 250 },
       });
+      // 576 × 0.15/1M + 1024 × 0.075/1M + 310 × 0.60/1M
+      assert.deepEqual(priceWithDefaultCatalog('groq', facts.items[0]!), {
+        plan: 'groq/gpt-oss-120b',
+        tier: 'standard',
+        cost: '0.0003492',
+      });
+    });
+
+    it('the commonly called models each have a built-in plan, cached prompt tokens at their own rate', function () {
+      /** A stream whose last chunk names `model` and carries `usage` in x_groq, as Groq sends it. */
+      const item = (model: string, usage: Record<string, unknown>) =>
+        finishStream(groqAdapter, [
+          { model, choices: [{ delta: { content: 'x' } }] },
+          { model, choices: [{ delta: {}, finish_reason: 'stop' }], x_groq: { id: 'req_1', usage } },
+          '[DONE]',
+        ]).items[0]!;
+      const cases: [string, Record<string, unknown>, string, string][] = [
+        // 10000 × 0.05/1M + 2000 × 0.08/1M
+        ['llama-3.1-8b-instant', { prompt_tokens: 10_000, completion_tokens: 2000 }, 'groq/llama-3.1-8b-instant', '0.00066'],
+        // 6000 × 0.075/1M + 4000 × 0.0375/1M + 2000 × 0.30/1M
+        [
+          'openai/gpt-oss-20b',
+          { prompt_tokens: 10_000, completion_tokens: 2000, prompt_tokens_details: { cached_tokens: 4000 } },
+          'groq/gpt-oss-20b',
+          '0.0012',
+        ],
+        // 8000 × 0.11/1M + 1500 × 0.34/1M
+        ['meta-llama/llama-4-scout-17b-16e-instruct', { prompt_tokens: 8000, completion_tokens: 1500 }, 'groq/llama-4-scout', '0.00139'],
+        // 8000 × 0.20/1M + 1500 × 0.60/1M
+        [
+          'meta-llama/llama-4-maverick-17b-128e-instruct',
+          { prompt_tokens: 8000, completion_tokens: 1500 },
+          'groq/llama-4-maverick',
+          '0.0025',
+        ],
+        // 6000 × 1/1M + 4000 × 0.50/1M + 2000 × 3/1M
+        [
+          'moonshotai/kimi-k2-instruct-0905',
+          { prompt_tokens: 10_000, completion_tokens: 2000, prompt_tokens_details: { cached_tokens: 4000 } },
+          'groq/kimi-k2-instruct',
+          '0.014',
+        ],
+        // 3000 × 1/1M + 700 × 3/1M
+        ['moonshotai/kimi-k2-instruct', { prompt_tokens: 3000, completion_tokens: 700 }, 'groq/kimi-k2-instruct', '0.0051'],
+      ];
+      for (const [model, usage, plan, cost] of cases) {
+        assert.deepEqual(priceWithDefaultCatalog('groq', item(model, usage)), { plan, tier: 'standard', cost }, model);
+      }
     });
 
     it('stream cut before the final chunk: noUsage', function () {
@@ -328,6 +376,31 @@ describe('OpenAI-compatible providers', function () {
       };
       assert.deepEqual(usageFacts(run('chat').facts), expected);
       assert.deepEqual(usageFacts(run('chat-stream').facts), expected);
+    });
+
+    it('the commonly called serverless models each have a built-in plan', function () {
+      /** A chat answered by `model` with this usage, as Together AI's JSON body carries it. */
+      const item = (model: string, prompt: number, completion: number) => {
+        const head = requestHead('/chat/completions');
+        const reader = togetherAdapter.route(head)!.begin(new Map([['model', [model]]]), head);
+        const body = { model, usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
+        return reader.finish({ status: 200, aborted: false, response: extractFields(body, reader.responseFields) }).items[0]!;
+      };
+      const cases: [string, number, number, string, string][] = [
+        // (5000 + 1000) × 0.18/1M
+        ['meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', 5000, 1000, 'together_ai/llama-3.1-8b-instruct-turbo', '0.00108'],
+        // (5000 + 1000) × 0.88/1M
+        ['meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo', 5000, 1000, 'together_ai/llama-3.1-70b-instruct-turbo', '0.00528'],
+        // (3000 + 1000) × 1.25/1M
+        ['deepseek-ai/DeepSeek-V3', 3000, 1000, 'together_ai/deepseek-v3', '0.005'],
+        // (3000 + 1000) × 1.20/1M
+        ['Qwen/Qwen2.5-72B-Instruct-Turbo', 3000, 1000, 'together_ai/qwen2.5-72b-instruct-turbo', '0.0048'],
+        // 3000 × 0.15/1M + 1000 × 0.60/1M
+        ['openai/gpt-oss-120b', 3000, 1000, 'together_ai/gpt-oss-120b', '0.00105'],
+      ];
+      for (const [model, prompt, completion, plan, cost] of cases) {
+        assert.deepEqual(priceWithDefaultCatalog('together_ai', item(model, prompt, completion)), { plan, tier: 'standard', cost }, model);
+      }
     });
 
     it('embeddings without a usage block: noUsage, never a zero', function () {

@@ -6,12 +6,14 @@ import fc from 'fast-check';
 import { SseReader } from '../../src/capture/sse.js';
 import { anthropicAdapter } from '../../src/providers/anthropic.js';
 import { azureOpenAiAdapter } from '../../src/providers/azure-openai.js';
+import { cohereAdapter } from '../../src/providers/cohere.js';
 import { extractFields } from '../../src/providers/fields.js';
 import { geminiAdapter } from '../../src/providers/gemini.js';
 import { mistralAdapter } from '../../src/providers/mistral.js';
 import { openAiAdapter } from '../../src/providers/openai.js';
 import { perplexityAdapter } from '../../src/providers/perplexity.js';
 import type { CallFacts, ProviderAdapter } from '../../src/providers/types.js';
+import { vercelAiGatewayAdapter } from '../../src/providers/vercel-ai-gateway.js';
 import { writeInPieces } from '../support/chunks.js';
 import { headOf, loadFixture, replay, type Fixture } from '../support/fixtures.js';
 import { sseEvents } from '../support/sse-events.js';
@@ -72,6 +74,14 @@ const CASES: readonly Case[] = [
     extra: GEMINI_PARTS,
   },
   { provider: 'perplexity', name: 'chat-stream', adapter: perplexityAdapter, base: 'https://api.perplexity.ai', skips: false },
+  { provider: 'cohere', name: 'chat-stream', adapter: cohereAdapter, base: 'https://api.cohere.com', skips: true },
+  {
+    provider: 'vercel.ai_gateway',
+    name: 'stream',
+    adapter: vercelAiGatewayAdapter,
+    base: 'https://ai-gateway.vercel.sh',
+    skips: true,
+  },
 ];
 
 /** The facts an adapter records of `bytes` read as capture reads them, skipping events when the reader allows it. */

@@ -153,10 +153,77 @@ describe('Vertex AI adapter', function () {
     });
   });
 
-  it('Claude Haiku 4.5 on a regional endpoint is not guessed: no tier', function () {
-    const { facts } = run('claude-stream-raw-predict');
-    const regional = { ...facts.items[0]!, dimensions: { location: 'us-east5' } };
-    assert.throws(() => priceWithDefaultCatalog('gcp.vertex_ai', regional), /no_tier/);
+  it('Claude Haiku 4.5 on a regional endpoint: every rate 10% over the global one, cache reads and writes included', function () {
+    const { facts } = run('claude-haiku-regional-raw-predict', 'https://us-east5-aiplatform.googleapis.com');
+    assert.deepEqual(facts.items, [
+      {
+        operation: 'chat',
+        model: 'claude-haiku-4-5-20251001',
+        fallbackModel: 'claude-haiku-4-5-20251001',
+        usage: { input_tokens: 1200, cached_input_tokens: 4000, cache_write_tokens: 600, output_tokens: 350 },
+        dimensions: { location: 'us-east5' },
+      },
+    ]);
+    // 1200 × 1.10/1M + 4000 × 0.11/1M + 600 × 1.375/1M + 350 × 5.50/1M
+    assert.deepEqual(priceWithDefaultCatalog('gcp.vertex_ai', facts.items[0]!), {
+      plan: 'vertex/claude-haiku-4-5',
+      tier: 'regional',
+      cost: '0.00451',
+    });
+    // The same call on the global endpoint: 1200 × 1/1M + 4000 × 0.10/1M + 600 × 1.25/1M + 350 × 5/1M
+    const global = { ...facts.items[0]!, dimensions: { location: 'global' } };
+    assert.deepEqual(priceWithDefaultCatalog('gcp.vertex_ai', global), { plan: 'vertex/claude-haiku-4-5', tier: 'global', cost: '0.0041' });
+  });
+
+  it('Claude Sonnet 4.5 on the us multi-region endpoint: the regional rates, long prompts at the regional long-context rates', function () {
+    /** A rawPredict answered with `usage`, on `host` at `location`, read as capture reads it. */
+    const call = (host: string, location: string, usage: Record<string, number>) =>
+      replay(
+        vertexAiAdapter,
+        {
+          description: 'Claude Sonnet 4.5 rawPredict',
+          request: {
+            method: 'POST',
+            path: `/v1/projects/p/locations/${location}/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict`,
+            headers: { 'content-type': 'application/json' },
+            body: { anthropic_version: 'vertex-2023-10-16', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }] },
+          },
+          response: {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: { type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [], usage },
+          },
+        },
+        `https://${host}`,
+      ).facts.items[0]!;
+    const short = { input_tokens: 2000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 500 };
+    const multiRegion = call('aiplatform.us.rep.googleapis.com', 'us', short);
+    assert.deepEqual(multiRegion.dimensions, { location: 'us' });
+    // 2000 × 3.30/1M + 500 × 16.50/1M
+    assert.deepEqual(priceWithDefaultCatalog('gcp.vertex_ai', multiRegion), {
+      plan: 'vertex/claude-sonnet-4-5',
+      tier: 'regional',
+      cost: '0.01485',
+    });
+    // 2000 × 3/1M + 500 × 15/1M
+    assert.deepEqual(priceWithDefaultCatalog('gcp.vertex_ai', call('aiplatform.googleapis.com', 'global', short)), {
+      plan: 'vertex/claude-sonnet-4-5',
+      tier: 'global',
+      cost: '0.0135',
+    });
+    // The prompt (150000 + 60000 cached) is over 200K: 150000 × 6.60/1M + 60000 × 0.66/1M + 1000 × 24.75/1M
+    const long = { input_tokens: 150_000, cache_read_input_tokens: 60_000, cache_creation_input_tokens: 0, output_tokens: 1000 };
+    assert.deepEqual(priceWithDefaultCatalog('gcp.vertex_ai', call('europe-west1-aiplatform.googleapis.com', 'europe-west1', long)), {
+      plan: 'vertex/claude-sonnet-4-5',
+      tier: 'regional-long-context',
+      cost: '1.05435',
+    });
+    // On the global endpoint: 150000 × 6/1M + 60000 × 0.60/1M + 1000 × 22.50/1M
+    assert.deepEqual(priceWithDefaultCatalog('gcp.vertex_ai', call('aiplatform.googleapis.com', 'global', long)), {
+      plan: 'vertex/claude-sonnet-4-5',
+      tier: 'global-long-context',
+      cost: '0.9585',
+    });
   });
 
   it('the location comes from the path, else the regional or multi-region host, else global', function () {

@@ -105,11 +105,38 @@ export async function runWithRealHosts(options: RealHostsOptions): Promise<strin
   }
 }
 
-/** What test/apps/real-hosts-app.ts prints: the scenario's result, our spans, what the server got. */
+/** One series of a counter the app collected: its labels and its value. */
+export interface CounterSeries {
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly value: number;
+}
+
+/**
+ * What test/apps/real-hosts-app.ts prints: the scenario's result, our spans, what the server got
+ * (`httpVersion` '2.0' for a request on an HTTP/2 stream, else '1.1'), and the ai.cost and
+ * ai.requests counters collected after the calls ended.
+ */
 export interface ScenarioOut {
   readonly result: unknown;
   readonly spans: readonly Record<string, unknown>[];
-  readonly received: readonly { method: string; path: string; host?: string }[];
+  readonly received: readonly { method: string; path: string; host?: string; httpVersion: '1.1' | '2.0' }[];
+  readonly metrics: { readonly cost: readonly CounterSeries[]; readonly requests: readonly CounterSeries[] };
+}
+
+/**
+ * A catalog of the test's own in a file, for the tests of the calling `describe` (written before
+ * them, removed after them); returns a getter for its path, to pass as PRICETAG_CATALOGS.
+ */
+export function testCatalogPerSuite(text: string): () => string {
+  let dir: string | undefined;
+  before(function () {
+    dir = mkdtempSync(join(tmpdir(), 'pricetag-test-catalog-'));
+    writeFileSync(join(dir, 'test-rates.yaml'), text);
+  });
+  after(function () {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => join(dir!, 'test-rates.yaml');
 }
 
 /** Runs the scenario `test/apps/real-hosts/<scenario>` against `fixture` (`provider/name`) on `hosts`. */

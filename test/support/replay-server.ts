@@ -24,6 +24,8 @@ export interface Received {
   readonly path: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Buffer;
+  /** The protocol the client chose: '1.1', or '2.0' over HTTP/2. */
+  readonly httpVersion: string;
 }
 
 type Handler = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void | Promise<void>;
@@ -52,7 +54,7 @@ export class ReplayServer {
       req.on('data', (c: Buffer) => parts.push(c));
       req.on('end', () => {
         const body = Buffer.concat(parts);
-        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, httpVersion: req.httpVersion });
         void Promise.resolve(this.handler(req, body, res)).catch(() => res.destroy());
       });
     };

@@ -1,6 +1,7 @@
 // The Bedrock Runtime client the bedrock-* scenarios share: region us-east-1 (so the real host
 // bedrock-runtime.us-east-1.amazonaws.com), fake static credentials, no retries, and http/1.1
-// through NodeHttpHandler unless `defaultHandler` (the SDK's own default: NodeHttp2Handler).
+// through NodeHttpHandler unless `defaultHandler` or BEDROCK_HANDLER=default (the SDK's own
+// default: NodeHttp2Handler).
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -9,7 +10,7 @@ export function bedrockClient(options: { defaultHandler?: boolean } = {}): Bedro
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIAEXAMPLENOTAKEY00', secretAccessKey: 'not-a-secret-key-for-tests-only-000000000' },
     maxAttempts: 1,
-    ...(options.defaultHandler === true ? {} : { requestHandler: new NodeHttpHandler() }),
+    ...((options.defaultHandler ?? process.env.BEDROCK_HANDLER === 'default') ? {} : { requestHandler: new NodeHttpHandler() }),
   });
 }
 
