@@ -23,7 +23,7 @@ import { context } from '@opentelemetry/api';
 import type { Call, Header } from './call.js';
 import type { CaptureHost } from './calls.js';
 import { ChannelSubscriptions } from './channels.js';
-import { urlPartsOf, type UrlParts } from './url-scan.js';
+import { hostKeyOf as urlHostKeyOf, urlPartsOf, type UrlParts } from './url-scan.js';
 import { chunkBytes, hookMethod } from './prototype-hooks.js';
 
 /**
@@ -90,10 +90,29 @@ function hostKeyOf(hostname: string, port: number | undefined, protocol: string)
   return (port === undefined || port === defaultPort ? host : `${host}:${port}`).toLowerCase();
 }
 
-export function targetOf(args: readonly unknown[], defaultProtocol: string): Target | undefined {
+/** Options that change where a request given as a URL goes. */
+function redirects(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null) return false;
+  const o = options as RequestOptions;
+  return (
+    o.host !== undefined || o.hostname !== undefined || o.port !== undefined || o.protocol !== undefined || o.defaultPort !== undefined
+  );
+}
+
+/**
+ * What http.request's arguments say about the request; undefined when they name no request, or
+ * (with `knows`) a host it does not know, found before anything else is read or built: every
+ * request of the process passes here.
+ */
+export function targetOf(args: readonly unknown[], defaultProtocol: string, knows?: (hostKey: string) => boolean): Target | undefined {
   let options: RequestOptions & { href?: string } = {};
   let url: UrlParts | undefined;
   const [first, second] = args;
+  if (knows !== undefined && !redirects(second)) {
+    // A URL alone says where the request goes: its host is read without parsing the rest.
+    const key = typeof first === 'string' ? urlHostKeyOf(first) : first instanceof URL ? first.host.toLowerCase() : undefined;
+    if (key !== undefined && !knows(key)) return undefined;
+  }
   if (typeof first === 'string' || first instanceof URL) {
     url = typeof first === 'string' ? urlPartsOf(first) : first;
     if (typeof second === 'object' && second !== null && typeof second !== 'function') options = second as RequestOptions;
@@ -111,10 +130,12 @@ export function targetOf(args: readonly unknown[], defaultProtocol: string): Tar
   const portText = options.port ?? url?.port ?? options.defaultPort;
   const port = portText === undefined || portText === '' || portText === null ? undefined : Number(portText);
   const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const hostKey = hostKeyOf(bare, port, protocol);
+  if (knows !== undefined && !knows(hostKey)) return undefined;
   const defaultPort = protocol === 'https:' ? 443 : 80;
   return {
     protocol,
-    hostKey: hostKeyOf(bare, port, protocol),
+    hostKey,
     hostname: (bare.includes(':') ? `[${bare}]` : bare).toLowerCase(),
     port: port === undefined || port === defaultPort ? '' : String(port),
     method: (options.method ?? 'GET').toUpperCase(),
@@ -152,10 +173,10 @@ function hookRequestsAndResponses(): void {
     'http',
     ClientRequest.prototype,
     'write',
-    (self, args) => {
+    (self, chunk, encoding) => {
       const tapped = requests.get(self);
       if (tapped === undefined || tapped.ending) return;
-      const bytes = chunkBytes(args[0], args[1]);
+      const bytes = chunkBytes(chunk, encoding);
       if (bytes !== undefined) tapped.call.requestBody(bytes);
     },
     reportHookError,
@@ -164,14 +185,14 @@ function hookRequestsAndResponses(): void {
     'http',
     ClientRequest.prototype,
     'end',
-    (self, args) => {
+    (self, chunk, encoding) => {
       const tapped = requests.get(self);
       if (tapped === undefined || tapped.ending) return;
       // `end` may call `write` with what it was given: those bytes are seen here, once. A second
       // `end` is the application's mistake, for Node to report.
       tapped.ending = true;
-      if (typeof args[0] !== 'function') {
-        const bytes = chunkBytes(args[0], args[1]);
+      if (typeof chunk !== 'function') {
+        const bytes = chunkBytes(chunk, encoding);
         if (bytes !== undefined) tapped.call.requestBody(bytes);
       }
       tapped.call.requestDone();
@@ -182,10 +203,9 @@ function hookRequestsAndResponses(): void {
     'http',
     IncomingMessage.prototype,
     'push',
-    (self, args) => {
+    (self, chunk, encoding) => {
       const call = responses.get(self);
       if (call === undefined) return;
-      const [chunk, encoding] = args;
       if (chunk === null) call.responseDone();
       else {
         const bytes = chunkBytes(chunk, encoding);
@@ -209,6 +229,9 @@ function hookRequestsAndResponses(): void {
 
 export class HttpCapture {
   private readonly channels: ChannelSubscriptions;
+
+  /** The registry's host check, made once (the registry is replaced when the configuration changes). */
+  private readonly knows = (hostKey: string): boolean => this.host.registry.knowsHost(hostKey);
 
   constructor(private readonly host: CaptureHost) {
     this.channels = new ChannelSubscriptions((error, channel) => host.onInternalError(error, channel));
@@ -241,6 +264,9 @@ export class HttpCapture {
     // the request being built is already the outer call's.
     const outer = current;
     if (outer !== undefined && !outer.bound) return original.apply(thisArg, args);
+    // Likewise for other traffic: an outer wrapper of ours turned this call away, and what the
+    // wrappers between made of its arguments is the same request.
+    if (declined) return original.apply(thisArg, args);
     const state = this.start(args, defaultProtocol);
     if (state === undefined) {
       // Other traffic: its `created` event (published inside `original`) needs no second look.
@@ -264,8 +290,8 @@ export class HttpCapture {
   }
   private start(args: readonly unknown[], defaultProtocol: string): HttpCallState | undefined {
     try {
-      const target = targetOf(args, defaultProtocol);
-      if (target === undefined || !this.host.registry.knowsHost(target.hostKey)) return undefined;
+      const target = targetOf(args, defaultProtocol, this.knows);
+      if (target === undefined) return undefined;
       const recognition = this.host.registry.recognize(target.method, target.hostKey, target.pathAndQuery, target.header);
       if (recognition === undefined) return undefined;
       const call = this.host.startCall(recognition, context.active(), target, target.header('content-type'));

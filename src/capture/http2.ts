@@ -53,10 +53,10 @@ function hookStreams(proto: object): void {
     'http2',
     proto,
     '_write',
-    (self, args) => {
+    (self, chunk, encoding) => {
       const tapped = streams.get(self);
       if (tapped === undefined) return;
-      const bytes = chunkBytes(args[0], args[1]);
+      const bytes = chunkBytes(chunk, encoding);
       if (bytes !== undefined) tapped.call.requestBody(bytes);
     },
     reportHookError,
@@ -65,10 +65,10 @@ function hookStreams(proto: object): void {
     'http2',
     proto,
     '_writev',
-    (self, args) => {
+    (self, chunks) => {
       const tapped = streams.get(self);
-      if (tapped === undefined || !Array.isArray(args[0])) return;
-      for (const item of args[0] as { chunk: unknown; encoding: unknown }[]) {
+      if (tapped === undefined || !Array.isArray(chunks)) return;
+      for (const item of chunks as { chunk: unknown; encoding: unknown }[]) {
         const bytes = chunkBytes(item.chunk, item.encoding);
         if (bytes !== undefined) tapped.call.requestBody(bytes);
       }
@@ -88,10 +88,9 @@ function hookStreams(proto: object): void {
     'http2',
     proto,
     'push',
-    (self, args) => {
+    (self, chunk, encoding) => {
       const tapped = streams.get(self);
       if (tapped === undefined || tapped.ended) return;
-      const [chunk, encoding] = args;
       if (chunk === null) tapped.ended = true;
       else {
         const bytes = chunkBytes(chunk, encoding);

@@ -8,14 +8,14 @@
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
- * Wraps `proto[name]` once (marked by `ai-pricetag.<tag>.<name>`): `before` sees each call first,
- * and a throw of ours goes to `report`, never to the host.
+ * Wraps `proto[name]` once (marked by `ai-pricetag.<tag>.<name>`): `before` sees each call's first
+ * two arguments first, and a throw of ours goes to `report`, never to the host.
  */
 export function hookMethod(
   tag: string,
   proto: object,
   name: string,
-  before: (self: object, args: unknown[]) => void,
+  before: (self: object, first: unknown, second: unknown) => void,
   report: (error: unknown, where: string) => void,
 ): void {
   const key = Symbol.for(`ai-pricetag.${tag}.${name}`);
@@ -24,13 +24,18 @@ export function hookMethod(
   const own = Object.prototype.hasOwnProperty.call(proto, name) ? (target[name] as Method) : undefined;
   const parent = Object.getPrototypeOf(proto) as Record<string, Method>;
   const where = `${tag} ${name}`;
-  const wrapped = function (this: object, ...args: unknown[]): unknown {
+  // `arguments`, not a rest parameter: handed on as it is, it costs no array per call (these run
+  // for every request and response chunk of the process), and the original sees exactly the
+  // arguments it was called with.
+  const wrapped = function (this: object): unknown {
     try {
-      before(this, args);
+      // eslint-disable-next-line prefer-rest-params
+      before(this, arguments[0], arguments[1]);
     } catch (error) {
       report(error, where);
     }
-    return (own ?? parent[name]!).apply(this, args);
+    // eslint-disable-next-line prefer-rest-params
+    return Reflect.apply(own ?? parent[name]!, this, arguments);
   };
   Object.defineProperty(proto, key, { value: true });
   Object.defineProperty(proto, name, { value: wrapped, writable: true, configurable: true, enumerable: false });

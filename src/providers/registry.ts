@@ -89,6 +89,8 @@ function baseUrlProblem(baseUrl: unknown): string | undefined {
 export class ProviderRegistry {
   private readonly byHost = new Map<string, Mount[]>();
   private readonly bySuffix: { readonly suffix: string; readonly adapter: ProviderAdapter }[] = [];
+  /** knowsHost's answers for the hosts a process talks to, which repeat; emptied when full. */
+  private readonly known = new Map<string, boolean>();
   private readonly rejected: RejectedEndpoint[] = [];
 
   /** `warn` hears of endpoints named by a deprecated provider id (the global diag logger by default). */
@@ -131,10 +133,16 @@ export class ProviderRegistry {
 
   /** The cheap pre-check: could a request to this host be an AI call at all? */
   knowsHost(host: string): boolean {
-    if (this.byHost.has(host)) return true;
-    const bare = stripPort(host);
-    for (const { suffix } of this.bySuffix) if (bare.endsWith(suffix)) return true;
-    return false;
+    const cached = this.known.get(host);
+    if (cached !== undefined) return cached;
+    let answer = this.byHost.has(host);
+    if (!answer) {
+      const bare = stripPort(host);
+      answer = this.bySuffix.some(({ suffix }) => bare.endsWith(suffix));
+    }
+    if (this.known.size >= KNOWN_HOSTS_KEPT) this.known.clear();
+    this.known.set(host, answer);
+    return answer;
   }
 
   recognize(method: string, host: string, pathAndQuery: string, header: (name: string) => string | undefined): Recognition | undefined {
@@ -158,6 +166,9 @@ export class ProviderRegistry {
     return undefined;
   }
 }
+
+/** Distinct hosts whose answer knowsHost keeps: a bound, since the hosts come from the application's traffic. */
+const KNOWN_HOSTS_KEPT = 1024;
 
 function stripPort(host: string): string {
   // IPv6 literals keep their brackets; only a trailing :port goes.

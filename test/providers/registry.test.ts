@@ -83,6 +83,18 @@ describe('ProviderRegistry', function () {
       assert.equal(recognize(registry, 'POST', '127.0.0.1:8081', '/v1/chat/completions'), undefined);
     });
 
+    it('answers knowsHost the same for every host, however many the application talks to (the kept answers are bounded)', function () {
+      const registry = builtIn([{ provider: 'openai', baseUrl: 'http://127.0.0.1:8080/v1' }]);
+      for (let round = 0; round < 2; round++) {
+        // More distinct hosts than the registry keeps answers for: asked again, each is still right.
+        for (let i = 0; i < 3000; i++) assert.equal(registry.knowsHost(`service-${i}.internal:${8000 + (i % 7)}`), false);
+        assert.equal(registry.knowsHost('127.0.0.1:8080'), true);
+        assert.equal(registry.knowsHost('127.0.0.1:8081'), false);
+        assert.equal(registry.knowsHost('bedrock-runtime.eu-west-1.amazonaws.com'), true, 'by suffix');
+        assert.equal(registry.knowsHost('api.openai.com'), true);
+      }
+    });
+
     it('ignores a trailing slash and letter case in the base URL, and default ports', function () {
       const registry = builtIn([
         { provider: 'openai', baseUrl: 'HTTP://GateWay.Local:80/proxy/openai/v1/' },
