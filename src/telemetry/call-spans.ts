@@ -79,7 +79,7 @@ export class CallSpans implements CallObserver {
     if (peer !== undefined) return this.enrich(peer, start, origin);
     const span = this.startSpan(start, origin);
     if (hooks.startHook !== undefined) this.runHook('startHook', () => hooks.startHook?.(span, start));
-    return new OwnSpan(this, span, origin, trace.setSpan(origin.parent, span));
+    return new OwnSpan(this, span, origin, trace.setSpan(origin.parent, span), start.operation);
   }
 
   private startSpan(start: CallStart, origin: CallOrigin, startTime?: number): Span {
@@ -193,11 +193,16 @@ class OwnSpan implements CallHandle {
     private readonly span: Span,
     private readonly origin: CallOrigin,
     readonly context: Context,
+    /** The operation the span carries: set again only when the request body changed it. */
+    private operation: string,
   ) {}
 
   identified(known: Readonly<CallStart>): void {
     this.span.updateName(spanName(known.operation, known.requestModel));
-    this.span.setAttribute(ATTR_GEN_AI_OPERATION_NAME, known.operation);
+    if (known.operation !== this.operation) {
+      this.operation = known.operation;
+      this.span.setAttribute(ATTR_GEN_AI_OPERATION_NAME, known.operation);
+    }
     if (known.requestModel !== undefined) this.span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, known.requestModel);
   }
 
