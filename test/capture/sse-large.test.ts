@@ -48,7 +48,8 @@ interface Seen {
   readonly reader: SseReader;
 }
 
-function read(bytes: Uint8Array, cuts: Iterable<number> = []): Seen {
+/** A reader that skips to the final events and scans large ones for FIELDS, noting what it delivers. */
+function finalEventsReader(): Seen {
   const events: string[] = [];
   const large: [string, Extracted][] = [];
   const reader = new SseReader(
@@ -56,6 +57,11 @@ function read(bytes: Uint8Array, cuts: Iterable<number> = []): Seen {
     () => FINAL,
     { fields: FIELDS, onEvent: (event, fields) => large.push([event, fields]) },
   );
+  return { events, large, reader };
+}
+
+function read(bytes: Uint8Array, cuts: Iterable<number> = []): Seen {
+  const { events, large, reader } = finalEventsReader();
   writeInPieces(reader, bytes, cuts);
   reader.end();
   return { events, large, reader };
@@ -160,13 +166,7 @@ describe('SseReader: events longer than EVENT_LIMIT, read for their fields', fun
     });
 
     it('holds far less than the event while reading it, with chunks cut between CR and LF', async function () {
-      const events: string[] = [];
-      const large: [string, Extracted][] = [];
-      const reader = new SseReader(
-        (event) => events.push(event),
-        () => FINAL,
-        { fields: FIELDS, onEvent: (event, fields) => large.push([event, fields]) },
-      );
+      const { events, large, reader } = finalEventsReader();
       for (const part of [
         'event: response.created\r',
         '\ndata: {}\r',

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { fixture as fixturePath } from '../support/catalog.js';
 import { loadFixture } from '../support/fixtures.js';
-import { harness, type Harness } from '../support/harness.js';
+import { suiteHarness } from '../support/harness.js';
 import { runScenario, testCatalogPerSuite, type ScenarioOut } from '../support/real-hosts.js';
 import { assertCarriesNothingSent, metered, oneCallAt, onlySpan, priced } from '../support/real-hosts-assert.js';
 
@@ -62,42 +62,28 @@ describe('Bedrock InvokeModel priced from the token-count response headers', fun
   });
 
   describe('fetch (undici) against a configured aws.bedrock endpoint', function () {
-    let h: Harness;
-    let previous: ReturnType<Harness['instrumentation']['getConfig']>;
-
-    before(async function () {
-      h = await harness();
-      previous = h.instrumentation.getConfig();
-      h.instrumentation.setConfig({
-        ...previous,
-        endpoints: [...(previous.endpoints ?? []), { provider: 'aws.bedrock', baseUrl: `${h.server.origin}/bedrock` }],
-        catalogs: [...(previous.catalogs ?? []), catalog()],
-      });
-    });
-    after(function () {
-      h.instrumentation.setConfig(previous);
-    });
-    beforeEach(function () {
-      h.reset();
+    const harnessed = suiteHarness({
+      endpoints: (origin) => [{ provider: 'aws.bedrock', baseUrl: `${origin}/bedrock` }],
+      catalogs: () => [catalog()],
     });
 
     async function call(): Promise<Record<string, unknown>> {
       const fixture = loadFixture('aws-bedrock', 'invoke-mistral');
-      const res = await fetch(`${h.server.origin}/bedrock${fixture.request.path}`, {
+      const res = await fetch(`${harnessed().server.origin}/bedrock${fixture.request.path}`, {
         method: 'POST',
         headers: fixture.request.headers,
         body: JSON.stringify(fixture.request.body),
       });
       assert.equal(res.status, 200);
       await res.arrayBuffer();
-      const spans = await h.aiSpans();
+      const spans = await harnessed().aiSpans();
       assert.equal(spans.length, 1, 'priced exactly once');
       return { ...spans[0]!.attributes };
     }
 
     it('usage and cost from the headers', async function () {
       const fixture = loadFixture('aws-bedrock', 'invoke-mistral');
-      h.server.serve(fixture);
+      harnessed().server.serve(fixture);
       const span = await call();
       assert.deepEqual(priced(span, ...USAGE), EXPECTED);
       assertCarriesNothingSent(span, [REQUEST_ID]);
@@ -106,7 +92,7 @@ describe('Bedrock InvokeModel priced from the token-count response headers', fun
     it('without the headers: no usage, never priced at zero', async function () {
       const fixture = loadFixture('aws-bedrock', 'invoke-mistral');
       const headers = Object.fromEntries(Object.entries(fixture.response.headers).filter(([k]) => !k.endsWith('-token-count')));
-      h.server.serve({ ...fixture, response: { ...fixture.response, headers } });
+      harnessed().server.serve({ ...fixture, response: { ...fixture.response, headers } });
       const span = await call();
       assert.deepEqual(priced(span, ...USAGE), {
         ...EXPECTED,

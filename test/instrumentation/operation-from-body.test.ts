@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { loadFixture } from '../support/fixtures.js';
-import { harness, type Harness } from '../support/harness.js';
+import { suiteHarness } from '../support/harness.js';
 import { single } from '../support/spans.js';
 
 /**
@@ -8,25 +8,10 @@ import { single } from '../support/spans.js';
  * started under the route's generic operation, carries the body's once it is read.
  */
 describe('a span whose operation the request body decides', function () {
-  let h: Harness;
-  let previous: ReturnType<Harness['instrumentation']['getConfig']>;
-
-  before(async function () {
-    h = await harness();
-    previous = h.instrumentation.getConfig();
-    h.instrumentation.setConfig({
-      ...previous,
-      endpoints: [...(previous.endpoints ?? []), { provider: 'azure.ai.language', baseUrl: `${h.server.origin}/azure-language` }],
-    });
-  });
-  after(function () {
-    h.instrumentation.setConfig(previous);
-  });
-  beforeEach(function () {
-    h.reset();
-  });
+  const harnessed = suiteHarness({ endpoints: (origin) => [{ provider: 'azure.ai.language', baseUrl: `${origin}/azure-language` }] });
 
   it('is renamed and carries the operation of the body, set once', async function () {
+    const h = harnessed();
     const fixture = loadFixture('azure-ai-language', 'analyze-text-sentiment');
     h.server.serve(fixture);
     const res = await fetch(`${h.server.origin}/azure-language${fixture.request.path}`, {

@@ -7,6 +7,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { PricetagInstrumentation } from '../../src/instrumentation.js';
 import type { CallRecord } from '../../src/record/call-record.js';
+import type { CatalogInput, Endpoint } from '../../src/types.js';
 import { ReplayServer } from './replay-server.js';
 
 /** Endpoint base path per provider on the replay server (the official base URL's path). */
@@ -49,6 +50,35 @@ let shared: Promise<Harness> | undefined;
 export function harness(): Promise<Harness> {
   shared ??= create();
   return shared;
+}
+
+/**
+ * The shared harness for one suite, with endpoints (and catalogs) of its own on top of the shared
+ * configuration, which is restored after the suite; spans and records are cleared before each
+ * test. Called inside `describe`; the getter is for the tests.
+ */
+export function suiteHarness(extra: {
+  readonly endpoints: (origin: string) => readonly Endpoint[];
+  readonly catalogs?: () => readonly CatalogInput[];
+}): () => Harness {
+  let h: Harness | undefined;
+  let previous: ReturnType<Harness['instrumentation']['getConfig']> | undefined;
+  before(async function () {
+    h = await harness();
+    previous = h.instrumentation.getConfig();
+    h.instrumentation.setConfig({
+      ...previous,
+      endpoints: [...(previous.endpoints ?? []), ...extra.endpoints(h.server.origin)],
+      ...(extra.catalogs === undefined ? {} : { catalogs: [...(previous.catalogs ?? []), ...extra.catalogs()] }),
+    });
+  });
+  after(function () {
+    if (h !== undefined && previous !== undefined) h.instrumentation.setConfig(previous);
+  });
+  beforeEach(function () {
+    h?.reset();
+  });
+  return () => h!;
 }
 
 async function create(): Promise<Harness> {
