@@ -10,7 +10,7 @@
  * per call in the round-trip profile follows these bytes.
  */
 import { Session } from 'node:inspector/promises';
-import type { Measurement } from './harness.js';
+import { median, summarize, type Measurement } from './harness.js';
 import type { Row } from './row.js';
 import { CLIENTS, loadClient, type ClientName } from './support/clients.js';
 import { CHAT_REQUEST, type ProviderServer } from './support/provider-server.js';
@@ -102,21 +102,14 @@ export async function allocationBenchmarks(server: ProviderServer, quick: boolea
           results[i]!.push(result);
         }
       }
-      const measurement = (i: number): Measurement => {
-        const values = results[i]!.map((r) => r.bytesPerCall);
-        const sorted = [...values].sort((a, b) => a - b);
-        return {
-          name: `${client}, ${setups[i]}`,
-          unit: 'bytes',
-          median: sorted[sorted.length >> 1]!,
-          min: sorted[0]!,
-          max: sorted[sorted.length - 1]!,
-          samples: values.length,
-          opsPerSample: 1,
-        };
-      };
+      const measurement = (i: number): Measurement =>
+        summarize(
+          `${client}, ${setups[i]}`,
+          results[i]!.map((r) => r.bytesPerCall),
+          'bytes',
+        );
       const ours = results[1]!.map((r) => r.underOurs);
-      const mid = (pick: (u: BatchResult['underOurs']) => number) => [...ours.map(pick)].sort((a, b) => a - b)[ours.length >> 1]!;
+      const mid = (pick: (u: BatchResult['underOurs']) => number) => median(ours.map(pick));
       rows.push({
         name: `allocated per call, ${client}: (c) + ai-pricetag vs (b)`,
         baseline: measurement(0),

@@ -91,7 +91,7 @@ function hostKeyOf(hostname: string, port: number | undefined, protocol: string)
 }
 
 /** Options that change where a request given as a URL goes. */
-function redirects(options: unknown): boolean {
+function retargets(options: unknown): boolean {
   if (typeof options !== 'object' || options === null) return false;
   const o = options as RequestOptions;
   return (
@@ -108,7 +108,7 @@ export function targetOf(args: readonly unknown[], defaultProtocol: string, know
   let options: RequestOptions & { href?: string } = {};
   let url: UrlParts | undefined;
   const [first, second] = args;
-  if (knows !== undefined && !redirects(second)) {
+  if (knows !== undefined && !retargets(second)) {
     // A URL alone says where the request goes: its host is read without parsing the rest.
     const key = typeof first === 'string' ? urlHostKeyOf(first) : first instanceof URL ? first.host.toLowerCase() : undefined;
     if (key !== undefined && !knows(key)) return undefined;

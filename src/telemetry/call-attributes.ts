@@ -55,6 +55,9 @@ export function startAttributes(
   return attrs;
 }
 
+/** A usage unit shown as `ai.usage.<unit>`: tokens have their semconv attributes, and every call is one request. */
+const onSpan = (unit: string): boolean => !isTokenUnit(unit) && unit !== 'requests';
+
 export function spanName(operation: string, model: string | undefined): string {
   return model === undefined ? operation : `${operation} ${model}`;
 }
@@ -75,8 +78,7 @@ export function endAttributes(record: CallRecord, options: SpanAttributeOptions,
 
   const main = record.main;
   if (main?.result.priced) {
-    attrs[A.ATTR_AI_PRICING_PLAN] = main.result.plan.id;
-    attrs[A.ATTR_AI_PRICING_TIER] = main.result.tier.name;
+    Object.assign(attrs, planTierLabels(main.result));
     attrs[A.ATTR_AI_PRICING_MODEL] = main.result.tier.pricingModel;
     attrs[A.ATTR_AI_PRICING_CATALOG] = main.result.plan.catalog;
   }
@@ -84,15 +86,9 @@ export function endAttributes(record: CallRecord, options: SpanAttributeOptions,
   // The extra usage wins over the main item's for a unit both name.
   const extra = record.extraUsage;
   const itemUsage = main?.item.usage;
-  if (itemUsage !== undefined) {
-    for (const unit in itemUsage) {
-      if (extra?.[unit] === undefined && !isTokenUnit(unit) && unit !== 'requests')
-        attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = itemUsage[unit];
-    }
-  }
-  if (extra !== undefined) {
-    for (const unit in extra) if (!isTokenUnit(unit) && unit !== 'requests') attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = extra[unit];
-  }
+  for (const unit in itemUsage)
+    if (extra?.[unit] === undefined && onSpan(unit)) attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = itemUsage[unit];
+  for (const unit in extra) if (onSpan(unit)) attrs[`${A.ATTR_AI_USAGE_PREFIX}${unit}`] = extra[unit];
   if (record.cost !== undefined) {
     // The double nearest the exact decimal, converted once so both cost attributes carry the same value.
     const amount = costValue(record.cost);
